@@ -1,0 +1,1 @@
+"""Platen: an open-source order hub for print-on-demand."""

@@ -1,0 +1,87 @@
+"""Accounts, dashboard users and API keys."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from platen.accounts.models import Account, ApiKey, User
+from platen.kit.errors import NotFound
+
+KEY_PREFIX = "plk_"
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    api_key: ApiKey
+    secret: str  # the whole key; shown once, never stored
+
+
+def hash_key(key: str) -> str:
+    # Keys carry 256 random bits, so a fast hash is as safe as a slow one and keeps each request cheap.
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_account(name: str, email: str) -> Account:
+    return Account.objects.create(name=name, email=email)
+
+
+@transaction.atomic
+def create_user(account: Account | None, username: str, password: str, *, email: str = "", operator: bool = False) -> User:
+    return User.objects.create_user(
+        username=username, email=email or username, password=password, account=account,
+        is_staff=operator, is_superuser=operator,
+    )
+
+
+@transaction.atomic
+def issue_api_key(account: Account, name: str = "") -> IssuedKey:
+    prefix = secrets.token_hex(4)
+    secret = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    api_key = ApiKey.objects.create(account=account, name=name, prefix=prefix, key_hash=hash_key(secret))
+    return IssuedKey(api_key, secret)
+
+
+def authenticate_key(key: str) -> ApiKey | None:
+    if not key or not key.startswith(KEY_PREFIX):
+        return None
+    return (
+        ApiKey.objects.select_related("account")
+        .filter(key_hash=hash_key(key), revoked_at__isnull=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def revoke_api_key(prefix: str) -> ApiKey:
+    prefix = prefix.removeprefix(KEY_PREFIX).split("_")[0]
+    api_key = ApiKey.objects.select_for_update().filter(prefix=prefix).first()
+    if api_key is None:
+        raise NotFound(f"No API key starts with {prefix}.")
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+    return api_key
+
+
+def find_account(account_id: str) -> Account:
+    account = Account.objects.filter(pk=account_id).first() if _is_uuid(account_id) else None
+    if account is None:
+        account = Account.objects.filter(name=account_id).first()
+    if account is None:
+        raise NotFound(f"No account has the id or name {account_id}.")
+    return account
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,64 @@
+"""The JSON API root: one NinjaAPI, every domain's router, and the one error shape."""
+
+import logging
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from platen.accounts.auth import ApiKeyAuth
+from platen.catalog.api import router as catalog_router
+from platen.intake.api import router as intake_router
+from platen.kit.errors import InvalidRequest, NotFound, PlatenError, Unauthorized, pydantic_details
+from platen.orders.api import router as orders_router
+
+log = logging.getLogger("platen.api")
+
+api = NinjaAPI(
+    title="Platen order API",
+    version="4",
+    description="Order intake, status and history for print-on-demand. Compatible with the v4 order API.",
+    auth=ApiKeyAuth(),
+    urls_namespace="api",
+    openapi_url="/v4/openapi.json",
+    docs_url="/v4/docs",
+)
+api.add_router("/v4", orders_router)
+api.add_router("/v4", catalog_router)
+api.add_router("/v4", intake_router)
+
+
+def error_response(request, error: PlatenError):
+    return api.create_response(request, error.as_dict(), status=error.status)
+
+
+@api.exception_handler(PlatenError)
+def on_platen_error(request, exc: PlatenError):
+    return error_response(request, exc)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    # ninja's loc starts with the parameter source and name ("body", "payload"); the wire path follows.
+    return error_response(request, InvalidRequest("The request is not valid.", pydantic_details(exc.errors, skip=2)))
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return error_response(request, Unauthorized())
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error_response(request, NotFound())
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return error_response(request, PlatenError(str(exc), [], "http_error", exc.status_code))
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request, exc: Exception):
+    log.exception("unhandled API error", extra={"path": request.path})
+    return error_response(request, PlatenError("Something went wrong on our side; it has been logged. Try again.", [], "internal_error", 500))

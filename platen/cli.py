@@ -1,0 +1,153 @@
+"""The `platen` command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platen.settings")
+    import django
+
+    django.setup()
+
+
+def cmd_migrate(args) -> int:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=args.verbosity)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from platen import server
+
+    return server.serve(host=args.host, port=args.port)
+
+
+def cmd_web(args) -> int:
+    from platen import server
+
+    return server.run_web(host=args.host, port=args.port, workers=args.workers)
+
+
+def cmd_accounts_create(args) -> int:
+    from platen.accounts import services
+
+    account = services.create_account(args.name, args.email)
+    print(account.id)
+    return 0
+
+
+def cmd_users_create(args) -> int:
+    from platen.accounts import services
+
+    account = None if args.operator else services.find_account(args.account)
+    user = services.create_user(account, args.username, args.password, operator=args.operator)
+    print(user.username)
+    return 0
+
+
+def cmd_apikey_create(args) -> int:
+    from platen.accounts import services
+
+    issued = services.issue_api_key(services.find_account(args.account), name=args.name)
+    print(issued.secret)
+    return 0
+
+
+def cmd_apikey_revoke(args) -> int:
+    from platen.accounts import services
+
+    key = services.revoke_api_key(args.prefix)
+    print(f"revoked {key.prefix} of {key.account}", file=sys.stderr)
+    return 0
+
+
+def cmd_catalog_load(args) -> int:
+    from platen.catalog import loader
+
+    summary = loader.load_catalog(args.file)
+    print(summary)
+    return 0
+
+
+def cmd_manage(args) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["platen manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="platen", description="Platen: the order hub for print-on-demand.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="Run everything in one process tree (the embedded default).")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve)
+
+    web = sub.add_parser("web", help="Run the web server (API and dashboard) only.")
+    web.add_argument("--host", default="127.0.0.1")
+    web.add_argument("--port", type=int, default=8000)
+    web.add_argument("--workers", type=int, default=None, help="Worker processes (default: 2 per core + 1).")
+    web.set_defaults(func=cmd_web)
+
+    migrate = sub.add_parser("migrate", help="Apply database migrations.")
+    migrate.add_argument("--verbosity", type=int, default=1)
+    migrate.set_defaults(func=cmd_migrate)
+
+    accounts = sub.add_parser("accounts", help="Merchant accounts.").add_subparsers(dest="action", required=True)
+    create = accounts.add_parser("create", help="Create an account and print its id.")
+    create.add_argument("name")
+    create.add_argument("--email", required=True)
+    create.set_defaults(func=cmd_accounts_create)
+
+    users = sub.add_parser("users", help="Dashboard logins.").add_subparsers(dest="action", required=True)
+    ucreate = users.add_parser("create", help="Create a dashboard login for an account (or an operator).")
+    ucreate.add_argument("username")
+    ucreate.add_argument("--password", required=True)
+    group = ucreate.add_mutually_exclusive_group(required=True)
+    group.add_argument("--account", help="Account id or name.")
+    group.add_argument("--operator", action="store_true", help="Staff who see all accounts.")
+    ucreate.set_defaults(func=cmd_users_create)
+
+    apikey = sub.add_parser("apikey", help="API keys.").add_subparsers(dest="action", required=True)
+    kcreate = apikey.add_parser("create", help="Create a key for an account; prints the key (shown once).")
+    kcreate.add_argument("account", help="Account id or name.")
+    kcreate.add_argument("--name", default="")
+    kcreate.set_defaults(func=cmd_apikey_create)
+    krevoke = apikey.add_parser("revoke", help="Revoke a key by its prefix.")
+    krevoke.add_argument("prefix")
+    krevoke.set_defaults(func=cmd_apikey_revoke)
+
+    catalog = sub.add_parser("catalog", help="The product catalog.").add_subparsers(dest="action", required=True)
+    cload = catalog.add_parser("load", help="Load or update the catalog from a data file.")
+    cload.add_argument("--file", default=None, help="YAML catalog file (default: the one shipped with Platen).")
+    cload.set_defaults(func=cmd_catalog_load)
+
+    manage = sub.add_parser("manage", help="Run a Django management command.")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _setup()
+    from platen.kit.errors import PlatenError
+
+    try:
+        return args.func(args) or 0
+    except PlatenError as exc:
+        print(f"platen: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

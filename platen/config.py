@@ -1,0 +1,57 @@
+"""The one typed settings object. Every PLATEN_* variable and DATABASE_URL is read here, nowhere else."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class PlatenConfig:
+    data_dir: Path
+    database_url: str
+    secret_key: str
+    debug: bool
+    allowed_hosts: list[str]
+    log_level: str
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> PlatenConfig:
+        env = dict(os.environ if env is None else env)
+        data_dir = Path(env.get("PLATEN_DATA_DIR") or "./var").resolve()
+        database_url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'platen.sqlite3'}"
+        return cls(
+            data_dir=data_dir,
+            database_url=database_url,
+            secret_key=env.get("PLATEN_SECRET_KEY") or _stored_secret_key(data_dir),
+            debug=_flag(env.get("PLATEN_DEBUG"), False),
+            allowed_hosts=[h.strip() for h in env.get("PLATEN_ALLOWED_HOSTS", "*").split(",") if h.strip()],
+            log_level=env.get("PLATEN_LOG_LEVEL", "INFO").upper(),
+        )
+
+
+def _stored_secret_key(data_dir: Path) -> str:
+    """The embedded default keeps a generated secret key in its data folder so sessions survive restarts."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+CONFIG = PlatenConfig.from_env()

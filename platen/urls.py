@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.http import JsonResponse
+from django.urls import include, path
+
+from platen.api import api
+from platen.kit.errors import NotFound, PlatenError
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", api.urls),
+    path("", include("platen.dashboard.urls")),
+]
+
+
+def _json_for_api(request, error: PlatenError, fallback):
+    if request.path.startswith("/v4/") or request.path.startswith("/v2/"):
+        return JsonResponse(error.as_dict(), status=error.status)
+    return fallback(request)
+
+
+def handler404(request, exception=None):
+    from platen.dashboard.views import page_not_found
+
+    return _json_for_api(request, NotFound(), page_not_found)
+
+
+def handler500(request):
+    from platen.dashboard.views import server_error
+
+    error = PlatenError("Something went wrong on our side; it has been logged. Try again.", [], "internal_error", 500)
+    return _json_for_api(request, error, server_error)
