@@ -22,6 +22,7 @@ class PlatenConfig:
     debug: bool
     allowed_hosts: list[str]
     log_level: str
+    bench_floor: bool
 
     @property
     def uses_sqlite(self) -> bool:
@@ -39,6 +40,7 @@ class PlatenConfig:
             debug=_flag(env.get("PLATEN_DEBUG"), False),
             allowed_hosts=[h.strip() for h in env.get("PLATEN_ALLOWED_HOSTS", "*").split(",") if h.strip()],
             log_level=env.get("PLATEN_LOG_LEVEL", "INFO").upper(),
+            bench_floor=_flag(env.get("PLATEN_BENCH_FLOOR"), False),
         )
 
 

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "platen.intake",
     "platen.orders",
     "platen.dashboard",
+    "platen.diagnostics",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +69,8 @@ def _database() -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         }
         db["CONN_MAX_AGE"] = 0
+        # A file, not memory, so tests see WAL, busy timeouts and other connections as production does.
+        db["TEST"] = {"NAME": str(Path(db["NAME"]).with_name("test_platen.sqlite3"))}
     return db
 
 

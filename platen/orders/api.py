@@ -1,3 +1,93 @@
+"""The order API (v4). Handlers only translate HTTP to service calls."""
+
+from uuid import UUID
+
 from ninja import Router
 
-router = Router()
+from platen.intake import services as intake
+from platen.kit.actors import Actor
+from platen.orders import presenters
+from platen.orders.schemas import (
+    AddressIn, CancelIn, DraftPatchIn, ErrorOut, EventsOut, OrderCreateIn, OrderOut, SearchIn, SearchOut,
+)
+from platen.orders.services import changes, queries
+from platen.orders.services.create import create_from_intake
+
+router = Router(tags=["orders"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+# The create body is read raw (the intake request keeps it, even when it is not valid), so its schema
+# is declared for the OpenAPI document by hand.
+CREATE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OrderCreateIn"}}},
+    },
+    "parameters": [{"in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string"},
+                    "description": "Repeat a create safely: the same key returns the same order."}],
+}
+
+
+def _actor(request) -> Actor:
+    return Actor.api_key(request.api_key)
+
+
+@router.post("/orders", response={200: OrderOut, 201: OrderOut, **ERRORS}, openapi_extra=CREATE_BODY,
+             summary="Create an order or a draft")
+def create_order(request):
+    received = intake.receive(
+        request.account, "api", request.body, content_type=request.content_type or "",
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
+    )
+    result = create_from_intake(received, _actor(request))
+    order = queries.get_order(request.account, result.order.id)
+    return (201 if result.created else 200), presenters.order(order)
+
+
+@router.post("/orders:search", response={200: SearchOut, **ERRORS}, summary="Search orders")
+def search_orders(request, payload: SearchIn):
+    return {"orders": [presenters.summary(o) for o in queries.search(request.account, payload)]}
+
+
+@router.get("/orders/{uuid:order_id}", response={200: OrderOut, **ERRORS}, summary="Get an order")
+def get_order(request, order_id: UUID):
+    return presenters.order(queries.get_order(request.account, order_id))
+
+
+@router.get("/orders/{uuid:order_id}/events", response={200: EventsOut, **ERRORS}, summary="The order's history")
+def order_events(request, order_id: UUID):
+    return {"events": [presenters.event(e) for e in queries.order_events(request.account, order_id)]}
+
+
+@router.post("/orders/{uuid:order_id}:cancel", response={200: OrderOut, **ERRORS}, summary="Cancel an order")
+def cancel_order(request, order_id: UUID, payload: CancelIn | None = None):
+    changes.cancel(request.account, order_id, _actor(request), reason=(payload.reason if payload else "") or "")
+    return presenters.order(queries.get_order(request.account, order_id))
+
+
+@router.post("/orders/{uuid:order_id}:reprocess", response={200: OrderOut, **ERRORS}, summary="Check a failed order again")
+def reprocess_order(request, order_id: UUID):
+    changes.reprocess(request.account, order_id, _actor(request))
+    return presenters.order(queries.get_order(request.account, order_id))
+
+
+@router.patch("/orders/{uuid:order_id}", response={200: OrderOut, **ERRORS}, summary="Change or submit a draft")
+def patch_draft(request, order_id: UUID, payload: DraftPatchIn):
+    changes.patch_draft(request.account, order_id, payload, _actor(request))
+    return presenters.order(queries.get_order(request.account, order_id))
+
+
+@router.delete("/orders/{uuid:order_id}", response={204: None, **ERRORS}, summary="Delete a draft")
+def delete_draft(request, order_id: UUID):
+    changes.delete_draft(request.account, order_id, _actor(request))
+    return 204, None
+
+
+@router.put("/orders/{uuid:order_id}/shipping-address", response={200: OrderOut, **ERRORS}, summary="Change the shipping address")
+def update_shipping_address(request, order_id: UUID, payload: AddressIn):
+    changes.update_shipping_address(request.account, order_id, payload, _actor(request))
+    return presenters.order(queries.get_order(request.account, order_id))
+
+
+# Keeps OrderCreateIn in the OpenAPI components for CREATE_BODY's $ref.
+__all__ = ["router", "OrderCreateIn"]

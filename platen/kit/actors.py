@@ -1,0 +1,28 @@
+"""Who did something: recorded on every order event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: str  # api_key, user, system, channel
+    id: str = ""
+    label: str = ""
+
+    @classmethod
+    def api_key(cls, api_key) -> Actor:
+        return cls("api_key", api_key.prefix, api_key.name or f"API key {api_key.prefix}")
+
+    @classmethod
+    def user(cls, user) -> Actor:
+        return cls("user", str(user.pk), user.get_username())
+
+    @classmethod
+    def channel(cls, name: str) -> Actor:
+        return cls("channel", name, name)
+
+    @classmethod
+    def system(cls, label: str = "Platen") -> Actor:
+        return cls("system", "", label)

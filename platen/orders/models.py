@@ -1,0 +1,126 @@
+import uuid
+
+from django.db import models
+from django.db.models import Q
+
+from platen.orders.statuses import Financial, Fulfillment, OrderType
+
+
+class Address(models.Model):
+    first_name = models.CharField(max_length=25)
+    last_name = models.CharField(max_length=25)
+    company_name = models.CharField(max_length=60, blank=True)
+    address_line1 = models.CharField(max_length=35)
+    address_line2 = models.CharField(max_length=35, blank=True)
+    city = models.CharField(max_length=30)
+    post_code = models.CharField(max_length=15)
+    state = models.CharField(max_length=35, blank=True)
+    country = models.CharField(max_length=2)
+    email = models.CharField(max_length=254, blank=True)
+    phone = models.CharField(max_length=25, blank=True)
+    is_business = models.BooleanField(null=True)
+    federal_tax_id = models.CharField(max_length=50, blank=True)
+    state_tax_id = models.CharField(max_length=50, blank=True)
+    registration_state_code = models.CharField(max_length=10, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}, {self.city} {self.country}"
+
+
+class Order(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE, related_name="orders")
+    intake_request = models.ForeignKey("intake.IntakeRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders")
+    order_type = models.CharField(max_length=10, choices=[(t, t) for t in OrderType], default=OrderType.ORDER)
+    order_reference_id = models.CharField(max_length=255)
+    customer_reference_id = models.CharField(max_length=255)
+    currency = models.CharField(max_length=3)
+    channel = models.CharField(max_length=20, default="api")
+    store_id = models.UUIDField(null=True, blank=True)
+    # Derived from the items by statuses.derive_order_status; written only by orders.transitions.
+    fulfillment_status = models.CharField(max_length=30, choices=[(s, s) for s in Fulfillment], db_index=True)
+    financial_status = models.CharField(max_length=30, choices=[(s, s) for s in Financial])
+    shipping_address = models.OneToOneField(Address, on_delete=models.PROTECT, related_name="shipping_for")
+    return_address = models.OneToOneField(Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="return_for")
+    metadata = models.JSONField(default=list, blank=True)
+    requested_shipment_method = models.CharField(max_length=255, blank=True)
+    shipment_method_uid = models.CharField(max_length=100, blank=True)
+    shipment_method_name = models.CharField(max_length=100, blank=True)
+    min_delivery_days = models.PositiveIntegerField(null=True, blank=True)
+    max_delivery_days = models.PositiveIntegerField(null=True, blank=True)
+    fulfillment_country = models.CharField(max_length=2, blank=True)
+    items_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    shipping_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    # What stops the order right now: [{"field", "code", "message"}]; earlier ones stay in the history.
+    problems = models.JSONField(default=list, blank=True)
+    # Exactly one order per real-world order: the Idempotency-Key, and (channel, source, external id).
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True)
+    source_key = models.CharField(max_length=100, default="", blank=True)
+    external_id = models.CharField(max_length=255, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    ordered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "idempotency_key"], condition=Q(idempotency_key__isnull=False), name="order_unique_idempotency_key"),
+            models.UniqueConstraint(fields=["account", "channel", "source_key", "external_id"], condition=Q(external_id__isnull=False), name="order_unique_external_id"),
+        ]
+        indexes = [
+            models.Index(fields=["account", "-created_at"]),
+            models.Index(fields=["account", "order_reference_id"]),
+            models.Index(fields=["account", "fulfillment_status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_reference_id} ({self.id})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.order_type == OrderType.DRAFT
+
+
+class OrderItem(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField(default=0)
+    item_reference_id = models.CharField(max_length=255)
+    product_uid = models.CharField(max_length=255, blank=True)
+    store_product_variant_id = models.CharField(max_length=255, blank=True)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    quantity = models.PositiveIntegerField()
+    fulfillment_status = models.CharField(max_length=30, choices=[(s, s) for s in Fulfillment])
+    is_ignored = models.BooleanField(default=False)
+    metadata = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["order", "item_reference_id"], name="item_unique_reference")]
+
+
+class ItemFile(models.Model):
+    item = models.ForeignKey(OrderItem, on_delete=models.CASCADE, related_name="files")
+    position = models.PositiveIntegerField(default=0)
+    type = models.CharField(max_length=40, default="default")
+    url = models.URLField(max_length=2048)
+
+    class Meta:
+        ordering = ["position"]
+
+
+class OrderEvent(models.Model):
+    """Append-only history, written in the same transaction as the change it records."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    item = models.ForeignKey(OrderItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
+    type = models.CharField(max_length=50)
+    actor_kind = models.CharField(max_length=20)  # api_key, user, system, channel
+    actor_id = models.CharField(max_length=100, blank=True)
+    actor_label = models.CharField(max_length=200, blank=True)
+    reason = models.TextField(blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]

@@ -1,0 +1,1 @@
+"""Order use cases. Each public function owns its transaction."""

@@ -1,0 +1,154 @@
+"""Changes a merchant or operator makes to an existing order."""
+
+from __future__ import annotations
+
+import json
+
+from django.db import transaction
+
+from platen.kit.actors import Actor
+from platen.kit.errors import Conflict, Detail, InvalidRequest
+from platen.orders import events
+from platen.orders.checks import address_problems
+from platen.orders.models import Address, Order, OrderItem
+from platen.orders.schemas import AddressIn, DraftPatchIn
+from platen.orders.services.building import address_values, create_items, new_address
+from platen.orders.services.processing import process_received
+from platen.orders.services.queries import locked_order
+from platen.orders.statuses import PRINTED_OR_LATER, Financial, FINANCIAL_TRANSITIONS, Fulfillment, OrderType
+from platen.orders.transitions import transition_financial, transition_items
+
+
+def cancel(account, order_id, actor: Actor, reason: str = "") -> Order:
+    with transaction.atomic():
+        order = locked_order(account, order_id)
+        items = list(order.items.all())
+        _refuse_if_printed(items, "canceled")
+        active = [i for i in items if i.fulfillment_status != Fulfillment.CANCELED]
+        if not active:
+            return order  # already canceled: asking again changes nothing
+        events.record(order, events.CANCEL_REQUESTED, actor, reason=reason)
+        transition_items(order, active, Fulfillment.CANCELED, actor, reason=reason or "Canceled on request.")
+        if Financial.CANCELED in FINANCIAL_TRANSITIONS[Financial(order.financial_status)]:
+            transition_financial(order, Financial.CANCELED, actor, reason="The order was canceled.")
+        return order
+
+
+def update_shipping_address(account, order_id, data: AddressIn, actor: Actor) -> Order:
+    with transaction.atomic():
+        order = locked_order(account, order_id)
+        items = list(order.items.all())
+        _refuse_if_printed(items, "changed")
+        if all(i.fulfillment_status == Fulfillment.CANCELED for i in items):
+            raise Conflict("The order is canceled; its address can no longer be changed.", code="order_canceled")
+        address = order.shipping_address
+        if data.country != address.country:
+            raise Conflict(
+                f"The country of a shipping address cannot change (it is {address.country}). "
+                "Cancel this order and create a new one for the other country.",
+                code="country_change_refused",
+                details=[Detail("country", f"Keep {address.country}.")],
+            )
+        candidate = Address(**address_values(data))
+        problems = address_problems(candidate, "shippingAddress")
+        if problems:
+            raise InvalidRequest("The new address is not valid; nothing was changed.",
+                                 [Detail(p.field, p.message) for p in problems], code="invalid_address")
+        changed = _apply(address, address_values(data))
+        if changed:
+            address.save()
+            order.save(update_fields=["updated_at"])
+            events.record(order, events.ADDRESS_UPDATED, actor, params={"changed": changed})
+        return order
+
+
+def patch_draft(account, order_id, patch: DraftPatchIn, actor: Actor) -> Order:
+    with transaction.atomic():
+        order = locked_order(account, order_id)
+        _require_draft(order, "changed with PATCH")
+        changed = _apply(order, {
+            "order_reference_id": patch.orderReferenceId, "customer_reference_id": patch.customerReferenceId,
+            "currency": patch.currency, "requested_shipment_method": patch.shipmentMethodUid,
+            "metadata": None if patch.metadata is None else [m.model_dump() for m in patch.metadata],
+        })
+        if patch.shippingAddress is not None:
+            address_changes = _apply(order.shipping_address, address_values(patch.shippingAddress))
+            if address_changes:
+                order.shipping_address.save()
+                changed["shippingAddress"] = address_changes
+        if patch.returnAddress is not None:
+            order.return_address = new_address(patch.returnAddress)
+            changed["returnAddress"] = "replaced"
+        if patch.items is not None:
+            order.items.all().delete()
+            create_items(order, patch.items, Fulfillment.DRAFT)
+            changed["items"] = [i.itemReferenceId for i in patch.items]
+        order.save()
+        if changed:
+            events.record(order, events.DRAFT_UPDATED, actor, params={"changed": _jsonable(changed)})
+        if patch.orderType == OrderType.ORDER:
+            _submit(order, actor)
+        return order
+
+
+def delete_draft(account, order_id, actor: Actor) -> None:
+    with transaction.atomic():
+        order = locked_order(account, order_id)
+        _require_draft(order, "deleted; cancel it instead")
+        addresses = [a for a in (order.shipping_address, order.return_address) if a is not None]
+        order.delete()
+        for address in addresses:
+            address.delete()
+
+
+def reprocess(account, order_id, actor: Actor) -> Order:
+    with transaction.atomic():
+        order = locked_order(account, order_id)
+        stuck = [i for i in order.items.all() if not i.is_ignored and i.fulfillment_status in (Fulfillment.FAILED, Fulfillment.NOT_CONNECTED)]
+        if not stuck:
+            raise Conflict(f"Only failed or not connected orders can be reprocessed; this order is {order.fulfillment_status}.",
+                           code="nothing_to_reprocess")
+        events.record(order, events.REPROCESS_REQUESTED, actor)
+        transition_items(order, stuck, Fulfillment.RECEIVED, actor, reason="Reprocess requested.")
+        process_received(order)
+        return order
+
+
+def _submit(order: Order, actor: Actor) -> None:
+    order.order_type = OrderType.ORDER
+    order.save(update_fields=["order_type", "updated_at"])
+    events.record(order, events.DRAFT_SUBMITTED, actor)
+    transition_financial(order, Financial.PENDING, actor, reason="The draft was submitted.")
+    transition_items(order, list(order.items.all()), Fulfillment.RECEIVED, actor, reason="The draft was submitted.")
+    process_received(order)
+
+
+def _refuse_if_printed(items: list[OrderItem], verb: str) -> None:
+    printed = [i for i in items if i.fulfillment_status in PRINTED_OR_LATER]
+    if printed:
+        raise Conflict(
+            f"The order cannot be {verb}: item {printed[0].item_reference_id} is already {printed[0].fulfillment_status}. "
+            "Once an item is printed, the order can no longer be canceled or edited.",
+            code="order_already_printed",
+        )
+
+
+def _require_draft(order: Order, verb: str) -> None:
+    if order.order_type != OrderType.DRAFT:
+        raise Conflict(f"Only drafts can be {verb}; this order was already submitted.", code="not_a_draft")
+
+
+def _apply(row, values: dict) -> dict:
+    """Set the given non-None values on `row`; return {field: {"from", "to"}} for those that differ."""
+    changed = {}
+    for field, value in values.items():
+        if value is None:
+            continue
+        if getattr(row, field) != value:
+            changed[field] = {"from": getattr(row, field), "to": value}
+            setattr(row, field, value)
+    return changed
+
+
+def _jsonable(value):
+    return json.loads(json.dumps(value, default=str))

@@ -1,0 +1,122 @@
+"""Creating orders from intake requests, with exactly-once semantics.
+
+The raw request is already stored (intake.services.receive). Here it is parsed, matched against existing
+orders (Idempotency-Key, preventDuplicate) and turned into an order in one transaction. Two concurrent
+identical requests meet in a unique constraint; the loser returns the winner's order.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pydantic
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from platen.intake import services as intake
+from platen.intake.models import IntakeRequest
+from platen.intake.statuses import Outcome
+from platen.kit.actors import Actor
+from platen.kit.errors import Conflict, Detail, InvalidRequest, pydantic_details
+from platen.orders import events
+from platen.orders.models import Order
+from platen.orders.schemas import OrderCreateIn
+from platen.orders.services.building import create_items, new_address
+from platen.orders.services.processing import process_received
+from platen.orders.statuses import Financial, Fulfillment, OrderType
+from platen.orders.transitions import start
+
+
+@dataclass(frozen=True)
+class Created:
+    order: Order
+    created: bool  # False when an existing order was returned
+
+
+def parse_create(raw_body: str) -> OrderCreateIn:
+    try:
+        return OrderCreateIn.model_validate_json(raw_body or "")
+    except pydantic.ValidationError as exc:
+        if any(e["type"] == "json_invalid" for e in exc.errors()):
+            raise InvalidRequest("The body is not valid JSON.", [Detail("body", "Send the order as a JSON object.")]) from None
+        raise InvalidRequest("The order is not valid.", pydantic_details(exc.errors())) from None
+
+
+def create_from_intake(request: IntakeRequest, actor: Actor, *, channel: str = "api") -> Created:
+    try:
+        payload = parse_create(request.raw_body)
+    except InvalidRequest as exc:
+        intake.reject(request, exc.details)
+        raise
+    key = request.idempotency_key or None
+    existing = _existing(request, payload, key)
+    if existing is not None:
+        return _duplicate(request, existing, actor)
+    try:
+        with transaction.atomic():
+            order = _create(request, payload, actor, channel, key)
+            intake.complete(request, Outcome.ACCEPTED, order=order)
+    except IntegrityError:
+        existing = _existing(request, payload, key)
+        if existing is None:
+            raise
+        request.refresh_from_db()
+        return _duplicate(request, existing, actor)
+    return Created(order, True)
+
+
+def _create(request: IntakeRequest, payload: OrderCreateIn, actor: Actor, channel: str, key: str | None) -> Order:
+    is_draft = payload.orderType == OrderType.DRAFT
+    now = timezone.now()
+    order = Order(
+        account_id=request.account_id, intake_request=request, order_type=payload.orderType,
+        order_reference_id=payload.orderReferenceId, customer_reference_id=payload.customerReferenceId,
+        currency=payload.currency, channel=channel, store_id=request.store_id,
+        shipping_address=new_address(payload.shippingAddress),
+        return_address=new_address(payload.returnAddress) if payload.returnAddress else None,
+        metadata=[m.model_dump() for m in payload.metadata],
+        requested_shipment_method=payload.shipmentMethodUid or "", idempotency_key=key,
+        external_id=payload.orderReferenceId if payload.preventDuplicate else None, ordered_at=now,
+    )
+    status = Fulfillment.DRAFT if is_draft else Fulfillment.RECEIVED
+    start(order, status, Financial.DRAFT if is_draft else Financial.PENDING)
+    order.save(force_insert=True)  # the unique keys (Idempotency-Key, preventDuplicate) are checked here
+    item_rows = create_items(order, payload.items, status)
+    events.record(order, events.DRAFT_CREATED if is_draft else events.ORDER_CREATED, actor,
+                  params={"channel": channel, "intakeRequestId": str(request.id), "items": len(item_rows)})
+    if not is_draft:
+        process_received(order)
+    return order
+
+
+def _existing(request: IntakeRequest, payload: OrderCreateIn, key: str | None) -> Order | None:
+    orders = Order.objects.filter(account_id=request.account_id)
+    if key:
+        found = orders.filter(idempotency_key=key).select_related("intake_request").first()
+        if found is not None:
+            if found.intake_request and not _same_json(found.intake_request.raw_body, request.raw_body):
+                intake.reject(request, [Detail("Idempotency-Key", "This key was used for a different request.")])
+                raise Conflict(
+                    "This Idempotency-Key was already used with a different request body: use a new key for a new order.",
+                    code="idempotency_key_reused",
+                )
+            return found
+    if payload.preventDuplicate:
+        return orders.filter(order_reference_id=payload.orderReferenceId).order_by("created_at").first()
+    return None
+
+
+def _duplicate(request: IntakeRequest, order: Order, actor: Actor) -> Created:
+    with transaction.atomic():
+        intake.complete(request, Outcome.DUPLICATE, order=order)
+        events.record(order, events.DUPLICATE_SUBMISSION, actor, reason="The same order was submitted again; the existing order was returned.",
+                      params={"intakeRequestId": str(request.id)})
+    return Created(order, False)
+
+
+def _same_json(a: str, b: str) -> bool:
+    try:
+        return json.loads(a) == json.loads(b)
+    except ValueError:
+        return a == b

@@ -1,0 +1,82 @@
+"""Reading orders, always scoped to the caller's account (None = an operator, who sees all)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import Count, Q, QuerySet
+
+from platen.kit.errors import NotFound
+from platen.orders.models import Order, OrderEvent
+from platen.orders.schemas import SearchIn
+
+
+def scoped(account) -> QuerySet[Order]:
+    orders = Order.objects.all()
+    return orders if account is None else orders.filter(account=account)
+
+
+def with_details(orders: QuerySet[Order]) -> QuerySet[Order]:
+    return orders.select_related("shipping_address", "return_address", "account").prefetch_related("items__files")
+
+
+def get_order(account, order_id) -> Order:
+    order = with_details(scoped(account)).filter(pk=_uuid(order_id)).first() if _uuid(order_id) else None
+    if order is None:
+        raise NotFound(f"No order {order_id} exists for this account.", code="order_not_found")
+    return order
+
+
+def locked_order(account, order_id) -> Order:
+    """The order, row-locked for the rest of the caller's transaction."""
+    order = scoped(account).select_for_update(of=("self",)).select_related("shipping_address").filter(pk=_uuid(order_id)).first() if _uuid(order_id) else None
+    if order is None:
+        raise NotFound(f"No order {order_id} exists for this account.", code="order_not_found")
+    return order
+
+
+def order_events(account, order_id) -> list[OrderEvent]:
+    order = get_order(account, order_id)
+    return list(order.events.select_related("item").order_by("id"))
+
+
+def search(account, filters: SearchIn) -> QuerySet[Order]:
+    orders = scoped(account).select_related("shipping_address").annotate(items_count=Count("items"))
+    exact = {
+        "channel__in": filters.channels, "shipping_address__country__in": filters.countries,
+        "currency__in": filters.currencies, "financial_status__in": filters.financialStatuses,
+        "fulfillment_status__in": filters.fulfillmentStatuses, "id__in": filters.ids,
+        "order_type__in": filters.orderTypes, "store_id__in": filters.storeIds,
+        "order_reference_id": filters.orderReferenceId, "order_reference_id__in": filters.orderReferenceIds,
+        "created_at__gte": filters.startDate, "created_at__lte": filters.endDate,
+    }
+    orders = orders.filter(**{k: v for k, v in exact.items() if v is not None})
+    if filters.search:
+        orders = orders.filter(text_match(filters.search))
+    return orders.order_by("-created_at")[filters.offset : filters.offset + filters.limit]
+
+
+def text_match(text: str) -> Q:
+    """Shipping first/last name (or both, 'Ada Lovelace'), order reference, or the order id itself."""
+    text = text.strip()
+    match = Q(order_reference_id__icontains=text) | Q(shipping_address__first_name__icontains=text) | Q(shipping_address__last_name__icontains=text)
+    first, _, last = text.partition(" ")
+    if last:
+        match |= Q(shipping_address__first_name__icontains=first, shipping_address__last_name__icontains=last.strip())
+    if _uuid(text):
+        match |= Q(pk=_uuid(text))
+    return match
+
+
+def status_counts(account) -> dict[str, int]:
+    rows = scoped(account).values("fulfillment_status").annotate(n=Count("id")).order_by()
+    return {row["fulfillment_status"]: row["n"] for row in rows}
+
+
+def _uuid(value) -> uuid.UUID | None:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None

@@ -1,0 +1,74 @@
+"""The one place where fulfilment and financial statuses change.
+
+Each move is checked against the tables in statuses.py, the order status is re-derived from the items,
+and every change is written to the history in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from platen.kit.actors import Actor
+from platen.kit.errors import Conflict
+from platen.orders import events
+from platen.orders.models import Order, OrderItem
+from platen.orders.statuses import FINANCIAL_TRANSITIONS, ITEM_TRANSITIONS, Financial, Fulfillment, derive_order_status
+
+
+class TransitionRefused(Conflict):
+    def __init__(self, message: str):
+        super().__init__(message, code="transition_refused")
+
+
+def transition_items(order: Order, items: list[OrderItem], target: Fulfillment, actor: Actor, *, reason: str = "", params: dict | None = None) -> None:
+    """Move `items` of `order` to `target`, or refuse the whole move when any one of them may not."""
+    _require_transaction()
+    target = Fulfillment(target)
+    for item in items:
+        if target not in ITEM_TRANSITIONS[Fulfillment(item.fulfillment_status)]:
+            raise TransitionRefused(
+                f"Item {item.item_reference_id} is {item.fulfillment_status} and cannot move to {target}."
+            )
+    pending = []
+    for item in items:
+        pending.append(events.event(order, events.ITEM_STATUS_CHANGED, actor, reason=reason, item=item,
+                                    params={"from": item.fulfillment_status, "to": target, **(params or {})}))
+        item.fulfillment_status = target
+    OrderItem.objects.bulk_update(items, ["fulfillment_status"])
+    pending += _rederive(order, actor, reason)
+    events.OrderEvent.objects.bulk_create(pending)
+
+
+def start(order: Order, status: Fulfillment, financial: Financial) -> None:
+    """The birth statuses of an unsaved order whose items are all born in `status`; later moves go through the table."""
+    order.fulfillment_status = derive_order_status([status])
+    order.financial_status = financial
+
+
+def transition_financial(order: Order, target: Financial, actor: Actor, *, reason: str = "") -> None:
+    _require_transaction()
+    target = Financial(target)
+    current = Financial(order.financial_status)
+    if current == target:
+        return
+    if target not in FINANCIAL_TRANSITIONS[current]:
+        raise TransitionRefused(f"The order's financial status is {current} and cannot move to {target}.")
+    order.financial_status = target
+    order.save(update_fields=["financial_status", "updated_at"])
+    events.record(order, events.FINANCIAL_STATUS_CHANGED, actor, reason=reason, params={"from": current, "to": target})
+
+
+def _rederive(order: Order, actor: Actor, reason: str) -> list:
+    statuses = list(order.items.filter(is_ignored=False).values_list("fulfillment_status", flat=True))
+    derived = derive_order_status(statuses)
+    if derived == order.fulfillment_status:
+        order.save(update_fields=["updated_at"])
+        return []
+    previous, order.fulfillment_status = order.fulfillment_status, derived
+    order.save(update_fields=["fulfillment_status", "updated_at"])
+    return [events.event(order, events.ORDER_STATUS_CHANGED, actor, reason=reason, params={"from": previous, "to": derived})]
+
+
+def _require_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("status transitions must run inside the service's transaction")
