@@ -5,7 +5,7 @@ same server process.
 """
 
 from django.db import transaction
-from ninja import Router
+from ninja import Router, Status
 
 from platen.diagnostics.models import FloorSample
 
@@ -16,4 +16,4 @@ router = Router(tags=["diagnostics"])
 def floor(request):
     with transaction.atomic():
         sample = FloorSample.objects.create(raw_body=request.body.decode("utf-8", errors="replace"))
-    return 201, {"id": sample.id}
+    return Status(201, {"id": sample.id})

@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from ninja import Router
+from ninja import Router, Status
 
 from platen.intake import services as intake
 from platen.kit.actors import Actor
@@ -41,7 +41,7 @@ def create_order(request):
     )
     result = create_from_intake(received, _actor(request))
     order = queries.get_order(request.account, result.order.id)
-    return (201 if result.created else 200), presenters.order(order)
+    return Status(201 if result.created else 200, presenters.order(order))
 
 
 @router.post("/orders:search", response={200: SearchOut, **ERRORS}, summary="Search orders")
@@ -80,7 +80,7 @@ def patch_draft(request, order_id: UUID, payload: DraftPatchIn):
 @router.delete("/orders/{uuid:order_id}", response={204: None, **ERRORS}, summary="Delete a draft")
 def delete_draft(request, order_id: UUID):
     changes.delete_draft(request.account, order_id, _actor(request))
-    return 204, None
+    return Status(204, None)
 
 
 @router.put("/orders/{uuid:order_id}/shipping-address", response={200: OrderOut, **ERRORS}, summary="Change the shipping address")

@@ -1,0 +1,37 @@
+"""Realistic order payloads as a merchant's program sends them."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+
+POSTER = "flat_product_pf_a3_pt_200-gsm-uncoated_cl_4-0_ver"
+TSHIRT = "apparel_product_gca_t-shirt_gsc_crewneck_gcu_unisex_gqa_classic_gsi_m_gco_white_gpr_4-0"
+
+BERLIN = {
+    "firstName": "Ada", "lastName": "Lovelace", "addressLine1": "Unter den Linden 1", "city": "Berlin",
+    "postCode": "10117", "country": "DE", "email": "ada@example.com", "phone": "+49 30 1234567",
+}
+NEW_YORK = {
+    "firstName": "Grace", "lastName": "Hopper", "addressLine1": "350 Fifth Avenue", "city": "New York",
+    "postCode": "10118", "state": "NY", "country": "US", "email": "grace@example.com", "phone": "+1 212 736 3100",
+}
+
+
+def order_payload(**overrides) -> dict:
+    payload = {
+        "orderType": "order",
+        "orderReferenceId": f"ref-{uuid.uuid4().hex[:10]}",
+        "customerReferenceId": "customer-42",
+        "currency": "EUR",
+        "items": [
+            {"itemReferenceId": "poster-1", "productUid": POSTER, "quantity": 2,
+             "files": [{"type": "default", "url": "https://files.example.com/poster.pdf"}]},
+            {"itemReferenceId": "shirt-1", "productUid": TSHIRT, "quantity": 1,
+             "files": [{"type": "front", "url": "https://files.example.com/front.png"}]},
+        ],
+        "shippingAddress": copy.deepcopy(BERLIN),
+        "metadata": [{"key": "source", "value": "tests"}],
+    }
+    payload.update(overrides)
+    return payload

@@ -1,0 +1,215 @@
+"""POST /v4/orders: acceptance, schema errors (400, nothing created) and content problems (failed, with reasons)."""
+
+import copy
+
+import pytest
+
+from platen.accounts.models import ApiKey
+from platen.accounts.services import revoke_api_key
+from platen.intake.models import IntakeRequest
+from platen.orders.models import Order, OrderEvent
+from tests.orders.factories import BERLIN, NEW_YORK, POSTER, TSHIRT, order_payload
+
+pytestmark = pytest.mark.django_db
+
+HOODIE = "apparel_product_gca_hoodie_gsc_pullover_gcu_unisex_gqa_classic_gsi_m_gco_black_gpr_4-0"
+FRAMED = "framed_poster_mounted_210x297mm-8x12-inch_black_wood_w12xt22-mm_plexiglass_a4-8x12-inch_200-gsm-80lb-coated-silk_4-0_ver"
+PHOTO_BOOK = "photobooks-hardcover_pf_200x200-mm-8x8-inch_pt_170-gsm-65lb-coated-silk_cl_4-4_ccl_4-4_bt_glued-left_ct_matt-lamination_prt_1-0_cpt_130-gsm-65-lb-cover-coated-silk_ver"
+
+
+def one_item(product_uid, quantity=1, **extra):
+    return [{"itemReferenceId": "i1", "productUid": product_uid, "quantity": quantity,
+             "files": [{"type": "default", "url": "https://files.example.com/a.pdf"}], **extra}]
+
+
+def address(base=BERLIN, **changes):
+    result = copy.deepcopy(base)
+    result.update(changes)
+    return {k: v for k, v in result.items() if v is not None}
+
+
+def test_valid_order_passes_with_full_wire_shape(api):
+    payload = order_payload()
+    response = api.post("/v4/orders", payload)
+    assert response.status_code == 201
+    body = response.json()
+    assert body["fulfillmentStatus"] == "passed" and body["financialStatus"] == "pending"
+    assert body["orderType"] == "order" and body["channel"] == "api"
+    assert body["orderReferenceId"] == payload["orderReferenceId"]
+    assert [i["itemReferenceId"] for i in body["items"]] == ["poster-1", "shirt-1"]
+    assert all(i["fulfillmentStatus"] == "passed" for i in body["items"])
+    assert body["items"][0]["files"] == [{"type": "default", "url": "https://files.example.com/poster.pdf"}]
+    assert body["shippingAddress"]["city"] == "Berlin"
+    assert body["shipment"]["fulfillmentCountry"] == "DE"
+    assert body["shipment"]["shipmentMethodUid"] and body["shipment"]["minDeliveryDays"] >= 1
+    assert body["problems"] == []
+    assert api.get(f"/v4/orders/{body['id']}").json() == body
+
+
+def test_history_records_creation_and_validation(api):
+    order_id = api.post("/v4/orders", order_payload()).json()["id"]
+    events = api.get(f"/v4/orders/{order_id}/events").json()["events"]
+    types = [e["type"] for e in events]
+    assert types[0] == "order_created" and "validation_passed" in types
+    assert types[-1] == "order_status_changed"
+    assert events[-1]["parameters"] == {"from": "received", "to": "passed"}
+    assert events[0]["actor"]["kind"] == "api_key" and events[0]["actor"]["label"] == "tests"
+    item_moves = [e for e in events if e["type"] == "item_status_changed"]
+    assert {e["itemReferenceId"] for e in item_moves} == {"poster-1", "shirt-1"}
+
+
+def test_draft_is_stored_without_checks(api):
+    response = api.post("/v4/orders", order_payload(orderType="draft", items=one_item("no-such-product")))
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["orderType"], body["fulfillmentStatus"], body["financialStatus"]) == ("draft", "draft", "draft")
+    assert body["problems"] == []
+
+
+def test_intake_request_records_the_accepted_order(api):
+    order_id = api.post("/v4/orders", order_payload()).json()["id"]
+    request = IntakeRequest.objects.get()
+    assert (request.status, str(request.order_id), request.channel) == ("accepted", order_id, "api")
+    assert '"orderReferenceId"' in request.raw_body
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field"),
+    [
+        (lambda p: p.pop("orderReferenceId"), "orderReferenceId"),
+        (lambda p: p.pop("items"), "items"),
+        (lambda p: p.update(items=[]), "items"),
+        (lambda p: p["items"][0].update(quantity="two"), "items[0].quantity"),
+        (lambda p: p["items"][0].update(quantity=0), "items[0].quantity"),
+        (lambda p: p["shippingAddress"].update(firstName="A" * 26), "shippingAddress.firstName"),
+        (lambda p: p["shippingAddress"].update(addressLine1="x" * 36), "shippingAddress.addressLine1"),
+        (lambda p: p["shippingAddress"].update(country="UK"), "shippingAddress.country"),
+        (lambda p: p["shippingAddress"].update(country="de"), "shippingAddress.country"),
+        (lambda p: p["shippingAddress"].pop("email"), "shippingAddress.email"),
+        (lambda p: p.update(currency="euro"), "currency"),
+        (lambda p: p["items"][0]["files"][0].update(url="ftp://x/y.pdf"), "items[0].files[0].url"),
+        (lambda p: p["items"][0]["files"][0].update(type="sideways"), "items[0].files[0].type"),
+        (lambda p: p.update(metadata=[{"key": "k", "value": "v" * 101}]), "metadata[0].value"),
+        (lambda p: p.update(metadata=[{"key": str(n), "value": "v"} for n in range(21)]), "metadata"),
+        (lambda p: p["items"][1].update(itemReferenceId="poster-1"), "items"),
+    ],
+)
+def test_schema_errors_are_400_with_a_detail_and_create_nothing(api, mutate, field):
+    payload = order_payload()
+    mutate(payload)
+    response = api.post("/v4/orders", payload)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid_request" and body["message"]
+    assert field in [d["field"] for d in body["details"]], body
+    assert all(d["message"] for d in body["details"])
+    assert not Order.objects.exists()
+    request = IntakeRequest.objects.get()
+    assert request.status == "rejected" and field in [r["field"] for r in request.reasons]
+
+
+def test_every_schema_problem_gets_its_own_detail(api):
+    payload = order_payload()
+    payload.pop("currency")
+    payload["shippingAddress"]["country"] = "XX"
+    payload["items"][0]["quantity"] = -1
+    fields = {d["field"] for d in api.post("/v4/orders", payload).json()["details"]}
+    assert {"currency", "shippingAddress.country", "items[0].quantity"} <= fields
+
+
+def test_invalid_json_is_a_clear_400(api):
+    response = api.post("/v4/orders", body="{not json")
+    assert response.status_code == 400
+    assert response.json()["details"] == [{"field": "body", "message": "Send the order as a JSON object."}]
+    assert IntakeRequest.objects.get().raw_body == "{not json"
+
+
+def problems_of(api, **overrides):
+    response = api.post("/v4/orders", order_payload(**overrides))
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["fulfillmentStatus"] == "failed"
+    assert all(i["fulfillmentStatus"] == "failed" for i in body["items"])
+    return {p["code"]: p for p in body["problems"]}
+
+
+def test_postal_code_format_by_country(api):
+    problems = problems_of(api, shippingAddress=address(postCode="1011"))
+    problem = problems["invalid_address_postal_code"]
+    assert problem["field"] == "shippingAddress.postCode" and "Germany" in problem["message"]
+
+
+def test_state_required_in_the_us(api):
+    problems = problems_of(api, currency="USD", shippingAddress=address(NEW_YORK, state=None))
+    assert problems["invalid_address_country_area"]["field"] == "shippingAddress.state"
+    assert "required" in problems["invalid_address_country_area"]["message"]
+
+
+def test_invalid_email_and_phone(api):
+    problems = problems_of(api, shippingAddress=address(email="ada@@example", phone="12"))
+    assert problems["invalid_email"]["field"] == "shippingAddress.email"
+    assert problems["invalid_phone"]["field"] == "shippingAddress.phone"
+
+
+def test_unknown_product(api):
+    problems = problems_of(api, items=one_item("flat_product_does_not_exist"))
+    assert problems["unknown_product"]["field"] == "items[0].productUid"
+
+
+def test_destination_not_allowed(api):
+    ru = address(city="Moscow", postCode="101000", country="RU", phone="+7 495 123 45 67")
+    problems = problems_of(api, shippingAddress=ru)
+    assert "destination_not_allowed" in problems
+
+
+def test_framed_artwork_cannot_go_to_brazil(api):
+    br = address(city="Sao Paulo", postCode="01310-100", state="SP", country="BR", phone="+55 11 3090 1234",
+                 federalTaxId="123.456.789-09")
+    problems = problems_of(api, currency="USD", items=one_item(FRAMED), shippingAddress=br)
+    assert problems["destination_not_allowed"]["field"] == "items[0].productUid"
+
+
+def test_out_of_stock_in_the_region(api):
+    sydney = address(city="Sydney", postCode="2000", state="NSW", country="AU", phone="+61 2 9374 4000")
+    problems = problems_of(api, currency="USD", items=one_item(HOODIE), shippingAddress=sydney)
+    assert problems["out_of_stock"]["field"] == "items[0].productUid"
+
+
+def test_quantity_limit(api):
+    problems = problems_of(api, items=one_item(POSTER, quantity=501))
+    assert problems["quantity_limit"]["field"] == "items[0].quantity"
+
+
+def test_page_count_rules(api):
+    problems = problems_of(api, items=one_item(PHOTO_BOOK))
+    assert problems["page_count"]["field"] == "items[0].pageCount"
+    problems = problems_of(api, items=one_item(PHOTO_BOOK, pageCount=25))
+    assert "page_count" in problems
+
+
+def test_cross_border_needs_a_phone(api):
+    zurich = address(city="Zurich", postCode="8001", country="CH", phone=None)
+    problems = problems_of(api, items=one_item(TSHIRT), shippingAddress=zurich)
+    assert problems["cross_border_phone_required"]["field"] == "shippingAddress.phone"
+
+
+def test_failure_is_in_the_history_with_its_reasons(api):
+    order_id = api.post("/v4/orders", order_payload(items=one_item("nope"))).json()["id"]
+    failed = [e for e in api.get(f"/v4/orders/{order_id}/events").json()["events"] if e["type"] == "validation_failed"]
+    assert len(failed) == 1
+    assert failed[0]["parameters"]["problems"][0]["code"] == "unknown_product"
+    assert "nope" in failed[0]["reason"] or failed[0]["reason"]
+
+
+@pytest.mark.parametrize("key", [None, "", "plk_nothing_here", "not-even-a-key"])
+def test_missing_or_invalid_key_is_401_and_stores_nothing(anonymous_api, key):
+    headers = {} if key is None else {"X-API-KEY": key}
+    response = anonymous_api.post("/v4/orders", order_payload(), headers=headers)
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthorized"
+    assert not IntakeRequest.objects.exists() and not OrderEvent.objects.exists()
+
+
+def test_revoked_key_is_401(api):
+    revoke_api_key(ApiKey.objects.get().prefix)
+    assert api.post("/v4/orders", order_payload()).status_code == 401
