@@ -19,11 +19,10 @@ class ApiClient:
 
     def call(self, method: str, path: str, json=None, *, body: str | bytes | None = None, headers: dict | None = None):
         extra = {"headers": {**({"X-API-KEY": self.key} if self.key else {}), **(headers or {})}}
-        data = body if body is not None else (jsonlib.dumps(json) if json is not None else None)
-        kwargs = {"content_type": "application/json"} if data is not None else {}
-        if data is not None:
-            kwargs["data"] = data
-        return getattr(self.client, method)(path, **kwargs, **extra)
+        data = body if body is not None else (jsonlib.dumps(json) if json is not None else "")
+        if method == "get":
+            return self.client.get(path, **extra)
+        return getattr(self.client, method)(path, data=data, content_type="application/json", **extra)
 
     def get(self, path, **kw):
         return self.call("get", path, **kw)

@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 
-COUNTRY = RegexValidator(r"^[A-Z]{2}$", "Use a two-letter ISO 3166-1 country code in capitals, e.g. DE.")
-CURRENCY = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 currency code in capitals, e.g. EUR.")
+# Own codes: a model field swaps the message of a validator whose code is "invalid" for its generic one.
+COUNTRY = RegexValidator(r"^[A-Z]{2}$", "Use two-letter ISO 3166-1 country codes in capitals, e.g. DE.", "invalid_country")
+CURRENCY = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 currency code in capitals, e.g. EUR.", "invalid_currency")
 MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 MM = {"max_digits": 7, "decimal_places": 1, "validators": [MinValueValidator(0)]}
 
@@ -49,9 +50,11 @@ class Requirement(models.TextChoices):
 
 
 def validate_countries(value) -> None:
-    if not isinstance(value, list) or not all(isinstance(c, str) for c in value):
+    if not isinstance(value, list):
         raise ValidationError("Give a list of two-letter country codes.")
     for code in value:
+        if not isinstance(code, str):  # e.g. YAML reads an unquoted NO (Norway) as false
+            raise ValidationError(f"{code!r} is not a two-letter country code; write codes as text, e.g. 'NO'.")
         COUNTRY(code)
 
 

@@ -1,4 +1,20 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from platen.dashboard.views import orders, order_actions, requests
+
 app_name = "dashboard"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(template_name="dashboard/login.html", redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Both "/" and "/orders/" list orders; reverse() returns the last one, "/orders/".
+    path("", orders.order_list, name="orders"),
+    path("orders/", orders.order_list, name="orders"),
+    path("orders/<uuid:order_id>/", orders.order_detail, name="order"),
+    path("orders/<uuid:order_id>/cancel/", order_actions.cancel, name="order_cancel"),
+    path("orders/<uuid:order_id>/reprocess/", order_actions.reprocess, name="order_reprocess"),
+    path("orders/<uuid:order_id>/address/", order_actions.edit_address, name="order_address"),
+    path("requests/", requests.request_list, name="requests"),
+    path("requests/<uuid:request_id>/", requests.request_detail, name="request"),
+]

@@ -11,6 +11,7 @@ from platen.orders.schemas import (
     AddressIn, CancelIn, DraftPatchIn, ErrorOut, EventsOut, OrderCreateIn, OrderOut, SearchIn, SearchOut,
 )
 from platen.orders.services import changes, queries
+from platen.kit.wire import parse_optional
 from platen.orders.services.create import create_from_intake
 
 router = Router(tags=["orders"])
@@ -59,9 +60,15 @@ def order_events(request, order_id: UUID):
     return {"events": [presenters.event(e) for e in queries.order_events(request.account, order_id)]}
 
 
-@router.post("/orders/{uuid:order_id}:cancel", response={200: OrderOut, **ERRORS}, summary="Cancel an order")
-def cancel_order(request, order_id: UUID, payload: CancelIn | None = None):
-    changes.cancel(request.account, order_id, _actor(request), reason=(payload.reason if payload else "") or "")
+CANCEL_BODY = {"requestBody": {"required": False, "content": {"application/json": {"schema": CancelIn.model_json_schema()}}}}
+
+
+@router.post("/orders/{uuid:order_id}:cancel", response={200: OrderOut, **ERRORS}, openapi_extra=CANCEL_BODY,
+             summary="Cancel an order")
+def cancel_order(request, order_id: UUID):
+    # The original API's cancel has no body; an optional {"reason"} goes into the history.
+    reason = parse_optional(request.body, CancelIn).reason
+    changes.cancel(request.account, order_id, _actor(request), reason=reason or "")
     return presenters.order(queries.get_order(request.account, order_id))
 
 

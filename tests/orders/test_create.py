@@ -120,7 +120,7 @@ def test_every_schema_problem_gets_its_own_detail(api):
 def test_invalid_json_is_a_clear_400(api):
     response = api.post("/v4/orders", body="{not json")
     assert response.status_code == 400
-    assert response.json()["details"] == [{"field": "body", "message": "Send the order as a JSON object."}]
+    assert response.json()["details"] == [{"field": "body", "message": "Send the body as a JSON object."}]
     assert IntakeRequest.objects.get().raw_body == "{not json"
 
 

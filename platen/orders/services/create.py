@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-import pydantic
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -18,7 +17,8 @@ from platen.intake import services as intake
 from platen.intake.models import IntakeRequest
 from platen.intake.statuses import Outcome
 from platen.kit.actors import Actor
-from platen.kit.errors import Conflict, Detail, InvalidRequest, pydantic_details
+from platen.kit.errors import Conflict, Detail, InvalidRequest
+from platen.kit.wire import parse_json
 from platen.orders import events
 from platen.orders.models import Order
 from platen.orders.schemas import OrderCreateIn
@@ -34,18 +34,9 @@ class Created:
     created: bool  # False when an existing order was returned
 
 
-def parse_create(raw_body: str) -> OrderCreateIn:
-    try:
-        return OrderCreateIn.model_validate_json(raw_body or "")
-    except pydantic.ValidationError as exc:
-        if any(e["type"] == "json_invalid" for e in exc.errors()):
-            raise InvalidRequest("The body is not valid JSON.", [Detail("body", "Send the order as a JSON object.")]) from None
-        raise InvalidRequest("The order is not valid.", pydantic_details(exc.errors())) from None
-
-
 def create_from_intake(request: IntakeRequest, actor: Actor, *, channel: str = "api") -> Created:
     try:
-        payload = parse_create(request.raw_body)
+        payload = parse_json(request.raw_body, OrderCreateIn, "order")
     except InvalidRequest as exc:
         intake.reject(request, exc.details)
         raise

@@ -1,0 +1,238 @@
+"""Load the catalog from a YAML file (default: data/catalog.yaml shipped with Platen), idempotently.
+
+What the file lists wins: customs zones, regions, shipment methods and products are upserted by code/uid,
+their prices, availability and rates mirror the file, and the rule tables (restrictions, quantity
+limits, cross-border requirements) are replaced by the file's. Rows the file does not name (a product
+added in the admin) are kept. Everything happens in one transaction with one catalog version bump.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from platen.catalog import models as m
+from platen.catalog.signals import one_change
+from platen.kit.errors import InvalidRequest
+
+DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "catalog.yaml"
+SECTIONS = {
+    "customs_zones", "regions", "products", "shipment_methods", "restrictions", "quantity_limits", "cross_border",
+}  # plus any "x-..." section, free for YAML anchors
+PRODUCT_KEYS = {
+    "uid", "kind", "name", "size_mm", "bleed_mm", "file_types", "min_ppi", "pages", "weight_g", "personalizable",
+    "max_quantity", "prices", "price_per_extra_page", "regions", "out_of_stock",
+}
+
+
+def load_catalog(path: str | Path | None = None) -> str:
+    """Apply the file to the database and return a one-line summary."""
+    source = Path(path) if path else DEFAULT_PATH
+    try:
+        data = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise InvalidRequest(f"Cannot read the catalog file {source}: {exc.strerror}; check the path.") from exc
+    except yaml.YAMLError as exc:
+        raise InvalidRequest(f"The catalog file {source} is not valid YAML ({exc}); fix it and load again.") from exc
+    if not isinstance(data, dict):
+        raise InvalidRequest(f"The catalog file {source} must be a mapping of sections; see {DEFAULT_PATH.name}.")
+    unknown = {k for k in data if not str(k).startswith("x-")} - SECTIONS
+    if unknown:
+        raise InvalidRequest(f"The catalog file has unknown sections {sorted(unknown)}; use {sorted(SECTIONS)}.")
+    counts: Counter = Counter()
+    with transaction.atomic(), one_change():
+        zones = _zones(data, counts)
+        regions = _regions(data, zones, counts)
+        products = _products(data, regions, counts)
+        _methods(data, regions, counts)
+        _restrictions(data, products, counts)
+        _quantity_limits(data, counts)
+        _requirements(data, counts)
+    return (
+        f"catalog loaded from {source.name}: {counts['product']} products "
+        f"({counts['product created']} new, {counts['product updated']} changed), {counts['price']} prices, "
+        f"{counts['region']} regions, {counts['zone']} customs zones, {counts['method']} shipment methods, {counts['rate']} rates, "
+        f"{counts['restriction']} restrictions, {counts['limit']} quantity limits, "
+        f"{counts['requirement']} cross-border requirements"
+    )
+
+
+def _zones(data: dict, counts: Counter) -> dict[str, m.CustomsZone]:
+    existing = {z.code: z for z in m.CustomsZone.objects.all()}
+    for entry in _list(data, "customs_zones"):
+        where = f"customs zone {entry.get('code')}"
+        zone = existing.get(entry["code"]) or m.CustomsZone(code=entry["code"])
+        _save(zone, where, name=entry.get("name", entry["code"]), countries=entry.get("countries", []))
+        existing[zone.code] = zone
+        counts["zone"] += 1
+    return existing
+
+
+def _regions(data: dict, zones: dict, counts: Counter) -> dict[str, m.Region]:
+    existing = {r.code: r for r in m.Region.objects.all()}
+    for entry in _list(data, "regions"):
+        where = f"region {entry.get('code')}"
+        zone = zones.get(entry.get("customs_zone"))
+        if zone is None:
+            raise InvalidRequest(f"{where}: customs_zone {entry.get('customs_zone')!r} is not defined; add it to customs_zones.")
+        region = existing.get(entry["code"]) or m.Region(code=entry["code"])
+        _save(region, where, name=entry.get("name", entry["code"]), countries=entry.get("countries", []),
+              rest_of_world=bool(entry.get("rest_of_world", False)),
+              fulfillment_country=entry.get("fulfillment_country"), customs_zone=zone)
+        existing[region.code] = region
+        counts["region"] += 1
+    return existing
+
+
+def _products(data: dict, regions: dict, counts: Counter) -> dict[str, m.Product]:
+    existing = {p.uid: p for p in m.Product.objects.all()}
+    file_regions = [r["code"] for r in _list(data, "regions")]
+    for entry in _list(data, "products"):
+        where = f"product {entry.get('uid')}"
+        unknown = set(entry) - PRODUCT_KEYS
+        if unknown:
+            raise InvalidRequest(f"{where}: unknown keys {sorted(unknown)}; use only {sorted(PRODUCT_KEYS)}.")
+        pages = entry.get("pages") or {}
+        width, height = entry.get("size_mm") or (None, None)
+        product = existing.get(entry["uid"]) or m.Product(uid=entry["uid"])
+        outcome = _save(
+            product, where, kind=entry.get("kind"), name=entry.get("name"),
+            width_mm=_decimal(width, where), height_mm=_decimal(height, where),
+            bleed_mm=_decimal(entry.get("bleed_mm", 0), where), file_types=entry.get("file_types", []),
+            min_ppi=entry.get("min_ppi", 300), page_count_min=pages.get("min"), page_count_max=pages.get("max"),
+            page_count_step=pages.get("step"), weight_g=entry.get("weight_g"),
+            personalizable=bool(entry.get("personalizable", False)), max_quantity=entry.get("max_quantity", 100),
+        )
+        existing[product.uid] = product
+        counts["product"] += 1
+        counts[f"product {outcome}"] += 1
+        extra = entry.get("price_per_extra_page") or {}
+        prices = {cur: {"currency": cur, "amount": _decimal(amount, where), "per_extra_page": _decimal(extra.get(cur, 0), where)}
+                  for cur, amount in (entry.get("prices") or {}).items()}
+        counts["price"] += _mirror(product.prices.all(), "currency", prices, m.ProductPrice, where, product=product)
+        offered = entry.get("regions") or file_regions
+        out_of_stock = set(entry.get("out_of_stock") or [])
+        missing = (set(offered) | out_of_stock) - set(regions)
+        if missing:
+            raise InvalidRequest(f"{where}: regions {sorted(missing)} are not defined; add them to regions.")
+        availability = {code: {"region": regions[code], "in_stock": code not in out_of_stock} for code in offered}
+        _mirror(product.availability.select_related("region"), "region.code", availability,
+                m.ProductAvailability, where, product=product)
+    return existing
+
+
+def _methods(data: dict, regions: dict, counts: Counter) -> None:
+    existing = {sm.uid: sm for sm in m.ShipmentMethod.objects.all()}
+    for entry in _list(data, "shipment_methods"):
+        where = f"shipment method {entry.get('uid')}"
+        method = existing.get(entry["uid"]) or m.ShipmentMethod(uid=entry["uid"])
+        _save(method, where, name=entry.get("name"), type=entry.get("type"))
+        counts["method"] += 1
+        wanted = {}
+        for rate in entry.get("rates") or []:
+            region = regions.get(rate.get("region"))
+            if region is None:
+                raise InvalidRequest(f"{where}: region {rate.get('region')!r} is not defined; add it to regions.")
+            min_days, max_days = rate.get("days") or (None, None)
+            additional = rate.get("additional_item") or {}
+            wanted[(region.code, rate.get("country", ""))] = {
+                "region": region, "country": rate.get("country", ""), "min_days": min_days, "max_days": max_days,
+                "_prices": {cur: {"currency": cur, "amount": _decimal(amount, where),
+                                  "additional_item_amount": _decimal(additional.get(cur, 0), where)}
+                            for cur, amount in (rate.get("price") or {}).items()},
+            }
+        existing_rates = {(r.region.code, r.country): r for r in method.rates.select_related("region")}
+        for key, fields in wanted.items():
+            prices = fields.pop("_prices")
+            rate = existing_rates.pop(key, None) or m.ShipmentRate(method=method)
+            _save(rate, f"{where} rate to {key[0]} {key[1]}".rstrip(), **fields)
+            _mirror(rate.prices.all(), "currency", prices, m.ShipmentRatePrice, where, rate=rate)
+            counts["rate"] += 1
+        for stale in existing_rates.values():
+            stale.delete()
+
+
+def _restrictions(data: dict, products: dict, counts: Counter) -> None:
+    wanted = {}
+    for entry in _list(data, "restrictions"):
+        uid, kind = entry.get("product", ""), entry.get("kind", "")
+        product = products.get(uid) if uid else None
+        if uid and product is None:
+            raise InvalidRequest(f"restriction for product {uid}: no such product; add it to products or fix the uid.")
+        wanted[(uid, kind)] = {"product": product, "kind": kind, "countries": entry.get("countries", []),
+                               "reason": entry.get("reason", "")}
+    current = m.ShippingRestriction.objects.select_related("product")
+    counts["restriction"] = _mirror(current, lambda r: (r.product.uid if r.product else "", r.kind), wanted,
+                                    m.ShippingRestriction, "restriction")
+
+
+def _quantity_limits(data: dict, counts: Counter) -> None:
+    wanted = {e.get("kind", ""): {"kind": e.get("kind", ""), "max_per_order": e.get("max_per_order")}
+              for e in _list(data, "quantity_limits")}
+    counts["limit"] = _mirror(m.QuantityLimit.objects.all(), "kind", wanted, m.QuantityLimit, "quantity limit")
+
+
+def _requirements(data: dict, counts: Counter) -> None:
+    wanted = {(e.get("country", ""), e.get("requirement")): {"country": e.get("country", ""),
+                                                             "requirement": e.get("requirement")}
+              for e in _list(data, "cross_border")}
+    counts["requirement"] = _mirror(m.CrossBorderRequirement.objects.all(), lambda r: (r.country, r.requirement),
+                                    wanted, m.CrossBorderRequirement, "cross-border requirement")
+
+
+def _mirror(current, key, wanted: dict, model, where: str, **parent) -> int:
+    """Make the rows of `current` equal `wanted` (key -> fields): update, create, delete the rest."""
+    get_key = key if callable(key) else (lambda row: _attr(row, key))
+    rows = {get_key(row): row for row in current}
+    for k, fields in wanted.items():
+        _save(rows.pop(k, None) or model(**parent), f"{where} ({k})", **fields)
+    for stale in rows.values():
+        stale.delete()
+    return len(wanted)
+
+
+def _save(obj, where: str, **fields) -> str:
+    """Set fields, validate like the admin does, save only when something changed."""
+    changed = obj.pk is None
+    for name, value in fields.items():
+        if getattr(obj, name, None) != value:
+            setattr(obj, name, value)
+            changed = True
+    if not changed:
+        return "unchanged"
+    outcome = "created" if obj.pk is None else "updated"
+    try:
+        obj.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+        raise InvalidRequest(f"{where}: {problems}") from exc
+    obj.save()
+    return outcome
+
+
+def _attr(obj, dotted: str):
+    for part in dotted.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def _list(data: dict, key: str) -> list[dict]:
+    value = data.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
+        raise InvalidRequest(f"'{key}' in the catalog file must be a list of mappings.")
+    return value
+
+
+def _decimal(value, where: str) -> Decimal | None:
+    """YAML numbers arrive as float; their shortest repr is the decimal that was written."""
+    if value is None:
+        return None
+    try:
+        return Decimal(repr(value) if isinstance(value, float) else str(value))
+    except InvalidOperation as exc:
+        raise InvalidRequest(f"{where}: {value!r} is not a number.") from exc

@@ -1,0 +1,96 @@
+"""An order's events as readable timeline entries: one sentence per event type, plus who and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from platen.orders import events as ev
+
+# Column names of Address as a merchant reads them (shipping_address_updated stores column names).
+ADDRESS_LABELS = {
+    "first_name": "first name", "last_name": "last name", "company_name": "company",
+    "address_line1": "address line 1", "address_line2": "address line 2", "city": "city",
+    "post_code": "post code", "state": "state", "country": "country", "email": "e-mail",
+    "phone": "phone", "federal_tax_id": "federal tax id", "state_tax_id": "state tax id",
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    title: str
+    actor: str
+    created_at: datetime
+    reason: str = ""
+    details: list[str] = field(default_factory=list)
+    tone: str = "neutral"  # neutral, good, bad, change: the dot's colour on the timeline
+    minor: bool = False  # per-item moves that repeat what the order-level entry says
+
+
+def timeline(events) -> list[Entry]:
+    """Newest first, as merchants read a history."""
+    return [entry(e) for e in reversed(list(events))]
+
+
+def entry(e) -> Entry:
+    p = e.params or {}
+    title, details, tone, minor = _describe(e, p)
+    # A failed check lists its problems one by one; its reason would only repeat them joined.
+    reason = "" if e.type == ev.VALIDATION_FAILED or e.reason == title else e.reason
+    return Entry(title, actor(e), e.created_at, reason, details, tone, minor)
+
+
+def actor(e) -> str:
+    label = e.actor_label or e.actor_id
+    return {
+        "user": f"by {label}",
+        "api_key": f"via {label}",
+        "channel": f"via {label}",
+        "system": f"by {label}" if label and label != "Platen" else "by Platen",
+    }.get(e.actor_kind, f"by {label}" if label else "")
+
+
+def _human(status) -> str:
+    return str(status or "?").replace("_", " ")
+
+
+def _describe(e, p: dict) -> tuple[str, list[str], str, bool]:
+    t = e.type
+    if t == ev.ORDER_CREATED:
+        items = p.get("items")
+        count = f" with {items} item{'s' if items != 1 else ''}" if items is not None else ""
+        return f"Order received via {p.get('channel', 'api')}{count}", [], "neutral", False
+    if t == ev.DRAFT_CREATED:
+        return "Draft created", [], "neutral", False
+    if t == ev.ORDER_STATUS_CHANGED:
+        to = p.get("to")
+        tone = "bad" if to in ("failed", "canceled", "returned") else "good" if to in ("passed", "delivered", "shipped") else "change"
+        return f"Status changed from {_human(p.get('from'))} to {_human(to)}", [], tone, False
+    if t == ev.ITEM_STATUS_CHANGED:
+        who = f"Item {e.item.item_reference_id}" if e.item_id else "An item"
+        return f"{who} moved from {_human(p.get('from'))} to {_human(p.get('to'))}", [], "neutral", True
+    if t == ev.FINANCIAL_STATUS_CHANGED:
+        return f"Payment status changed from {_human(p.get('from'))} to {_human(p.get('to'))}", [], "change", False
+    if t == ev.VALIDATION_FAILED:
+        problems = p.get("problems") or []
+        details = [f"{pr.get('field')}: {pr.get('message')}" for pr in problems]
+        n = len(problems)
+        return f"Checks found {n} problem{'s' if n != 1 else ''}", details, "bad", False
+    if t == ev.VALIDATION_PASSED:
+        method = p.get("shipmentMethodUid")
+        return "Checks passed" + (f"; ships with {method}" if method else ""), [], "good", False
+    if t == ev.ADDRESS_UPDATED:
+        changed = p.get("changed") or {}
+        details = [f"{ADDRESS_LABELS.get(k, k)}: {v.get('from') or '(empty)'} → {v.get('to') or '(empty)'}" for k, v in changed.items()]
+        return "Shipping address changed", details, "change", False
+    if t == ev.DRAFT_UPDATED:
+        return "Draft changed: " + ", ".join((p.get("changed") or {}).keys()), [], "change", False
+    if t == ev.DRAFT_SUBMITTED:
+        return "Draft submitted as an order", [], "change", False
+    if t == ev.REPROCESS_REQUESTED:
+        return "Reprocess requested", [], "change", False
+    if t == ev.DUPLICATE_SUBMISSION:
+        return "The same order was submitted again; the existing order was kept", [], "neutral", False
+    if t == ev.CANCEL_REQUESTED:
+        return "Cancellation requested", [], "bad", False
+    return _human(t).capitalize(), [f"{k}: {v}" for k, v in p.items()], "neutral", False

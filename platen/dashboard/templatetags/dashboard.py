@@ -1,0 +1,62 @@
+"""Shared widgets: the main navigation, status badges, readable status names."""
+
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+
+from platen.dashboard.navigation import visible_items
+
+register = template.Library()
+
+# One colour family per meaning, shared by fulfilment, payment and intake statuses.
+TONES = {
+    "draft": "neutral", "received": "neutral", "uploading": "neutral", "pending": "neutral",
+    "to_be_invoiced": "neutral", "invoiced": "info",
+    "passed": "info", "created": "info", "duplicate": "info",
+    "in_production": "progress", "printed": "progress", "packaged": "progress",
+    "shipped": "transit", "in_transit": "transit",
+    "delivered": "success", "paid": "success", "accepted": "success",
+    "pending_approval": "attention", "pending_personalization": "attention", "on_hold": "attention",
+    "not_connected": "attention", "partially_refunded": "attention", "refunded": "attention", "returned": "attention",
+    "failed": "danger", "refused": "danger", "rejected": "danger",
+    "canceled": "muted",
+}
+
+
+@register.filter
+def human(value) -> str:
+    """in_production -> in production"""
+    return str(value or "").replace("_", " ")
+
+
+@register.simple_tag
+def badge(status):
+    status = str(status or "")
+    return format_html('<span class="badge tone-{}" data-status="{}">{}</span>', TONES.get(status, "neutral"), status, human(status))
+
+
+@register.filter
+def tone(status) -> str:
+    return TONES.get(str(status or ""), "neutral")
+
+
+@register.inclusion_tag("dashboard/_nav.html", takes_context=True)
+def main_nav(context):
+    request = context["request"]
+    current = getattr(request.resolver_match, "url_name", "") or ""
+    items = [
+        {"label": item.label, "url": reverse(item.url_name), "active": current.startswith(item.section)}
+        for item in visible_items(request.user)
+    ]
+    return {"items": items}
+
+
+@register.simple_tag(takes_context=True)
+def filter_query(context, **changes) -> str:
+    """"?status=failed&q=ada" from the page's clean `filters` with `changes` applied; empty values dropped,
+    so links never carry the blank fields an htmx form submit sends."""
+    params = {**context.get("filters", {}), **changes}
+    clean = {k: v for k, v in params.items() if v not in (None, "")}
+    return "?" + urlencode(clean) if clean else ""

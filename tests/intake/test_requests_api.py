@@ -1,0 +1,39 @@
+"""GET /v4/requests: every arrival is listed with its outcome, so a rejected request is never invisible."""
+
+import pytest
+
+from tests.orders.factories import order_payload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def arrivals(api):
+    accepted = api.post("/v4/orders", order_payload()).json()["id"]
+    api.post("/v4/orders", {"orderReferenceId": "broken"})
+    api.post("/v4/orders", body="<xml/>")
+    return accepted
+
+
+def test_lists_every_request_newest_first(api, arrivals):
+    rows = api.get("/v4/requests").json()["requests"]
+    assert [r["status"] for r in rows] == ["rejected", "rejected", "accepted"]
+    assert rows[2]["orderId"] == arrivals and rows[2]["channel"] == "api"
+    assert {"field": "body", "message": "Send the body as a JSON object."} in rows[0]["reasons"]
+    assert {r["field"] for r in rows[1]["reasons"]} >= {"customerReferenceId", "currency", "items", "shippingAddress"}
+    assert all(r["body"] is None for r in rows)
+
+
+def test_filters(api, arrivals):
+    assert [r["status"] for r in api.get("/v4/requests?status=accepted").json()["requests"]] == ["accepted"]
+    assert len(api.get("/v4/requests?status=rejected").json()["requests"]) == 2
+    assert api.get("/v4/requests?channel=shopify").json()["requests"] == []
+    assert api.get("/v4/requests?startDate=2999-01-01T00:00:00Z").json()["requests"] == []
+    assert len(api.get("/v4/requests?limit=1").json()["requests"]) == 1
+    assert api.get("/v4/requests?status=lost").status_code == 400
+
+
+def test_one_request_shows_its_raw_body(api, arrivals):
+    rejected = api.get("/v4/requests?status=rejected").json()["requests"][0]
+    detail = api.get(f"/v4/requests/{rejected['id']}").json()
+    assert detail["body"] == "<xml/>" and detail["status"] == "rejected"

@@ -1,0 +1,33 @@
+"""The API's documents and its one error shape."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_openapi_document_lists_the_endpoints_and_the_create_schema(anonymous_api):
+    doc = anonymous_api.get("/v4/openapi.json").json()
+    paths = doc["paths"]
+    for path in ["/v4/orders", "/v4/orders:search", "/v4/orders:quote", "/v4/orders/{order_id}", "/v4/orders/{order_id}:cancel",
+                 "/v4/orders/{order_id}/events", "/v4/orders/{order_id}/shipping-address", "/v4/requests", "/v4/products"]:
+        assert path in paths, path
+    create = paths["/v4/orders"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert create == {"$ref": "#/components/schemas/OrderCreateIn"}
+    assert "shippingAddress" in doc["components"]["schemas"]["OrderCreateIn"]["properties"]
+    assert "/v4/_floor" not in paths
+
+
+def test_interactive_docs_are_served(anonymous_api):
+    response = anonymous_api.get("/v4/docs")
+    assert response.status_code == 200 and b"openapi.json" in response.content
+
+
+def test_unknown_api_path_is_404_in_the_error_shape(api):
+    response = api.get("/v4/nothing-here")
+    assert response.status_code == 404
+    assert set(response.json()) == {"code", "message", "details"}
+
+
+def test_wrong_method_is_an_error_in_the_shape(api):
+    response = api.call("put", "/v4/orders:search", {})
+    assert response.status_code == 405
