@@ -56,8 +56,9 @@ def on_platen_error(request, exc: PlatenError):
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
-    # ninja's loc starts with the parameter source and name ("body", "payload"); the wire path follows.
-    return error_response(request, InvalidRequest("The request is not valid.", pydantic_details(exc.errors, skip=2)))
+    # ninja's loc starts with the source ("body", "query", "path"); a body also has its parameter name.
+    details = [d for err in exc.errors for d in pydantic_details([err], skip=2 if err["loc"][0] == "body" else 1)]
+    return error_response(request, InvalidRequest("The request is not valid.", details))
 
 
 @api.exception_handler(AuthenticationError)

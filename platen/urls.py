@@ -7,8 +7,8 @@ from platen.kit.errors import NotFound, PlatenError
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", api.urls),
     path("", include("platen.dashboard.urls")),
+    path("", api.urls),
 ]
 
 

@@ -37,3 +37,9 @@ def test_one_request_shows_its_raw_body(api, arrivals):
     rejected = api.get("/v4/requests?status=rejected").json()["requests"][0]
     detail = api.get(f"/v4/requests/{rejected['id']}").json()
     assert detail["body"] == "<xml/>" and detail["status"] == "rejected"
+
+
+def test_query_errors_name_the_parameter(api):
+    response = api.get("/v4/requests?limit=abc&status=lost")
+    assert response.status_code == 400
+    assert {d["field"] for d in response.json()["details"]} == {"limit", "status"}

@@ -8,6 +8,7 @@ identical requests meet in a unique constraint; the loser returns the winner's o
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -27,6 +28,8 @@ from platen.orders.services.processing import process_received
 from platen.orders.statuses import Financial, Fulfillment, OrderType
 from platen.orders.transitions import start
 
+log = logging.getLogger("platen.intake")
+
 
 @dataclass(frozen=True)
 class Created:
@@ -39,6 +42,7 @@ def create_from_intake(request: IntakeRequest, actor: Actor, *, channel: str = "
         payload = parse_json(request.raw_body, OrderCreateIn, "order")
     except InvalidRequest as exc:
         intake.reject(request, exc.details)
+        log.info("intake rejected", extra={"intake_request_id": request.id, "channel": channel, "problems": len(exc.details)})
         raise
     key = request.idempotency_key or None
     existing = _existing(request, payload, key)
@@ -54,6 +58,8 @@ def create_from_intake(request: IntakeRequest, actor: Actor, *, channel: str = "
             raise
         request.refresh_from_db()
         return _duplicate(request, existing, actor)
+    log.info("order created", extra={"order_id": order.id, "intake_request_id": request.id, "channel": channel,
+                                     "status": order.fulfillment_status})
     return Created(order, True)
 
 
@@ -103,6 +109,7 @@ def _duplicate(request: IntakeRequest, order: Order, actor: Actor) -> Created:
         intake.complete(request, Outcome.DUPLICATE, order=order)
         events.record(order, events.DUPLICATE_SUBMISSION, actor, reason="The same order was submitted again; the existing order was returned.",
                       params={"intakeRequestId": str(request.id)})
+    log.info("duplicate submission", extra={"order_id": order.id, "intake_request_id": request.id})
     return Created(order, False)
 
 
