@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from platen.orders import events as ev
@@ -28,8 +28,11 @@ class Entry:
 
 
 def timeline(events) -> list[Entry]:
-    """Newest first, as merchants read a history."""
-    return [entry(e) for e in reversed(list(events))]
+    """Newest first, as merchants read a history. An item move repeats the reason of the order-level
+    change it belongs to; it is said once, on the order-level entry."""
+    entries = [entry(e) for e in reversed(list(events))]
+    said = {e.reason for e in entries if not e.minor and e.reason}
+    return [replace(e, reason="") if e.minor and e.reason in said else e for e in entries]
 
 
 def entry(e) -> Entry:
@@ -44,7 +47,7 @@ def actor(e) -> str:
     label = e.actor_label or e.actor_id
     return {
         "user": f"by {label}",
-        "api_key": f"via {label}",
+        "api_key": f"via {label}" if label.startswith("API key") else f"via API key “{label}”",
         "channel": f"via {label}",
         "system": f"by {label}" if label and label != "Platen" else "by Platen",
     }.get(e.actor_kind, f"by {label}" if label else "")

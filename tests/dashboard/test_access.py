@@ -142,3 +142,16 @@ def test_api_stays_json(merchant_client, api):
     # The dashboard's routes must not shadow the API's.
     assert api.post("/v4/orders", order_body()).status_code == 201
     assert merchant_client.get("/v4/orders/x").status_code in (401, 404)
+
+
+def test_server_error_page_renders_without_context(rf):
+    from platen.dashboard.views import server_error
+
+    response = server_error(rf.get("/orders/"))
+    assert response.status_code == 500 and b"Something went wrong on our side" in response.content
+
+
+def test_expired_session_during_htmx_swap_reloads_to_login(client):
+    response = client.get("/orders/?status=failed", headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == "/login/?next=/orders/%3Fstatus%3Dfailed"

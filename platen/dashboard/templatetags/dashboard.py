@@ -1,6 +1,6 @@
 """Shared widgets: the main navigation, status badges, readable status names."""
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django import template
 from django.urls import reverse
@@ -29,6 +29,17 @@ TONES = {
 def human(value) -> str:
     """in_production -> in production"""
     return str(value or "").replace("_", " ")
+
+
+@register.filter
+def file_label(url) -> str:
+    """https://cdn.example.com/a/b/poster.pdf?sig=… -> cdn.example.com/…/poster.pdf (the link keeps the full URL)."""
+    parts = urlsplit(str(url))
+    name = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    if not name:
+        return parts.netloc or str(url)
+    middle = "/…/" if parts.path.count("/") > 1 else "/"
+    return f"{parts.netloc}{middle}{name}"
 
 
 @register.simple_tag

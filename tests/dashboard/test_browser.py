@@ -1,0 +1,234 @@
+"""The dashboard in a real browser (Debian's chromium through Playwright) against a live server.
+
+Set PLATEN_SCREENSHOTS=/some/dir to keep a screenshot of every page visited.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from platen.orders.models import Order
+from platen.orders.statuses import Fulfillment
+from tests.dashboard.conftest import ADDRESS, PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = os.environ.get("PLATEN_SCREENSHOTS")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    # The product loads nothing from the internet: fail on any request that leaves the live server.
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None)
+    yield page
+    context.close()
+    assert outside == [], f"requests outside the server: {outside}"
+
+
+def shot(page: Page, name: str, full_page: bool = True) -> None:
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{SCREENSHOTS}/{name}.png", full_page=full_page)
+
+
+def log_in(page: Page, user, path: str = "/orders/") -> None:
+    page.goto(path)
+    expect(page).to_have_url(re.compile(r"/login/\?next="))
+    shot(page, "01-login")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(re.escape(path) + "$"))
+
+
+def rows(page: Page):
+    return page.get_by_test_id("orders-table").locator("tbody tr")
+
+
+def test_orders_flow_filter_search_edit_cancel(page: Page, merchant, make_order, other_api):
+    make_order("FLOW-1")
+    make_order("FLOW-2", shippingAddress={**ADDRESS, "firstName": "Grace", "lastName": "Hopper", "postCode": "ABC"})
+    make_order("FLOW-3", shippingAddress={**ADDRESS, "firstName": "Katherine", "lastName": "Johnson"})
+    make_order("THEIRS-1", client=other_api)
+
+    log_in(page, merchant)
+    expect(page.get_by_test_id("account-name")).to_have_text("Acme Prints")
+    expect(rows(page)).to_have_count(3)
+    expect(page.get_by_text("THEIRS-1")).to_have_count(0)
+    shot(page, "02-orders")
+
+    # Quick filter: htmx swaps the results and pushes the URL.
+    page.locator(".chip", has_text="Failed").click()
+    expect(page).to_have_url(re.compile(r"status=failed"))
+    expect(rows(page)).to_have_count(1)
+    expect(rows(page).first).to_contain_text("FLOW-2")
+    expect(page.locator(".chip.is-active")).to_contain_text("Failed")
+    shot(page, "03-orders-failed")
+
+    # Back to all, then search as you type (no Enter): only htmx can make this happen.
+    page.locator(".chip", has_text="All").click()
+    expect(rows(page)).to_have_count(3)
+    search = page.get_by_label("Search orders")
+    search.press_sequentially("johnson")
+    expect(rows(page)).to_have_count(1)
+    expect(rows(page).first).to_contain_text("FLOW-3")
+    expect(page).to_have_url(re.compile(r"q=johnson"))
+    expect(search).to_be_focused()
+    search.fill("")
+    search.press_sequentially("FLOW-1")
+    expect(rows(page)).to_have_count(1)
+    shot(page, "04-orders-search")
+
+    # Open it.
+    page.get_by_role("link", name="FLOW-1").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("FLOW-1")
+    expect(page.get_by_test_id("order-status")).to_contain_text("passed")
+    expect(page.get_by_test_id("history")).to_contain_text("Status changed from received to passed")
+    shot(page, "05-order")
+
+    # Edit the address: a bad post code is refused and changes nothing, then a good one is saved.
+    page.get_by_role("link", name="Edit shipping address").click()
+    expect(page.get_by_test_id("country")).to_have_text("DE")
+    page.get_by_label("Post code").fill("ABC")
+    page.get_by_role("button", name="Save address").click()
+    expect(page.locator(".field-postCode .field-error")).to_contain_text("not valid for Germany")
+    expect(page.get_by_role("alert")).to_contain_text("nothing was changed")
+    shot(page, "06-address-error")
+    page.get_by_label("Post code").fill("10969")
+    page.get_by_label("Address line 2").fill("Hinterhaus")
+    page.get_by_role("button", name="Save address").click()
+    expect(page.locator(".flash-success")).to_have_text("The shipping address was saved.")
+    expect(page.get_by_test_id("shipping-address")).to_contain_text("10969 Berlin")
+    expect(page.get_by_test_id("shipping-address")).to_contain_text("Hinterhaus")
+
+    # Cancel, with the confirm step and a reason.
+    page.get_by_text("Cancel order…").click()
+    page.get_by_label("Reason").fill("Customer asked by e-mail")
+    shot(page, "07-cancel-confirm", full_page=False)
+    page.get_by_role("button", name="Yes, cancel this order").click()
+    expect(page.locator(".flash-success")).to_have_text("The order was canceled.")
+    expect(page.get_by_test_id("order-status")).to_contain_text("canceled")
+    history = page.get_by_test_id("history")
+    expect(history).to_contain_text("Cancellation requested")
+    expect(history).to_contain_text("Customer asked by e-mail")
+    expect(history).to_contain_text("Status changed from passed to canceled")
+    expect(history).to_contain_text("Shipping address changed")
+    expect(history).to_contain_text("post code: 10117 → 10969")
+    expect(page.get_by_text("Cancel order…")).to_have_count(0)
+    shot(page, "08-order-canceled")
+
+    order = Order.objects.get(order_reference_id="FLOW-1")
+    assert order.fulfillment_status == Fulfillment.CANCELED and order.shipping_address.post_code == "10969"
+
+
+def test_failed_order_fix_and_reprocess(page: Page, merchant, make_order):
+    order = make_order("BAD-1", shippingAddress={**ADDRESS, "postCode": "ABC"})
+    log_in(page, merchant, f"/orders/{order.id}/")
+    expect(page.get_by_test_id("problems")).to_contain_text("The postal code is not valid for Germany")
+    shot(page, "09-order-failed")
+    page.get_by_role("link", name="Edit shipping address").click()
+    page.get_by_label("Post code").fill("10117")
+    page.get_by_role("button", name="Save address").click()
+    page.get_by_role("button", name="Reprocess").click()
+    expect(page.locator(".flash-success")).to_contain_text("is now passed")
+    expect(page.get_by_test_id("problems")).to_have_count(0)
+    expect(page.get_by_test_id("history")).to_contain_text("Reprocess requested")
+
+
+def test_requests_page(page: Page, merchant, make_order, api):
+    make_order("REF-1")
+    api.post("/v4/orders", {"orderReferenceId": "REF-2", "items": []})
+    log_in(page, merchant, "/requests/")
+    table = page.get_by_test_id("requests-table")
+    expect(table.locator("tbody tr")).to_have_count(2)
+    shot(page, "10-requests")
+    page.get_by_label("Status").select_option("rejected")
+    expect(page).to_have_url(re.compile(r"status=rejected"))
+    expect(table.locator("tbody tr")).to_have_count(1)
+    expect(table).to_contain_text("This field is required.")
+    table.locator("a.row-link").first.click()
+    expect(page.get_by_test_id("reasons")).to_contain_text("customerReferenceId")
+    expect(page.get_by_test_id("raw-body")).to_contain_text('"orderReferenceId": "REF-2"')
+    shot(page, "11-request-rejected")
+
+
+def test_other_accounts_order_is_a_404_page(page: Page, merchant, other_api, make_order):
+    theirs = make_order("THEIRS-1", client=other_api)
+    log_in(page, merchant)
+    response = page.goto(f"/orders/{theirs.id}/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("We could not find that page")
+    shot(page, "12-not-found")
+
+
+def test_works_without_javascript(browser, live_server, merchant, make_order):
+    make_order("NOJS-1")
+    make_order("NOJS-2", shippingAddress={**ADDRESS, "firstName": "Grace", "lastName": "Hopper"})
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, merchant)
+    page.get_by_label("Search orders").fill("Hopper")
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"q=Hopper"))
+    expect(rows(page)).to_have_count(1)
+    expect(rows(page).first).to_contain_text("NOJS-2")
+    page.get_by_role("link", name="NOJS-2").click()
+    page.get_by_text("Cancel order…").click()
+    page.get_by_role("button", name="Yes, cancel this order").click()
+    expect(page.get_by_test_id("order-status")).to_contain_text("canceled")
+    context.close()
+
+
+def test_small_screen(browser, live_server, merchant, make_order):
+    order = make_order("PHONE-1")
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    log_in(page, merchant)
+    expect(rows(page)).to_have_count(1)
+    # The table fits: less important columns are hidden rather than scrolled off.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "13-orders-phone")
+    page.goto(f"/orders/{order.id}/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "14-order-phone")
+    context.close()
+
+
+def test_operator_sees_every_account(page: Page, operator, make_order, other_api):
+    make_order("MINE-1")
+    make_order("THEIRS-1", client=other_api)
+    log_in(page, operator)
+    expect(page.get_by_test_id("account-name")).to_contain_text("All accounts")
+    expect(rows(page)).to_have_count(2)
+    expect(page.get_by_test_id("orders-table")).to_contain_text("Other Shop")
+    shot(page, "15-orders-operator")
+
+
+def test_empty_states(page: Page, merchant):
+    log_in(page, merchant)
+    expect(page.get_by_test_id("empty")).to_contain_text("No orders yet")
+    shot(page, "16-orders-empty")
+    page.get_by_role("link", name="Requests").first.click()
+    expect(page.get_by_test_id("empty")).to_contain_text("No requests yet")
