@@ -13,6 +13,7 @@ from platen.intake.api import router as intake_router
 from platen.kit.errors import InvalidRequest, NotFound, PlatenError, Unauthorized, pydantic_details
 from platen.orders.api import router as orders_router
 from platen.orders.schemas import OrderCreateIn
+from platen.kit.wire import NOT_AN_OBJECT, ObjectBodyParser
 
 log = logging.getLogger("platen.api")
 
@@ -35,6 +36,7 @@ api = PlatenAPI(
     urls_namespace="api",
     openapi_url="/v4/openapi.json",
     docs_url="/v4/docs",
+    parser=ObjectBodyParser(),
 )
 api.add_router("/v4", orders_router)
 api.add_router("/v4", catalog_router)
@@ -73,6 +75,8 @@ def on_not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    if exc.status_code == 400:  # ninja's only 400 of its own: a body that ObjectBodyParser refused
+        return error_response(request, NOT_AN_OBJECT)
     return error_response(request, PlatenError(str(exc), [], "http_error", exc.status_code))
 
 

@@ -4,22 +4,27 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from typing import Annotated
+
 from ninja import Router
+from pydantic import Field
 
 from platen.catalog import services
-from platen.catalog.models import Product
+from platen.catalog.models import Product, ProductKind
 from platen.catalog.schemas import ProductList, ProductOut, QuoteIn, QuoteResponse
 from platen.kit.errors import NotFound
+from platen.kit.schemas import errors
 
 router = Router(tags=["catalog"])
 
 
-@router.get("/products", response=ProductList, by_alias=True)
-def list_products(request, kind: str | None = None, limit: int | None = None, offset: int | None = None):
+@router.get("/products", response={200: ProductList, **errors()}, by_alias=True)
+def list_products(request, kind: ProductKind | None = None, limit: Annotated[int, Field(ge=1, le=100)] | None = None,
+                  offset: Annotated[int, Field(ge=0)] | None = None):
     return {"products": [_product(p) for p in services.list_products(kind, limit, offset)]}
 
 
-@router.get("/products/{productUid}", response=ProductOut, by_alias=True)
+@router.get("/products/{productUid}", response={200: ProductOut, **errors(404)}, by_alias=True)
 def get_product(request, productUid: str):  # noqa: N803 - the wire name shows in the OpenAPI document
     product = services.get_product(productUid)
     if product is None:
@@ -27,7 +32,7 @@ def get_product(request, productUid: str):  # noqa: N803 - the wire name shows i
     return _product(product)
 
 
-@router.post("/orders:quote", response=QuoteResponse, by_alias=True)
+@router.post("/orders:quote", response={200: QuoteResponse, **errors()}, by_alias=True)
 def quote_order(request, payload: QuoteIn):
     recipient = payload.recipient
     quotes = services.quote_order(

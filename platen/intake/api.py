@@ -6,10 +6,10 @@ from ninja import Query, Router
 
 from platen.intake import presenters, queries
 from platen.intake.schemas import IntakeRequestOut, IntakeRequestsOut, RequestFilters
-from platen.orders.schemas import ErrorOut
+from platen.kit.schemas import errors
 
 router = Router(tags=["requests"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
+ERRORS = errors(404)
 
 
 @router.get("/requests", response={200: IntakeRequestsOut, **ERRORS}, summary="List intake requests")

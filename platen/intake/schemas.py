@@ -1,17 +1,17 @@
-from datetime import datetime
 from typing import Annotated
 
 from ninja import Schema
 from pydantic import Field
 
 from platen.intake.statuses import Outcome
+from platen.kit.wire import IsoDateTime
 
 
 class RequestFilters(Schema):
     status: Outcome | None = None
     channel: str | None = None
-    startDate: datetime | None = None
-    endDate: datetime | None = None
+    startDate: IsoDateTime | None = None
+    endDate: IsoDateTime | None = None
     limit: Annotated[int, Field(ge=1, le=100)] = 50
     offset: Annotated[int, Field(ge=0)] = 0
 

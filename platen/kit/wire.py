@@ -1,22 +1,53 @@
 """Parsing bodies that handlers read themselves, with the API's error shape."""
 
-from typing import TypeVar
+import json
+import re
+from datetime import UTC, datetime
+from typing import Annotated, TypeVar
 
 import pydantic
+from ninja.parser import Parser
+from pydantic import AfterValidator, BeforeValidator
 
 from platen.kit.errors import Detail, InvalidRequest, pydantic_details
 
 T = TypeVar("T", bound=pydantic.BaseModel)
 
 
+NOT_AN_OBJECT = InvalidRequest("The body is not a JSON object.", [Detail("body", "Send the body as a JSON object.")])
+
+
 def parse_json(raw: bytes | str, model: type[T], what: str = "request") -> T:
     try:
         return model.model_validate_json(raw or b"")
     except pydantic.ValidationError as exc:
-        if any(e["type"] == "json_invalid" for e in exc.errors()):
-            raise InvalidRequest("The body is not valid JSON.", [Detail("body", "Send the body as a JSON object.")]) from None
+        if any(e["type"] in {"json_invalid", "model_type"} and not e["loc"] for e in exc.errors()):
+            raise NOT_AN_OBJECT from None
         raise InvalidRequest(f"The {what} is not valid.", pydantic_details(exc.errors())) from None
 
 
 def parse_optional(raw: bytes | str, model: type[T]) -> T:
     return parse_json(raw, model) if raw and raw.strip() else model()
+
+
+class ObjectBodyParser(Parser):
+    """Bodies are JSON objects; ninja would otherwise let `[]` or `5` through to all-optional schemas."""
+
+    def parse_body(self, request):
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise ValueError("the body is not a JSON object")
+        return data
+
+
+def _iso_text(value):
+    if isinstance(value, datetime) or (isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}", value)):
+        return value
+    raise ValueError("Give a date as ISO 8601 text, such as 2026-01-31T09:30:00Z")
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)  # a time without zone is read as UTC
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_text), AfterValidator(_aware)]

@@ -8,14 +8,15 @@ from platen.intake import services as intake
 from platen.kit.actors import Actor
 from platen.orders import presenters
 from platen.orders.schemas import (
-    AddressIn, CancelIn, DraftPatchIn, ErrorOut, EventsOut, OrderCreateIn, OrderOut, SearchIn, SearchOut,
+    AddressIn, CancelIn, DraftPatchIn, EventsOut, OrderCreateIn, OrderOut, SearchIn, SearchOut,
 )
 from platen.orders.services import changes, queries
+from platen.kit.schemas import errors
 from platen.kit.wire import parse_optional
 from platen.orders.services.create import create_from_intake
 
 router = Router(tags=["orders"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERRORS = errors(404, 409)
 
 # The create body is read raw (the intake request keeps it, even when it is not valid), so its schema
 # is declared for the OpenAPI document by hand.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -11,9 +10,12 @@ from ninja import Schema
 from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from platen.kit.geo import COUNTRY_CODES
+from platen.kit.wire import IsoDateTime
 from platen.orders.statuses import Financial, Fulfillment, OrderType
 
 FILE_TYPES = {"default", "front", "back", "neck-inner", "neck-outer", "sleeve-left", "sleeve-right", "inside"}
+Count = lambda low, high: Annotated[int, Field(ge=low, le=high, strict=True)]  # noqa: E731  (JSON true is not 1)
+Flag = Annotated[bool, Field(strict=True)]
 Str = lambda n: Annotated[str, StringConstraints(max_length=n)]  # noqa: E731
 Required = lambda n: Annotated[str, StringConstraints(min_length=1, max_length=n, strip_whitespace=True)]  # noqa: E731
 
@@ -43,7 +45,7 @@ class AddressIn(WireIn):
     country: str
     email: Required(254)
     phone: Str(25) | None = None
-    isBusiness: bool | None = None
+    isBusiness: Flag | None = None
     federalTaxId: Str(50) | None = None
     stateTaxId: Str(50) | None = None
     registrationStateCode: Str(10) | None = None
@@ -91,8 +93,8 @@ class ItemIn(WireIn):
     itemReferenceId: Required(255)
     productUid: Str(255) | None = None
     storeProductVariantId: Str(255) | None = None
-    pageCount: Annotated[int, Field(ge=1, le=10000)] | None = None
-    quantity: Annotated[int, Field(ge=1, le=100000)]
+    pageCount: Count(1, 10000) | None = None
+    quantity: Count(1, 100000)
     files: list[FileIn] = []
     metadata: Metadata = []
 
@@ -101,6 +103,13 @@ class ItemIn(WireIn):
         if not self.productUid and not self.storeProductVariantId:
             raise ValueError("Give each item a productUid (or a storeProductVariantId)")
         return self
+
+
+def _unique_references(items: list[ItemIn] | None) -> list[ItemIn] | None:
+    refs = [i.itemReferenceId for i in items or []]
+    if len(refs) != len(set(refs)):
+        raise ValueError("Each item needs its own itemReferenceId; two items share one")
+    return items
 
 
 class OrderCreateIn(WireIn):
@@ -113,15 +122,9 @@ class OrderCreateIn(WireIn):
     shippingAddress: AddressIn
     returnAddress: ReturnAddressIn | None = None
     shipmentMethodUid: Str(255) | None = None
-    preventDuplicate: bool = False
+    preventDuplicate: Flag = False
 
-    @field_validator("items")
-    @classmethod
-    def unique_references(cls, items: list[ItemIn]) -> list[ItemIn]:
-        refs = [i.itemReferenceId for i in items]
-        if len(refs) != len(set(refs)):
-            raise ValueError("Each item needs its own itemReferenceId; two items share one")
-        return items
+    _unique_items = field_validator("items")(_unique_references)
 
 
 class DraftPatchIn(WireIn):
@@ -135,15 +138,15 @@ class DraftPatchIn(WireIn):
     returnAddress: ReturnAddressIn | None = None
     shipmentMethodUid: Str(255) | None = None
 
-    _unique_items = field_validator("items")(OrderCreateIn.unique_references.__func__)
+    _unique_items = field_validator("items")(_unique_references)
 
 
 class SearchIn(WireIn):
     channels: list[str] | None = None
     countries: list[str] | None = None
     currencies: list[str] | None = None
-    startDate: datetime | None = None
-    endDate: datetime | None = None
+    startDate: IsoDateTime | None = None
+    endDate: IsoDateTime | None = None
     financialStatuses: list[Financial] | None = None
     fulfillmentStatuses: list[Fulfillment] | None = None
     ids: list[UUID] | None = None
@@ -151,23 +154,12 @@ class SearchIn(WireIn):
     orderReferenceIds: list[str] | None = None
     orderTypes: list[Literal["order", "draft"]] | None = None
     search: Str(255) | None = None
-    storeIds: list[str] | None = None
-    limit: Annotated[int, Field(ge=1, le=100)] = 50
-    offset: Annotated[int, Field(ge=0)] = 0
+    storeIds: list[UUID] | None = None
+    limit: Count(1, 100) = 50
+    offset: Count(0, 10**9) = 0
 
 
 # ---- responses -------------------------------------------------------------------------------------
-
-
-class ErrorDetailOut(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: list[ErrorDetailOut]
 
 
 class AddressOut(Schema):
