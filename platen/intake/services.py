@@ -13,6 +13,7 @@ from platen.kit.errors import Conflict, Detail
 def receive(account, channel: str, raw_body: bytes | str, *, content_type: str = "", idempotency_key: str = "", store_id=None) -> IntakeRequest:
     """Store the raw payload in its own committed transaction, before anything interprets it."""
     body = raw_body.decode("utf-8", errors="replace") if isinstance(raw_body, bytes) else raw_body
+    body = body.replace("\x00", "\ufffd")  # PostgreSQL text cannot hold NUL; parsing refuses such bodies anyway
     with transaction.atomic():
         return IntakeRequest.objects.create(
             account=account, channel=channel, raw_body=body, content_type=content_type[:100],

@@ -15,9 +15,19 @@ T = TypeVar("T", bound=pydantic.BaseModel)
 
 
 NOT_AN_OBJECT = InvalidRequest("The body is not a JSON object.", [Detail("body", "Send the body as a JSON object.")])
+NUL = InvalidRequest("The request contains NUL characters, which no field may hold.", [Detail("body", "Remove the NUL (\\u0000) characters.")])
+
+
+def refuse_nul(text: bytes | str) -> None:
+    # PostgreSQL text cannot hold NUL, and no order field needs it: refuse it raw or JSON-escaped.
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    if "\x00" in text or "\\u0000" in text:
+        raise NUL
 
 
 def parse_json(raw: bytes | str, model: type[T], what: str = "request") -> T:
+    refuse_nul(raw)
     try:
         return model.model_validate_json(raw or b"")
     except pydantic.ValidationError as exc:
@@ -34,10 +44,15 @@ class ObjectBodyParser(Parser):
     """Bodies are JSON objects; ninja would otherwise let `[]` or `5` through to all-optional schemas."""
 
     def parse_body(self, request):
+        refuse_nul(request.body)
         data = json.loads(request.body)
         if not isinstance(data, dict):
             raise ValueError("the body is not a JSON object")
         return data
+
+    def parse_querydict(self, data, list_fields, request):
+        refuse_nul(request.META.get("QUERY_STRING", "").replace("%00", "\x00"))
+        return super().parse_querydict(data, list_fields, request)
 
 
 def _iso_text(value):

@@ -213,3 +213,13 @@ def test_missing_or_invalid_key_is_401_and_stores_nothing(anonymous_api, key):
 def test_revoked_key_is_401(api):
     revoke_api_key(ApiKey.objects.get().prefix)
     assert api.post("/v4/orders", order_payload()).status_code == 401
+
+
+def test_nul_characters_are_refused_not_a_server_error(api):
+    payload = order_payload()
+    payload["shippingAddress"]["firstName"] = "Ad\u0000a"
+    response = api.post("/v4/orders", payload)
+    assert response.status_code == 400 and "NUL" in response.json()["message"]
+    assert api.post("/v4/orders", body="\x00").status_code == 400
+    assert api.get("/v4/requests?channel=%00").status_code == 400
+    assert not Order.objects.exists()
