@@ -10,8 +10,10 @@ import sys
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platen.settings")
     import django
+    from django.apps import apps
 
-    django.setup()
+    if not apps.ready:  # setting up twice would re-bind the log handlers to whatever stderr is now
+        django.setup()
 
 
 def cmd_migrate(args) -> int:

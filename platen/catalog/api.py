@@ -13,6 +13,7 @@ from platen.catalog import services
 from platen.catalog.models import Product, ProductKind
 from platen.catalog.schemas import ProductList, ProductOut, QuoteIn, QuoteResponse
 from platen.kit.errors import NotFound
+from platen.kit.pagination import MAX_OFFSET
 from platen.kit.schemas import errors
 
 router = Router(tags=["catalog"])
@@ -20,7 +21,7 @@ router = Router(tags=["catalog"])
 
 @router.get("/products", response={200: ProductList, **errors()}, by_alias=True)
 def list_products(request, kind: ProductKind | None = None, limit: Annotated[int, Field(ge=1, le=100)] | None = None,
-                  offset: Annotated[int, Field(ge=0)] | None = None):
+                  offset: Annotated[int, Field(ge=0, le=MAX_OFFSET)] | None = None):
     return {"products": [_product(p) for p in services.list_products(kind, limit, offset)]}
 
 

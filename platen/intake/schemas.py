@@ -4,6 +4,7 @@ from ninja import Schema
 from pydantic import Field
 
 from platen.intake.statuses import Outcome
+from platen.kit.pagination import MAX_OFFSET
 from platen.kit.wire import IsoDateTime
 
 
@@ -13,7 +14,7 @@ class RequestFilters(Schema):
     startDate: IsoDateTime | None = None
     endDate: IsoDateTime | None = None
     limit: Annotated[int, Field(ge=1, le=100)] = 50
-    offset: Annotated[int, Field(ge=0)] = 0
+    offset: Annotated[int, Field(ge=0, le=MAX_OFFSET)] = 0
 
 
 class ReasonOut(Schema):

@@ -6,5 +6,6 @@ MAX_LIMIT = 100
 
 def page(queryset, limit: int | None, offset: int | None):
     limit = DEFAULT_LIMIT if limit is None else max(1, min(int(limit), MAX_LIMIT))
-    offset = max(0, int(offset or 0))
+    offset = min(max(0, int(offset or 0)), MAX_OFFSET)
     return queryset[offset : offset + limit]
+MAX_OFFSET = 1_000_000  # deeper than any listing needs, and well inside every database's integer range

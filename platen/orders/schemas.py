@@ -10,6 +10,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from platen.kit.geo import COUNTRY_CODES
+from platen.kit.pagination import MAX_OFFSET
 from platen.kit.wire import IsoDateTime
 from platen.orders.statuses import Financial, Fulfillment, OrderType
 
@@ -156,7 +157,7 @@ class SearchIn(WireIn):
     search: Str(255) | None = None
     storeIds: list[UUID] | None = None
     limit: Count(1, 100) = 50
-    offset: Count(0, 10**9) = 0
+    offset: Count(0, MAX_OFFSET) = 0
 
 
 # ---- responses -------------------------------------------------------------------------------------

@@ -43,3 +43,9 @@ def test_query_errors_name_the_parameter(api):
     response = api.get("/v4/requests?limit=abc&status=lost")
     assert response.status_code == 400
     assert {d["field"] for d in response.json()["details"]} == {"limit", "status"}
+
+
+def test_absurd_offsets_are_400_not_a_database_error(api):
+    response = api.get("/v4/requests?offset=5735491997854320002819514433536")
+    assert response.status_code == 400 and response.json()["details"][0]["field"] == "offset"
+    assert api.post("/v4/orders:search", {"offset": 10**30}).status_code == 400
