@@ -26,7 +26,7 @@ def test_cancel(merchant_client, make_order):
     assert "Status changed from passed to canceled" in html and "by merchant@acme.test" in html
     # Nothing left to cancel or edit.
     assert "Cancel order" not in html and "Edit shipping address" not in html
-    assert "This order is canceled." in html
+    assert "The order is canceled; it can no longer be changed." in html
 
 
 def test_cancel_needs_post(merchant_client, make_order):

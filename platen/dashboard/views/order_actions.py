@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from platen.dashboard.access import dashboard_view
 from platen.dashboard.forms import AddressForm
-from platen.dashboard.views.orders import locked_reason
 from platen.kit.actors import Actor
 from platen.kit.errors import NotFound, PlatenError
+from platen.orders import rules
 from platen.orders.services import changes, queries
 
 REASON_MAX = 500
@@ -64,7 +64,7 @@ def edit_address(request, order_id):
 
 
 def _address_page(request, order, form, error: str = ""):
-    context = {"order": order, "form": form, "error": error, "locked_reason": locked_reason(order.items.all())}
+    context = {"order": order, "form": form, "error": error, "locked_reason": rules.allowed(list(order.items.all())).locked_reason}
     return render(request, "dashboard/orders/address.html", context)
 
 

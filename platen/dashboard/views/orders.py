@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import render
 
 from platen.dashboard import history
 from platen.dashboard.access import dashboard_view
 from platen.dashboard.htmx import page_or_results
+from platen.orders import rules
 from platen.orders.services import queries
-from platen.orders.statuses import PRINTED_OR_LATER, Fulfillment
+from platen.orders.statuses import Fulfillment
 
 PAGE_SIZE = 25
 # Quick filters in the order an order lives through them.
@@ -23,12 +23,8 @@ def order_list(request):
     status = status if status in Fulfillment._value2member_map_ else ""
     text = request.GET.get("q", "").strip()[:255]
 
-    orders = queries.scoped(request.scope).select_related("shipping_address", "account").annotate(items_count=Count("items"))
-    if status:
-        orders = orders.filter(fulfillment_status=status)
-    if text:
-        orders = orders.filter(queries.text_match(text))
-    page = Paginator(orders.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    orders = queries.listing(request.scope, status=status, text=text)
+    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
 
     counts = queries.status_counts(request.scope)
     context = {
@@ -48,23 +44,12 @@ def order_detail(request, order_id):
 
 def detail_context(request, order) -> dict:
     items = list(order.items.all())
-    locked = locked_reason(items)
-    stuck = any(not i.is_ignored and i.fulfillment_status in (Fulfillment.FAILED, Fulfillment.NOT_CONNECTED) for i in items)
+    allowed = rules.allowed(items)
     return {
         "order": order, "items": items,
         "timeline": history.timeline(queries.order_events(request.scope, order.id)),
-        "can_cancel": not locked, "can_edit_address": not locked, "can_reprocess": stuck,
-        "locked_reason": locked,
+        "can_cancel": allowed.cancel, "can_edit_address": allowed.edit, "can_reprocess": allowed.reprocess,
+        "locked_reason": allowed.locked_reason,
         "show_account": request.user.is_operator,
     }
-
-
-def locked_reason(items) -> str:
-    """Why the order can no longer be canceled or edited ("" when it can); the services enforce the same rules."""
-    statuses = {i.fulfillment_status for i in items}
-    if statuses & PRINTED_OR_LATER:
-        return "Once an item is printed, the order can no longer be canceled or changed."
-    if statuses == {Fulfillment.CANCELED}:
-        return "This order is canceled."
-    return ""
 

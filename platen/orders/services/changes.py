@@ -8,14 +8,14 @@ from django.db import transaction
 
 from platen.kit.actors import Actor
 from platen.kit.errors import Conflict, Detail, InvalidRequest
-from platen.orders import events
+from platen.orders import events, rules
 from platen.orders.checks import address_problems
-from platen.orders.models import Address, Order, OrderItem
+from platen.orders.models import Address, Order
 from platen.orders.schemas import AddressIn, DraftPatchIn
 from platen.orders.services.building import address_values, create_items, new_address
 from platen.orders.services.processing import process_received
 from platen.orders.services.queries import locked_order
-from platen.orders.statuses import PRINTED_OR_LATER, Financial, FINANCIAL_TRANSITIONS, Fulfillment, OrderType
+from platen.orders.statuses import FINANCIAL_TRANSITIONS, Financial, Fulfillment, OrderType
 from platen.orders.transitions import transition_financial, transition_items
 
 
@@ -23,10 +23,10 @@ def cancel(account, order_id, actor: Actor, reason: str = "") -> Order:
     with transaction.atomic():
         order = locked_order(account, order_id)
         items = list(order.items.all())
-        _refuse_if_printed(items, "canceled")
         active = [i for i in items if i.fulfillment_status != Fulfillment.CANCELED]
         if not active:
             return order  # already canceled: asking again changes nothing
+        _refuse(rules.edit_refusal(items, "canceled"))
         events.record(order, events.CANCEL_REQUESTED, actor, reason=reason)
         transition_items(order, active, Fulfillment.CANCELED, actor, reason=reason or "Canceled on request.")
         if Financial.CANCELED in FINANCIAL_TRANSITIONS[Financial(order.financial_status)]:
@@ -37,10 +37,7 @@ def cancel(account, order_id, actor: Actor, reason: str = "") -> Order:
 def update_shipping_address(account, order_id, data: AddressIn, actor: Actor) -> Order:
     with transaction.atomic():
         order = locked_order(account, order_id)
-        items = list(order.items.all())
-        _refuse_if_printed(items, "changed")
-        if all(i.fulfillment_status == Fulfillment.CANCELED for i in items):
-            raise Conflict("The order is canceled; its address can no longer be changed.", code="order_canceled")
+        _refuse(rules.edit_refusal(list(order.items.all()), "changed"))
         address = order.shipping_address
         if data.country != address.country:
             raise Conflict(
@@ -104,7 +101,7 @@ def delete_draft(account, order_id, actor: Actor) -> None:
 def reprocess(account, order_id, actor: Actor) -> Order:
     with transaction.atomic():
         order = locked_order(account, order_id)
-        stuck = [i for i in order.items.all() if not i.is_ignored and i.fulfillment_status in (Fulfillment.FAILED, Fulfillment.NOT_CONNECTED)]
+        stuck = rules.stuck_items(list(order.items.all()))
         if not stuck:
             raise Conflict(f"Only failed or not connected orders can be reprocessed; this order is {order.fulfillment_status}.",
                            code="nothing_to_reprocess")
@@ -123,14 +120,9 @@ def _submit(order: Order, actor: Actor) -> None:
     process_received(order)
 
 
-def _refuse_if_printed(items: list[OrderItem], verb: str) -> None:
-    printed = [i for i in items if i.fulfillment_status in PRINTED_OR_LATER]
-    if printed:
-        raise Conflict(
-            f"The order cannot be {verb}: item {printed[0].item_reference_id} is already {printed[0].fulfillment_status}. "
-            "Once an item is printed, the order can no longer be canceled or edited.",
-            code="order_already_printed",
-        )
+def _refuse(refusal: Conflict | None) -> None:
+    if refusal is not None:
+        raise refusal
 
 
 def _require_draft(order: Order, verb: str) -> None:

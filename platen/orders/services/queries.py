@@ -68,6 +68,16 @@ def text_match(text: str) -> Q:
     return match
 
 
+def listing(account, *, status: str = "", text: str = "") -> QuerySet[Order]:
+    """The dashboard's order list: newest first, with what its rows show."""
+    orders = scoped(account).select_related("shipping_address", "account").annotate(items_count=Count("items"))
+    if status:
+        orders = orders.filter(fulfillment_status=status)
+    if text:
+        orders = orders.filter(text_match(text))
+    return orders.order_by("-created_at", "-pk")
+
+
 def status_counts(account) -> dict[str, int]:
     rows = scoped(account).values("fulfillment_status").annotate(n=Count("id")).order_by()
     return {row["fulfillment_status"]: row["n"] for row in rows}
