@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
+from platen.catalog import snapshot
 from platen.catalog.evaluation import ShipmentOption, evaluate
 from platen.catalog.facts import PROBLEM_CODES, Evaluation, LineFacts, OrderFacts, Problem, ShipmentChoice
 from platen.catalog.models import Product, ProductAvailability, ProductKind
@@ -20,7 +21,7 @@ from platen.kit.pagination import page
 
 __all__ = [
     "PROBLEM_CODES", "Evaluation", "LineFacts", "OrderFacts", "Problem", "ShipmentChoice", "ShipmentOption",
-    "Quote", "QuoteLine", "QuotedProduct", "evaluate_order", "get_product", "list_products", "quote_order",
+    "Quote", "QuoteLine", "QuotedProduct", "evaluate_order", "get_product", "list_products", "product_names", "quote_order",
 ]
 
 
@@ -40,6 +41,12 @@ def _products() -> QuerySet[Product]:
 def get_product(uid: str) -> Product | None:
     """The product with its prices and availability prefetched, or None when no product has that uid."""
     return _products().filter(uid=uid).first()
+
+
+def product_names(uids) -> dict[str, str]:
+    """Readable names of the known products among `uids` (from the cached snapshot, no query when warm)."""
+    products = snapshot.current().products
+    return {uid: products[uid].name for uid in uids if uid in products}
 
 
 def list_products(kind: str | None = None, limit: int | None = None, offset: int | None = None) -> list[Product]:

@@ -19,7 +19,11 @@ def filtered(account, *, status=None, channel=None, start=None, end=None) -> Que
 
 
 def get_request(account, request_id) -> IntakeRequest:
-    found = scoped(account).filter(pk=request_id).first() if isinstance(request_id, uuid.UUID) else None
+    try:
+        request_id = uuid.UUID(str(request_id))
+    except ValueError:
+        request_id = None
+    found = scoped(account).filter(pk=request_id).first() if request_id else None
     if found is None:
         raise NotFound(f"No request {request_id} exists for this account.", code="request_not_found")
     return found

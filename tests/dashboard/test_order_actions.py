@@ -148,3 +148,9 @@ def test_reprocess_refused_for_passed_order(merchant_client, make_order):
     order = make_order()
     html = merchant_client.post(f"/orders/{order.id}/reprocess/", follow=True).content.decode()
     assert "Only failed or not connected orders can be reprocessed" in html
+
+
+def test_items_show_the_product_name(merchant_client, make_order):
+    order = make_order("REF-NAMES")
+    html = merchant_client.get(f"/orders/{order.id}/").content.decode()
+    assert '<div class="item-name">Poster A4 (200 gsm uncoated)</div>' in html

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from platen.catalog.services import product_names
 from platen.dashboard import history
 from platen.dashboard.access import dashboard_view
 from platen.dashboard.htmx import page_or_results
@@ -44,6 +45,9 @@ def order_detail(request, order_id):
 
 def detail_context(request, order) -> dict:
     items = list(order.items.all())
+    names = product_names(i.product_uid for i in items)
+    for item in items:
+        item.product_name = names.get(item.product_uid, "")
     allowed = rules.allowed(items)
     return {
         "order": order, "items": items,

@@ -38,5 +38,5 @@ def process_received(order: Order) -> None:
         events.record(order, events.VALIDATION_FAILED, SYSTEM, reason=reason, params={"problems": order.problems})
         transition_items(order, items, Fulfillment.FAILED, SYSTEM, reason=reason)
     else:
-        events.record(order, events.VALIDATION_PASSED, SYSTEM, params={"shipmentMethodUid": order.shipment_method_uid})
+        events.record(order, events.VALIDATION_PASSED, SYSTEM, params={"shipmentMethodUid": order.shipment_method_uid, "shipmentMethodName": order.shipment_method_name})
         transition_items(order, items, Fulfillment.PASSED, SYSTEM)
