@@ -7,8 +7,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from platen.accounts.auth import ApiKeyAuth
-from platen.config import CONFIG
 from platen.catalog.api import router as catalog_router
+from platen.diagnostics.api import router as diagnostics_router
 from platen.intake.api import router as intake_router
 from platen.kit.errors import InvalidRequest, NotFound, PlatenError, Unauthorized, pydantic_details
 from platen.orders.api import router as orders_router
@@ -41,10 +41,7 @@ api = PlatenAPI(
 api.add_router("/v4", orders_router)
 api.add_router("/v4", catalog_router)
 api.add_router("/v4", intake_router)
-if CONFIG.bench_floor:
-    from platen.diagnostics.api import router as diagnostics_router
-
-    api.add_router("/v4", diagnostics_router)
+api.add_router("/v4", diagnostics_router)
 
 
 def error_response(request, error: PlatenError):
