@@ -42,8 +42,7 @@ def create_order(request):
         idempotency_key=request.headers.get("Idempotency-Key", ""),
     )
     result = create_from_intake(received, _actor(request))
-    order = queries.get_order(request.account, result.order.id)
-    return Status(201 if result.created else 200, presenters.order(order))
+    return Status(201 if result.created else 200, presenters.order(result.order))
 
 
 @router.post("/orders:search", response={200: SearchOut, **ERRORS}, summary="Search orders")

@@ -20,9 +20,24 @@ class TransitionRefused(Conflict):
         super().__init__(message, code="transition_refused")
 
 
-def transition_items(order: Order, items: list[OrderItem], target: Fulfillment, actor: Actor, *, reason: str = "", params: dict | None = None) -> None:
-    """Move `items` of `order` to `target`, or refuse the whole move when any one of them may not."""
+def transition_items(order: Order, items: list[OrderItem], target: Fulfillment, actor: Actor, *, reason: str = "",
+                     params: dict | None = None, siblings: list[OrderItem] | None = None) -> None:
+    """Move `items` of a saved `order` to `target`, or refuse the whole move when any one of them may not.
+
+    `siblings` are all the order's items when the caller has them (saves a query); they include `items`.
+    """
     _require_transaction()
+    everything = siblings if siblings is not None else _with_moving(list(order.items.all()), items)
+    pending = plan_items(order, everything, items, target, actor, reason=reason, params=params)
+    OrderItem.objects.bulk_update(items, ["fulfillment_status"])
+    order.save(update_fields=["fulfillment_status", "updated_at"])
+    events.OrderEvent.objects.bulk_create(pending)
+
+
+def plan_items(order: Order, everything: list[OrderItem], items: list[OrderItem], target: Fulfillment, actor: Actor, *,
+               reason: str = "", params: dict | None = None) -> list:
+    """The move itself, in memory: check it against the table, set the statuses, re-derive the order's, and
+    return the events to write. `transition_items` persists it; a new order is inserted once, already moved."""
     target = Fulfillment(target)
     for item in items:
         if target not in ITEM_TRANSITIONS[Fulfillment(item.fulfillment_status)]:
@@ -34,9 +49,17 @@ def transition_items(order: Order, items: list[OrderItem], target: Fulfillment, 
         pending.append(events.event(order, events.ITEM_STATUS_CHANGED, actor, reason=reason, item=item,
                                     params={"from": item.fulfillment_status, "to": target, **(params or {})}))
         item.fulfillment_status = target
-    OrderItem.objects.bulk_update(items, ["fulfillment_status"])
-    pending += _rederive(order, actor, reason)
-    events.OrderEvent.objects.bulk_create(pending)
+    derived = derive_order_status([i.fulfillment_status for i in everything if not i.is_ignored])
+    if derived != order.fulfillment_status:
+        pending.append(events.event(order, events.ORDER_STATUS_CHANGED, actor, reason=reason,
+                                    params={"from": order.fulfillment_status, "to": derived}))
+        order.fulfillment_status = derived
+    return pending
+
+
+def _with_moving(loaded: list[OrderItem], moving: list[OrderItem]) -> list[OrderItem]:
+    by_id = {i.pk: i for i in moving}
+    return [by_id.get(i.pk, i) for i in loaded]
 
 
 def start(order: Order, status: Fulfillment, financial: Financial) -> None:
@@ -56,17 +79,6 @@ def transition_financial(order: Order, target: Financial, actor: Actor, *, reaso
     order.financial_status = target
     order.save(update_fields=["financial_status", "updated_at"])
     events.record(order, events.FINANCIAL_STATUS_CHANGED, actor, reason=reason, params={"from": current, "to": target})
-
-
-def _rederive(order: Order, actor: Actor, reason: str) -> list:
-    statuses = list(order.items.filter(is_ignored=False).values_list("fulfillment_status", flat=True))
-    derived = derive_order_status(statuses)
-    if derived == order.fulfillment_status:
-        order.save(update_fields=["updated_at"])
-        return []
-    previous, order.fulfillment_status = order.fulfillment_status, derived
-    order.save(update_fields=["fulfillment_status", "updated_at"])
-    return [events.event(order, events.ORDER_STATUS_CHANGED, actor, reason=reason, params={"from": previous, "to": derived})]
 
 
 def _require_transaction() -> None:

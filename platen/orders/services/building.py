@@ -26,18 +26,34 @@ def new_address(data: AddressIn | ReturnAddressIn) -> Address:
     return Address.objects.create(**address_values(data))
 
 
-def create_items(order: Order, items: list[ItemIn], status: str) -> list[OrderItem]:
-    rows = [
-        OrderItem(
+def build_items(order: Order, items: list[ItemIn], status: str) -> tuple[list[OrderItem], list[ItemFile]]:
+    """Unsaved rows for `items`; the order and each item answer .items.all() / .files.all() from memory."""
+    rows, files = [], []
+    for n, item in enumerate(items):
+        row = OrderItem(
             order=order, position=n, item_reference_id=item.itemReferenceId, product_uid=item.productUid or "",
             store_product_variant_id=item.storeProductVariantId or "", page_count=item.pageCount,
             quantity=item.quantity, fulfillment_status=status, metadata=[m.model_dump() for m in item.metadata],
         )
-        for n, item in enumerate(items)
-    ]
-    OrderItem.objects.bulk_create(rows)
-    ItemFile.objects.bulk_create(
-        ItemFile(item=row, position=k, type=f.type, url=f.url)
-        for row, item in zip(rows, items) for k, f in enumerate(item.files)
-    )
+        row_files = [ItemFile(item=row, position=k, type=f.type, url=f.url) for k, f in enumerate(item.files)]
+        _remember(row, "files", row_files)
+        rows.append(row)
+        files += row_files
+    _remember(order, "items", rows)
+    return rows, files
+
+
+def insert_items(items: list[OrderItem], files: list[ItemFile]) -> None:
+    OrderItem.objects.bulk_create(items)
+    ItemFile.objects.bulk_create(files)
+
+
+def create_items(order: Order, items: list[ItemIn], status: str) -> list[OrderItem]:
+    rows, files = build_items(order, items, status)
+    insert_items(rows, files)
     return rows
+
+
+def _remember(row, relation: str, related: list) -> None:
+    # Django's own prefetch cache: the presenter and the checks read these rows without asking the database.
+    row._prefetched_objects_cache = {**getattr(row, "_prefetched_objects_cache", {}), relation: related}

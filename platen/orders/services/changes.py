@@ -28,7 +28,7 @@ def cancel(account, order_id, actor: Actor, reason: str = "") -> Order:
             return order  # already canceled: asking again changes nothing
         _refuse(rules.edit_refusal(items, "canceled"))
         events.record(order, events.CANCEL_REQUESTED, actor, reason=reason)
-        transition_items(order, active, Fulfillment.CANCELED, actor, reason=reason or "Canceled on request.")
+        transition_items(order, active, Fulfillment.CANCELED, actor, reason=reason or "Canceled on request.", siblings=items)
         if Financial.CANCELED in FINANCIAL_TRANSITIONS[Financial(order.financial_status)]:
             transition_financial(order, Financial.CANCELED, actor, reason="The order was canceled.")
         return order
@@ -101,12 +101,13 @@ def delete_draft(account, order_id, actor: Actor) -> None:
 def reprocess(account, order_id, actor: Actor) -> Order:
     with transaction.atomic():
         order = locked_order(account, order_id)
-        stuck = rules.stuck_items(list(order.items.all()))
+        items = list(order.items.all())
+        stuck = rules.stuck_items(items)
         if not stuck:
             raise Conflict(f"Only failed or not connected orders can be reprocessed; this order is {order.fulfillment_status}.",
                            code="nothing_to_reprocess")
         events.record(order, events.REPROCESS_REQUESTED, actor)
-        transition_items(order, stuck, Fulfillment.RECEIVED, actor, reason="Reprocess requested.")
+        transition_items(order, stuck, Fulfillment.RECEIVED, actor, reason="Reprocess requested.", siblings=items)
         process_received(order)
         return order
 
@@ -116,7 +117,8 @@ def _submit(order: Order, actor: Actor) -> None:
     order.save(update_fields=["order_type", "updated_at"])
     events.record(order, events.DRAFT_SUBMITTED, actor)
     transition_financial(order, Financial.PENDING, actor, reason="The draft was submitted.")
-    transition_items(order, list(order.items.all()), Fulfillment.RECEIVED, actor, reason="The draft was submitted.")
+    items = list(order.items.all())
+    transition_items(order, items, Fulfillment.RECEIVED, actor, reason="The draft was submitted.", siblings=items)
     process_received(order)
 
 

@@ -21,10 +21,11 @@ from platen.kit.actors import Actor
 from platen.kit.errors import Conflict, Detail, InvalidRequest
 from platen.kit.wire import parse_json
 from platen.orders import events
-from platen.orders.models import Order
+from platen.orders.models import Address, Order, OrderEvent
 from platen.orders.schemas import OrderCreateIn
-from platen.orders.services.building import create_items, new_address
-from platen.orders.services.processing import process_received
+from platen.orders.services.building import address_values, build_items, insert_items
+from platen.orders.services.processing import check_received
+from platen.orders.services.queries import with_details
 from platen.orders.statuses import Financial, Fulfillment, OrderType
 from platen.orders.transitions import start
 
@@ -64,31 +65,35 @@ def create_from_intake(request: IntakeRequest, actor: Actor, *, channel: str = "
 
 
 def _create(request: IntakeRequest, payload: OrderCreateIn, actor: Actor, channel: str, key: str | None) -> Order:
+    """Build the order in memory, check it, then insert every row once, already in its checked state."""
     is_draft = payload.orderType == OrderType.DRAFT
-    now = timezone.now()
+    status = Fulfillment.DRAFT if is_draft else Fulfillment.RECEIVED
     order = Order(
         account_id=request.account_id, intake_request=request, order_type=payload.orderType,
         order_reference_id=payload.orderReferenceId, customer_reference_id=payload.customerReferenceId,
         currency=payload.currency, channel=channel, store_id=request.store_id,
-        shipping_address=new_address(payload.shippingAddress),
-        return_address=new_address(payload.returnAddress) if payload.returnAddress else None,
+        shipping_address=Address(**address_values(payload.shippingAddress)),
+        return_address=Address(**address_values(payload.returnAddress)) if payload.returnAddress else None,
         metadata=[m.model_dump() for m in payload.metadata],
         requested_shipment_method=payload.shipmentMethodUid or "", idempotency_key=key,
-        external_id=payload.orderReferenceId if payload.preventDuplicate else None, ordered_at=now,
+        external_id=payload.orderReferenceId if payload.preventDuplicate else None, ordered_at=timezone.now(),
     )
-    status = Fulfillment.DRAFT if is_draft else Fulfillment.RECEIVED
     start(order, status, Financial.DRAFT if is_draft else Financial.PENDING)
-    order.save(force_insert=True)  # the unique keys (Idempotency-Key, preventDuplicate) are checked here
-    item_rows = create_items(order, payload.items, status)
-    events.record(order, events.DRAFT_CREATED if is_draft else events.ORDER_CREATED, actor,
-                  params={"channel": channel, "intakeRequestId": str(request.id), "items": len(item_rows)})
+    items, files = build_items(order, payload.items, status)
+    history = [events.event(order, events.DRAFT_CREATED if is_draft else events.ORDER_CREATED, actor,
+                            params={"channel": channel, "intakeRequestId": str(request.id), "items": len(items)})]
     if not is_draft:
-        process_received(order)
+        history += check_received(order, items)
+    for address in filter(None, [order.shipping_address, order.return_address]):
+        address.save(force_insert=True)
+    order.save(force_insert=True)  # the unique keys (Idempotency-Key, preventDuplicate) are checked here
+    insert_items(items, files)
+    OrderEvent.objects.bulk_create(history)
     return order
 
 
 def _existing(request: IntakeRequest, payload: OrderCreateIn, key: str | None) -> Order | None:
-    orders = Order.objects.filter(account_id=request.account_id)
+    orders = with_details(Order.objects.filter(account_id=request.account_id))
     if key:
         found = orders.filter(idempotency_key=key).select_related("intake_request").first()
         if found is not None:
