@@ -8,6 +8,8 @@ import pytest
 from django.test import Client
 
 from platen.accounts import services as accounts
+from platen.accounts.services import forget_cached_keys
+from platen.catalog import snapshot
 
 
 class ApiClient:
@@ -38,6 +40,13 @@ class ApiClient:
 
     def delete(self, path, **kw):
         return self.call("delete", path, **kw)
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_caches():
+    """Each test starts with empty per-process caches: a rolled-back test must not leave its rows cached."""
+    forget_cached_keys()
+    snapshot.forget()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from platen.accounts.models import Account, ApiKey, User
 from platen.kit.errors import NotFound
+from platen.kit.ttlcache import TtlCache
 
 KEY_PREFIX = "plk_"
 
@@ -48,14 +49,25 @@ def issue_api_key(account: Account, name: str = "") -> IssuedKey:
     return IssuedKey(api_key, secret)
 
 
+# Every API request authenticates; a revoked key stops at once in the revoking process, within seconds elsewhere.
+KEY_CACHE_SECONDS = 5
+_keys: TtlCache[str, ApiKey] = TtlCache(KEY_CACHE_SECONDS)
+
+
 def authenticate_key(key: str) -> ApiKey | None:
     if not key or not key.startswith(KEY_PREFIX):
         return None
-    return (
-        ApiKey.objects.select_related("account")
-        .filter(key_hash=hash_key(key), revoked_at__isnull=True)
-        .first()
-    )
+    digest = hash_key(key)
+    api_key = _keys.get(digest)
+    if api_key is None:
+        api_key = ApiKey.objects.select_related("account").filter(key_hash=digest, revoked_at__isnull=True).first()
+        if api_key is not None:
+            _keys.put(digest, api_key)
+    return api_key
+
+
+def forget_cached_keys() -> None:
+    _keys.forget()
 
 
 @transaction.atomic
@@ -67,6 +79,7 @@ def revoke_api_key(prefix: str) -> ApiKey:
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
+    _keys.forget(api_key.key_hash)
     return api_key
 
 

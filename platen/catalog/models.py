@@ -280,7 +280,10 @@ class CatalogVersion(models.Model):
 
     @classmethod
     def bump(cls) -> None:
+        from platen.catalog import snapshot  # here, not at the top: snapshot imports these models
+
         cls.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
+        snapshot.forget()
 
     @classmethod
     def current(cls) -> str:

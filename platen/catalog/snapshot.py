@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from platen.catalog import models as m
+from platen.kit.ttlcache import TtlCache
 
 
 @dataclass(frozen=True)
@@ -93,10 +94,23 @@ _lock = threading.Lock()
 _cached: Catalog | None = None
 
 
+# The version token is read at most once a second per process: a catalog change made here is seen at once
+# (forget() runs on every bump), one made in another process within a second.
+_version_checked = TtlCache[str, str](1.0)
+
+
+def forget() -> None:
+    _version_checked.forget()
+
+
 def current() -> Catalog:
     """The catalog as of the latest committed (or own-transaction) change."""
     global _cached
+    cached = _cached
+    if cached is not None and _version_checked.get("token") == cached.version:
+        return cached
     version = m.CatalogVersion.current()
+    _version_checked.put("token", version)
     cached = _cached
     if cached is not None and cached.version == version:
         return cached
