@@ -93,6 +93,8 @@ def _create(request: IntakeRequest, payload: OrderCreateIn, actor: Actor, channe
 
 
 def _existing(request: IntakeRequest, payload: OrderCreateIn, key: str | None) -> Order | None:
+    if not key and not payload.preventDuplicate:
+        return None
     orders = with_details(Order.objects.filter(account_id=request.account_id))
     if key:
         found = orders.filter(idempotency_key=key).select_related("intake_request").first()
