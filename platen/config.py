@@ -23,6 +23,10 @@ class PlatenConfig:
     allowed_hosts: list[str]
     log_level: str
     bench_floor: bool
+    fetch_allow_private: bool  # lets tests and local demos fetch files from loopback; never in production
+    email_url: str  # smtp://user:pass@host:port (STARTTLS with ?tls=1); empty = write e-mails to the data folder
+    email_from: str
+    base_url: str  # how merchants reach this Platen (links in e-mails)
 
     @property
     def uses_sqlite(self) -> bool:
@@ -41,6 +45,10 @@ class PlatenConfig:
             allowed_hosts=[h.strip() for h in env.get("PLATEN_ALLOWED_HOSTS", "*").split(",") if h.strip()],
             log_level=env.get("PLATEN_LOG_LEVEL", "INFO").upper(),
             bench_floor=_flag(env.get("PLATEN_BENCH_FLOOR"), False),
+            fetch_allow_private=_flag(env.get("PLATEN_FETCH_ALLOW_PRIVATE"), False),
+            email_url=env.get("PLATEN_EMAIL_URL", ""),
+            email_from=env.get("PLATEN_EMAIL_FROM", "Platen <platen@localhost>"),
+            base_url=env.get("PLATEN_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         )
 
 

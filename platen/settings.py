@@ -19,12 +19,17 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
     "platen.accounts",
     "platen.catalog",
     "platen.intake",
     "platen.orders",
     "platen.dashboard",
     "platen.diagnostics",
+    "platen.jobs",
+    "platen.notifications",
+    "platen.preflight",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +105,24 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 PLATEN = CONFIG
+
+# Background jobs: rows in the database, inserted in the transaction of the change that causes them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "postbacks", "email"]}}
+
+# E-mail: SMTP when PLATEN_EMAIL_URL is set, otherwise files in the data folder (shown on the Outbox page).
+DEFAULT_FROM_EMAIL = CONFIG.email_from
+if CONFIG.email_url:
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    _smtp = urlsplit(CONFIG.email_url)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST, EMAIL_PORT = _smtp.hostname or "localhost", _smtp.port or 25
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = unquote(_smtp.username or ""), unquote(_smtp.password or "")
+    EMAIL_USE_TLS = parse_qs(_smtp.query).get("tls", ["0"])[0] in {"1", "true"}
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = CONFIG.data_dir / "outbox"
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,10 @@
-"""Order event types and their small factories. Events are appended, never changed."""
+"""Order event types and their small factories. Events are appended, never changed.
+
+Every history write goes through `save_all`, which also hands the new events to the subscribers
+(postbacks, e-mails) inside the same transaction, so a side effect is queued if and only if the change commits.
+"""
+
+from collections.abc import Callable
 
 from platen.kit.actors import Actor
 from platen.orders.models import Order, OrderEvent, OrderItem
@@ -19,7 +25,7 @@ CANCEL_REQUESTED = "cancel_requested"
 
 
 def event(order: Order, type: str, actor: Actor, *, reason: str = "", params: dict | None = None, item: OrderItem | None = None) -> OrderEvent:
-    """An unsaved event; callers save it (or bulk_create several) inside their transaction."""
+    """An unsaved event; callers write it with save_all inside their transaction."""
     return OrderEvent(
         order=order, item=item, type=type, actor_kind=actor.kind, actor_id=actor.id,
         actor_label=actor.label, reason=reason, params=params or {},
@@ -27,6 +33,21 @@ def event(order: Order, type: str, actor: Actor, *, reason: str = "", params: di
 
 
 def record(order: Order, type: str, actor: Actor, *, reason: str = "", params: dict | None = None, item: OrderItem | None = None) -> OrderEvent:
-    ev = event(order, type, actor, reason=reason, params=params, item=item)
-    ev.save()
-    return ev
+    return save_all([event(order, type, actor, reason=reason, params=params, item=item)])[0]
+
+
+Subscriber = Callable[[list[OrderEvent]], None]
+_subscribers: list[Subscriber] = []
+
+
+def subscribe(callback: Subscriber) -> None:
+    """Called from an AppConfig.ready(); the callback runs inside the transaction that writes the events."""
+    if callback not in _subscribers:
+        _subscribers.append(callback)
+
+
+def save_all(history: list[OrderEvent]) -> list[OrderEvent]:
+    saved = OrderEvent.objects.bulk_create(history)
+    for callback in _subscribers:
+        callback(saved)
+    return saved

@@ -31,7 +31,7 @@ def transition_items(order: Order, items: list[OrderItem], target: Fulfillment, 
     pending = plan_items(order, everything, items, target, actor, reason=reason, params=params)
     OrderItem.objects.bulk_update(items, ["fulfillment_status"])
     order.save(update_fields=["fulfillment_status", "updated_at"])
-    events.OrderEvent.objects.bulk_create(pending)
+    events.save_all(pending)
 
 
 def plan_items(order: Order, everything: list[OrderItem], items: list[OrderItem], target: Fulfillment, actor: Actor, *,

@@ -21,7 +21,7 @@ from platen.kit.actors import Actor
 from platen.kit.errors import Conflict, Detail, InvalidRequest
 from platen.kit.wire import parse_json
 from platen.orders import events
-from platen.orders.models import Address, Order, OrderEvent
+from platen.orders.models import Address, Order
 from platen.orders.schemas import OrderCreateIn
 from platen.orders.services.building import address_values, build_items, insert_items
 from platen.orders.services.processing import check_received
@@ -88,7 +88,7 @@ def _create(request: IntakeRequest, payload: OrderCreateIn, actor: Actor, channe
         address.save(force_insert=True)
     order.save(force_insert=True)  # the unique keys (Idempotency-Key, preventDuplicate) are checked here
     insert_items(items, files)
-    OrderEvent.objects.bulk_create(history)
+    events.save_all(history)
     return order
 
 

@@ -53,4 +53,4 @@ def process_received(order: Order) -> None:
         return
     OrderItem.objects.bulk_update(items, ["fulfillment_status"])
     order.save(update_fields=[*CHECK_FIELDS, "fulfillment_status", "updated_at"])
-    OrderEvent.objects.bulk_create(history)
+    events.save_all(history)
