@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json as jsonlib
 
 import pytest
@@ -10,6 +11,9 @@ from django.test import Client
 from platen.accounts import services as accounts
 from platen.accounts.services import forget_cached_keys
 from platen.catalog import snapshot
+from platen.jobs import run_pending
+from tests.emulators.fileserver import serve_files
+from tests.orders import factories
 
 
 class ApiClient:
@@ -40,6 +44,39 @@ class ApiClient:
 
     def delete(self, path, **kw):
         return self.call("delete", path, **kw)
+
+
+@pytest.fixture(scope="session")
+def file_server():
+    """Print files on a real HTTP server on loopback; order payloads point at it."""
+    with serve_files() as server:
+        factories.FILES = server.url("/files")
+        yield server
+
+
+@pytest.fixture
+def files(file_server):
+    file_server.hits.clear()
+    return file_server
+
+
+@pytest.fixture
+def loopback_fetching(settings, file_server):
+    """Tests fetch from loopback, as PLATEN_FETCH_ALLOW_PRIVATE allows; production never does."""
+    settings.PLATEN = dataclasses.replace(settings.PLATEN, fetch_allow_private=True)
+
+
+@pytest.fixture
+def settle(db, loopback_fetching):
+    """Run every ready job (the order pipeline, notifications) through the worker's own code path."""
+
+    def run() -> int:
+        ran = 0
+        while (count := run_pending()):
+            ran += count
+        return ran
+
+    return run
 
 
 @pytest.fixture(autouse=True)

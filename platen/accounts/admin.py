@@ -2,12 +2,26 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from platen.accounts.models import Account, ApiKey, User
+from platen.orders.services import holds
 
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ["name", "email", "id", "created_at"]
+    list_display = ["name", "email", "approval_mode", "on_hold", "id", "created_at"]
+    list_filter = ["approval_mode", "on_hold"]
     search_fields = ["name", "email", "id"]
+    readonly_fields = ["on_hold", "on_hold_reason"]  # changed through the actions, which also resume held orders
+    actions = ["hold", "release"]
+
+    @admin.action(description="Put on hold (checked orders wait)")
+    def hold(self, request, queryset):
+        for account in queryset:
+            holds.hold_account(account, "Held by an operator.")
+
+    @admin.action(description="Release (held orders resume)")
+    def release(self, request, queryset):
+        for account in queryset:
+            holds.release_account(account)
 
 
 @admin.register(User)

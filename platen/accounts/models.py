@@ -4,6 +4,12 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 
+class ApprovalMode(models.TextChoices):
+    AUTOMATIC = "automatic", "Automatic"
+    MANUAL = "manual", "Manual approval"
+    DELAYED = "delayed", "Automatic after a delay"
+
+
 class Account(models.Model):
     """A merchant: owns orders, stores, API keys and dashboard users."""
 
@@ -11,6 +17,13 @@ class Account(models.Model):
     name = models.CharField(max_length=200)
     email = models.EmailField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # How a checked order goes to production: at once, after the merchant approves it, or after a delay
+    # during which the merchant can approve it earlier or cancel it.
+    approval_mode = models.CharField(max_length=10, choices=ApprovalMode.choices, default=ApprovalMode.AUTOMATIC)
+    approval_delay_hours = models.PositiveSmallIntegerField(default=24)
+    # Set by an operator: the account's checked orders wait in on_hold until released.
+    on_hold = models.BooleanField(default=False)
+    on_hold_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["name"]

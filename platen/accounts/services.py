@@ -98,3 +98,19 @@ def _is_uuid(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+@transaction.atomic
+def set_approval(account: Account, mode: str | None, delay_hours: int | None) -> Account:
+    account = Account.objects.select_for_update().get(pk=account.pk)
+    if mode is not None:
+        account.approval_mode = mode
+    if delay_hours is not None:
+        account.approval_delay_hours = delay_hours
+    account.save(update_fields=["approval_mode", "approval_delay_hours"])
+    return account
+
+
+def current_account(account_id) -> Account:
+    """Fresh from the database: the account on a (briefly cached) API key may be seconds old."""
+    return Account.objects.get(pk=account_id)

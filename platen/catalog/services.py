@@ -21,7 +21,7 @@ from platen.kit.pagination import page
 
 __all__ = [
     "PROBLEM_CODES", "Evaluation", "LineFacts", "OrderFacts", "Problem", "ShipmentChoice", "ShipmentOption",
-    "Quote", "QuoteLine", "QuotedProduct", "evaluate_order", "get_product", "list_products", "product_names", "quote_order",
+    "Quote", "QuoteLine", "QuotedProduct", "evaluate_order", "get_product", "list_products", "personalizable", "product_names", "quote_order",
 ]
 
 
@@ -47,6 +47,11 @@ def product_names(uids) -> dict[str, str]:
     """Readable names of the known products among `uids` (from the cached snapshot, no query when warm)."""
     products = snapshot.current().products
     return {uid: products[uid].name for uid in uids if uid in products}
+
+
+def personalizable(uid: str) -> bool:
+    product = snapshot.current().products.get(uid)
+    return bool(product and product.personalizable)
 
 
 def list_products(kind: str | None = None, limit: int | None = None, offset: int | None = None) -> list[Product]:

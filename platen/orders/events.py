@@ -22,6 +22,10 @@ DRAFT_SUBMITTED = "draft_submitted"
 REPROCESS_REQUESTED = "reprocess_requested"
 DUPLICATE_SUBMISSION = "duplicate_submission"
 CANCEL_REQUESTED = "cancel_requested"
+APPROVAL_SCHEDULED = "approval_scheduled"
+APPROVED = "approved"
+PERSONALIZED = "personalization_received"
+FILES_FETCHED = "files_fetched"
 
 
 def event(order: Order, type: str, actor: Actor, *, reason: str = "", params: dict | None = None, item: OrderItem | None = None) -> OrderEvent:

@@ -104,6 +104,10 @@ class ItemFile(models.Model):
     position = models.PositiveIntegerField(default=0)
     type = models.CharField(max_length=40, default="default")
     url = models.URLField(max_length=2048)
+    # What was fetched from `url` (the preflight checks read the stored copy by this hash).
+    content_sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    detected_type = models.CharField(max_length=10, blank=True)
 
     class Meta:
         ordering = ["position"]

@@ -20,6 +20,7 @@ class Allowed:
     cancel: bool
     edit: bool
     reprocess: bool
+    approve: bool  # approve or reject
     locked_reason: str  # why cancel and edit are not allowed ("" when they are)
 
 
@@ -27,6 +28,7 @@ def allowed(items: list[OrderItem]) -> Allowed:
     refusal = edit_refusal(items, "changed")
     return Allowed(
         cancel=refusal is None, edit=refusal is None, reprocess=bool(stuck_items(items)),
+        approve=any(i.fulfillment_status == Fulfillment.PENDING_APPROVAL for i in items),
         locked_reason=refusal.message if refusal else "",
     )
 

@@ -293,3 +293,7 @@ class EventsOut(Schema):
 
 class CancelIn(WireIn):
     reason: Str(500) | None = None
+
+
+class PersonalizationIn(WireIn):
+    files: Annotated[list[FileIn], Field(min_length=1, max_length=20)]

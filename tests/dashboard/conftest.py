@@ -14,6 +14,7 @@ from platen.kit.actors import Actor
 from platen.orders.models import Order
 from platen.orders.statuses import Fulfillment
 from platen.orders.transitions import transition_items
+from tests.orders import factories
 
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse ORM calls there.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -33,7 +34,7 @@ def order_body(reference: str | None = None, **changes) -> dict:
         "customerReferenceId": "customer-1",
         "currency": "EUR",
         "items": [{"itemReferenceId": "item-1", "productUid": POSTER, "quantity": 2,
-                   "files": [{"type": "default", "url": "https://files.example.com/art/poster.pdf"}]}],
+                   "files": [{"type": "default", "url": f"{factories.FILES}/print.pdf"}]}],
         "shippingAddress": dict(ADDRESS),
     }
     body.update(changes)
@@ -72,12 +73,13 @@ def operator_client(operator) -> Client:
 
 
 @pytest.fixture
-def make_order(api):
-    """Create an order for `account` through the real API; returns the Order."""
+def make_order(api, settle):
+    """Create an order for `account` through the real API and let its checks run; returns the Order."""
 
     def make(reference: str | None = None, client=None, **changes) -> Order:
         response = (client or api).post("/v4/orders", order_body(reference, **changes))
         assert response.status_code == 201, response.content
+        settle()
         return Order.objects.get(pk=response.json()["id"])
 
     return make
@@ -88,7 +90,7 @@ def move_to_printed(order: Order) -> None:
     path = [Fulfillment.CREATED, Fulfillment.IN_PRODUCTION, Fulfillment.PRINTED]
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
-        if order.fulfillment_status == Fulfillment.RECEIVED:
-            path.insert(0, Fulfillment.PASSED)
+        if order.fulfillment_status in path:
+            path = path[path.index(order.fulfillment_status) + 1:]
         for status in path:
             transition_items(order, list(order.items.all()), status, Actor.system("production"))

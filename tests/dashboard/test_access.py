@@ -28,7 +28,7 @@ def test_actions_need_a_login(client, make_order):
         response = client.post(f"/orders/{order.id}/{action}/")
         assert response.status_code == 302 and response["Location"].startswith("/login/")
     order.refresh_from_db()
-    assert order.fulfillment_status == Fulfillment.PASSED
+    assert order.fulfillment_status == Fulfillment.CREATED
 
 
 def test_login_page_and_login(client, merchant):
@@ -82,7 +82,7 @@ def test_other_accounts_order_is_not_found(merchant_client, make_order, other_ap
     for action in ("cancel", "reprocess", "address"):
         assert merchant_client.post(f"/orders/{theirs.id}/{action}/", {"reason": "x"}).status_code == 404
     theirs.refresh_from_db()
-    assert theirs.fulfillment_status == Fulfillment.PASSED
+    assert theirs.fulfillment_status == Fulfillment.CREATED
 
 
 def test_unknown_order_is_not_found(merchant_client):

@@ -104,8 +104,8 @@ def test_orders_flow_filter_search_edit_cancel(page: Page, merchant, make_order,
     # Open it.
     page.get_by_role("link", name="FLOW-1").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("FLOW-1")
-    expect(page.get_by_test_id("order-status")).to_contain_text("passed")
-    expect(page.get_by_test_id("history")).to_contain_text("Status changed from received to passed")
+    expect(page.get_by_test_id("order-status")).to_contain_text("created")
+    expect(page.get_by_test_id("history")).to_contain_text("Status changed from passed to created")
     shot(page, "05-order")
 
     # Edit the address: a bad post code is refused and changes nothing, then a good one is saved.
@@ -133,7 +133,7 @@ def test_orders_flow_filter_search_edit_cancel(page: Page, merchant, make_order,
     history = page.get_by_test_id("history")
     expect(history).to_contain_text("Cancellation requested")
     expect(history).to_contain_text("Customer asked by e-mail")
-    expect(history).to_contain_text("Status changed from passed to canceled")
+    expect(history).to_contain_text("Status changed from created to canceled")
     expect(history).to_contain_text("Shipping address changed")
     expect(history).to_contain_text("post code: 10117 → 10969")
     expect(page.get_by_text("Cancel order…")).to_have_count(0)
@@ -143,7 +143,7 @@ def test_orders_flow_filter_search_edit_cancel(page: Page, merchant, make_order,
     assert order.fulfillment_status == Fulfillment.CANCELED and order.shipping_address.post_code == "10969"
 
 
-def test_failed_order_fix_and_reprocess(page: Page, merchant, make_order):
+def test_failed_order_fix_and_reprocess(page: Page, merchant, make_order, settle):
     order = make_order("BAD-1", shippingAddress={**ADDRESS, "postCode": "ABC"})
     log_in(page, merchant, f"/orders/{order.id}/")
     expect(page.get_by_test_id("problems")).to_contain_text("The postal code is not valid for Germany")
@@ -152,9 +152,12 @@ def test_failed_order_fix_and_reprocess(page: Page, merchant, make_order):
     page.get_by_label("Post code").fill("10117")
     page.get_by_role("button", name="Save address").click()
     page.get_by_role("button", name="Reprocess").click()
-    expect(page.locator(".flash-success")).to_contain_text("is now passed")
-    expect(page.get_by_test_id("problems")).to_have_count(0)
+    expect(page.locator(".flash-success")).to_contain_text("being checked again")
     expect(page.get_by_test_id("history")).to_contain_text("Reprocess requested")
+    settle()  # the worker's part: the checks run, the order goes to production
+    page.reload()
+    expect(page.get_by_test_id("order-status")).to_contain_text("created")
+    expect(page.get_by_test_id("problems")).to_have_count(0)
 
 
 def test_requests_page(page: Page, merchant, make_order, api):

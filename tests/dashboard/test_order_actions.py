@@ -23,7 +23,7 @@ def test_cancel(merchant_client, make_order):
     order.refresh_from_db()
     assert order.fulfillment_status == Fulfillment.CANCELED and order.financial_status == Financial.CANCELED
     assert "Cancellation requested" in html and "Customer changed their mind" in html
-    assert "Status changed from passed to canceled" in html and "by merchant@acme.test" in html
+    assert "Status changed from created to canceled" in html and "by merchant@acme.test" in html
     # Nothing left to cancel or edit.
     assert "Cancel order" not in html and "Edit shipping address" not in html
     assert "The order is canceled; it can no longer be changed." in html
@@ -33,7 +33,7 @@ def test_cancel_needs_post(merchant_client, make_order):
     order = make_order()
     assert merchant_client.get(f"/orders/{order.id}/cancel/").status_code == 405
     order.refresh_from_db()
-    assert order.fulfillment_status == Fulfillment.PASSED
+    assert order.fulfillment_status == Fulfillment.CREATED
 
 
 def test_cancel_needs_csrf(merchant, make_order):
@@ -44,7 +44,7 @@ def test_cancel_needs_csrf(merchant, make_order):
     client.force_login(merchant)
     assert client.post(f"/orders/{order.id}/cancel/").status_code == 403
     order.refresh_from_db()
-    assert order.fulfillment_status == Fulfillment.PASSED
+    assert order.fulfillment_status == Fulfillment.CREATED
 
 
 def test_cancel_refused_once_printed(merchant_client, make_order):
@@ -127,21 +127,24 @@ def test_address_edit_refused_once_printed(merchant_client, make_order):
     assert order.shipping_address.post_code == "10117"
 
 
-def test_fix_address_then_reprocess(merchant_client, make_order):
+def test_fix_address_then_reprocess(merchant_client, make_order, settle):
     order = make_order("BAD-1", shippingAddress={**ADDRESS, "postCode": "ABC"})
     merchant_client.post(f"/orders/{order.id}/address/", {**VALID_FORM, "postCode": "10117"})
     response = merchant_client.post(f"/orders/{order.id}/reprocess/", follow=True)
     html = response.content.decode()
-    assert "checked again and is now passed" in html
-    order.refresh_from_db()
-    assert order.fulfillment_status == Fulfillment.PASSED and order.problems == []
+    assert "being checked again" in html
     assert "Reprocess requested" in html and "Status changed from failed to received" in html
+    settle()
+    order.refresh_from_db()
+    assert order.fulfillment_status == Fulfillment.CREATED and order.problems == []
 
 
-def test_reprocess_still_failing_says_so(merchant_client, make_order):
+def test_reprocess_still_failing_shows_the_problems_again(merchant_client, make_order, settle):
     order = make_order("BAD-1", shippingAddress={**ADDRESS, "postCode": "ABC"})
-    html = merchant_client.post(f"/orders/{order.id}/reprocess/", follow=True).content.decode()
-    assert "still has problems" in html and "The postal code is not valid for Germany" in html
+    merchant_client.post(f"/orders/{order.id}/reprocess/")
+    settle()
+    html = merchant_client.get(f"/orders/{order.id}/").content.decode()
+    assert "This order failed its checks" in html and "The postal code is not valid for Germany" in html
 
 
 def test_reprocess_refused_for_passed_order(merchant_client, make_order):

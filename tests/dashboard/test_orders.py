@@ -4,6 +4,7 @@ import pytest
 
 from platen.dashboard.views.orders import PAGE_SIZE
 from tests.dashboard.conftest import ADDRESS
+from tests.orders import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def test_list_shows_orders_newest_first(merchant_client, make_order):
     html = merchant_client.get("/orders/").content.decode()
     assert html.index("SECOND") < html.index("FIRST")
     assert "Ada Lovelace" in html and "Berlin, DE" in html
-    assert 'data-status="passed"' in html
+    assert 'data-status="created"' in html
 
 
 def test_quick_filters_show_counts_and_filter(merchant_client, make_order):
@@ -34,7 +35,7 @@ def test_quick_filters_show_counts_and_filter(merchant_client, make_order):
     make_order("BAD-1", shippingAddress={**ADDRESS, "postCode": "ABC"})
     html = merchant_client.get("/orders/").content.decode()
     assert 'All <span class="chip-count">3</span>' in html
-    assert 'Passed <span class="chip-count">2</span>' in html
+    assert 'Created <span class="chip-count">2</span>' in html
     assert 'Failed <span class="chip-count">1</span>' in html
     failed = merchant_client.get("/orders/?status=failed").content.decode()
     assert "BAD-1" in failed and "GOOD-1" not in failed
@@ -73,7 +74,7 @@ def test_search_and_status_combine(merchant_client, make_order):
     html = merchant_client.get("/orders/", {"q": "A-", "status": "failed"}).content.decode()
     assert "A-BAD" in html and "A-GOOD" not in html
     # Chip links keep the search and drop the page.
-    assert 'href="/orders/?status=passed&amp;q=A-"' in html
+    assert 'href="/orders/?status=created&amp;q=A-"' in html
 
 
 def test_htmx_gets_only_the_results(merchant_client, make_order):
@@ -97,10 +98,10 @@ def test_pages(merchant_client, make_order):
 def test_detail_shows_the_order(merchant_client, make_order):
     order = make_order("REF-9", returnAddress={"companyName": "Acme Returns", "addressLine1": "Hafenstr. 2", "city": "Hamburg", "postCode": "20457", "country": "DE"})
     html = merchant_client.get(f"/orders/{order.id}/").content.decode()
-    for text in ("REF-9", str(order.id), "flat_product_pf_a4_pt_200-gsm-uncoated_cl_4-0_ver", "https://files.example.com/art/poster.pdf",
+    for text in ("REF-9", str(order.id), "flat_product_pf_a4_pt_200-gsm-uncoated_cl_4-0_ver", f"{factories.FILES}/print.pdf",
                  "Unter den Linden 1", "10117 Berlin", "Acme Returns", "Hafenstr. 2", 'data-status="pending"', "api"):
         assert text in html, text
-    assert "Status changed from received to passed" in html
+    assert "Status changed from passed to created" in html
     assert "Order received via api with 1 item" in html
     assert "Cancel order" in html and "Edit shipping address" in html
     assert "Reprocess" not in html

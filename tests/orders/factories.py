@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import uuid
 
+FILES = "https://files.example.com"  # the tests' loopback file server replaces this (tests/conftest.py)
+
 POSTER = "flat_product_pf_a3_pt_200-gsm-uncoated_cl_4-0_ver"
 TSHIRT = "apparel_product_gca_t-shirt_gsc_crewneck_gcu_unisex_gqa_classic_gsi_m_gco_white_gpr_4-0"
 
@@ -26,9 +28,9 @@ def order_payload(**overrides) -> dict:
         "currency": "EUR",
         "items": [
             {"itemReferenceId": "poster-1", "productUid": POSTER, "quantity": 2,
-             "files": [{"type": "default", "url": "https://files.example.com/poster.pdf"}]},
+             "files": [{"type": "default", "url": f"{FILES}/print.pdf"}]},
             {"itemReferenceId": "shirt-1", "productUid": TSHIRT, "quantity": 1,
-             "files": [{"type": "front", "url": "https://files.example.com/front.png"}]},
+             "files": [{"type": "front", "url": f"{FILES}/print.png"}]},
         ],
         "shippingAddress": copy.deepcopy(BERLIN),
         "metadata": [{"key": "source", "value": "tests"}],

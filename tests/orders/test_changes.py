@@ -6,12 +6,14 @@ from platen.orders.models import Order
 from tests.orders.factories import BERLIN, POSTER, advance, order_payload
 
 pytestmark = pytest.mark.django_db
-TO_PRINTED = ("created", "in_production", "printed")
+TO_PRINTED = ("in_production", "printed")  # settled orders start in created
 
 
 @pytest.fixture
-def order_id(api):
-    return api.post("/v4/orders", order_payload()).json()["id"]
+def order_id(api, settle):
+    order_id = api.post("/v4/orders", order_payload()).json()["id"]
+    settle()
+    return order_id
 
 
 def events_of(api, order_id):
@@ -48,7 +50,7 @@ def test_cancel_refused_once_printed(api, order_id, statuses):
 
 
 def test_cancel_allowed_while_in_production(api, order_id):
-    advance(order_id, "created", "in_production")
+    advance(order_id, "in_production")
     assert api.post(f"/v4/orders/{order_id}:cancel").json()["fulfillmentStatus"] == "canceled"
 
 
@@ -85,7 +87,7 @@ def test_address_schema_error_is_400(api, order_id):
 
 
 def test_address_update_allowed_until_printed(api, order_id):
-    advance(order_id, "created", "in_production")
+    advance(order_id, "in_production")
     assert api.put(f"/v4/orders/{order_id}/shipping-address", new_address()).status_code == 200
     advance(order_id, "printed")
     response = api.put(f"/v4/orders/{order_id}/shipping-address", new_address(addressLine1="Elsewhere 1"))
@@ -97,14 +99,17 @@ def test_address_of_canceled_order_is_refused(api, order_id):
     assert api.put(f"/v4/orders/{order_id}/shipping-address", new_address()).status_code == 409
 
 
-def test_fix_address_then_reprocess(api):
+def test_fix_address_then_reprocess(api, settle):
     order = api.post("/v4/orders", order_payload(shippingAddress={**BERLIN, "postCode": "999"})).json()
-    assert order["fulfillmentStatus"] == "failed"
+    settle()
+    assert api.get(f"/v4/orders/{order['id']}").json()["fulfillmentStatus"] == "failed"
     # The failed order keeps its bad address; fixing it is allowed, then a reprocess checks again.
     assert api.put(f"/v4/orders/{order['id']}/shipping-address", BERLIN).status_code == 200
     response = api.post(f"/v4/orders/{order['id']}:reprocess")
-    assert response.status_code == 200
-    assert response.json()["fulfillmentStatus"] == "passed" and response.json()["problems"] == []
+    assert response.status_code == 200 and response.json()["fulfillmentStatus"] == "received"
+    settle()
+    checked = api.get(f"/v4/orders/{order['id']}").json()
+    assert checked["fulfillmentStatus"] == "created" and checked["problems"] == []
     types = events_of(api, order["id"])
     assert types.index("validation_failed") < types.index("reprocess_requested") < types.index("validation_passed")
 
@@ -129,10 +134,12 @@ def test_patch_draft_replaces_items(api, draft_id):
     assert events_of(api, draft_id)[-1] == "draft_updated"
 
 
-def test_submit_a_draft(api, draft_id):
+def test_submit_a_draft(api, draft_id, settle):
     response = api.patch(f"/v4/orders/{draft_id}", {"orderType": "order"})
     body = response.json()
-    assert (body["orderType"], body["fulfillmentStatus"], body["financialStatus"]) == ("order", "passed", "pending")
+    assert (body["orderType"], body["fulfillmentStatus"], body["financialStatus"]) == ("order", "received", "pending")
+    settle()
+    assert api.get(f"/v4/orders/{draft_id}").json()["fulfillmentStatus"] == "created"
     assert "draft_submitted" in events_of(api, draft_id)
 
 

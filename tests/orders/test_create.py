@@ -28,17 +28,19 @@ def address(base=BERLIN, **changes):
     return {k: v for k, v in result.items() if v is not None}
 
 
-def test_valid_order_passes_with_full_wire_shape(api):
+def test_valid_order_is_received_then_goes_to_production(api, settle):
     payload = order_payload()
     response = api.post("/v4/orders", payload)
     assert response.status_code == 201
-    body = response.json()
-    assert body["fulfillmentStatus"] == "passed" and body["financialStatus"] == "pending"
+    assert response.json()["fulfillmentStatus"] == "received"  # the checks run as jobs
+    settle()
+    body = api.get(f"/v4/orders/{response.json()['id']}").json()
+    assert body["fulfillmentStatus"] == "created" and body["financialStatus"] == "pending"
     assert body["orderType"] == "order" and body["channel"] == "api"
     assert body["orderReferenceId"] == payload["orderReferenceId"]
     assert [i["itemReferenceId"] for i in body["items"]] == ["poster-1", "shirt-1"]
-    assert all(i["fulfillmentStatus"] == "passed" for i in body["items"])
-    assert body["items"][0]["files"] == [{"type": "default", "url": "https://files.example.com/poster.pdf"}]
+    assert all(i["fulfillmentStatus"] == "created" for i in body["items"])
+    assert body["items"][0]["files"] == payload["items"][0]["files"]
     assert body["shippingAddress"]["city"] == "Berlin"
     assert body["shipment"]["fulfillmentCountry"] == "DE"
     assert body["shipment"]["shipmentMethodUid"] and body["shipment"]["minDeliveryDays"] >= 1
@@ -46,13 +48,14 @@ def test_valid_order_passes_with_full_wire_shape(api):
     assert api.get(f"/v4/orders/{body['id']}").json() == body
 
 
-def test_history_records_creation_and_validation(api):
+def test_history_records_creation_and_validation(api, settle):
     order_id = api.post("/v4/orders", order_payload()).json()["id"]
+    settle()
     events = api.get(f"/v4/orders/{order_id}/events").json()["events"]
     types = [e["type"] for e in events]
     assert types[0] == "order_created" and "validation_passed" in types
     assert types[-1] == "order_status_changed"
-    assert events[-1]["parameters"] == {"from": "received", "to": "passed"}
+    assert events[-1]["parameters"] == {"from": "passed", "to": "created"}
     assert events[0]["actor"]["kind"] == "api_key" and events[0]["actor"]["label"] == "tests"
     item_moves = [e for e in events if e["type"] == "item_status_changed"]
     assert {e["itemReferenceId"] for e in item_moves} == {"poster-1", "shirt-1"}
@@ -124,77 +127,79 @@ def test_invalid_json_is_a_clear_400(api):
     assert IntakeRequest.objects.get().raw_body == "{not json"
 
 
-def problems_of(api, **overrides):
+def problems_of(api, settle, **overrides):
     response = api.post("/v4/orders", order_payload(**overrides))
     assert response.status_code == 201, response.content
-    body = response.json()
+    settle()
+    body = api.get(f"/v4/orders/{response.json()['id']}").json()
     assert body["fulfillmentStatus"] == "failed"
     assert all(i["fulfillmentStatus"] == "failed" for i in body["items"])
     return {p["code"]: p for p in body["problems"]}
 
 
-def test_postal_code_format_by_country(api):
-    problems = problems_of(api, shippingAddress=address(postCode="1011"))
+def test_postal_code_format_by_country(api, settle):
+    problems = problems_of(api, settle, shippingAddress=address(postCode="1011"))
     problem = problems["invalid_address_postal_code"]
     assert problem["field"] == "shippingAddress.postCode" and "Germany" in problem["message"]
 
 
-def test_state_required_in_the_us(api):
-    problems = problems_of(api, currency="USD", shippingAddress=address(NEW_YORK, state=None))
+def test_state_required_in_the_us(api, settle):
+    problems = problems_of(api, settle, currency="USD", shippingAddress=address(NEW_YORK, state=None))
     assert problems["invalid_address_country_area"]["field"] == "shippingAddress.state"
     assert "required" in problems["invalid_address_country_area"]["message"]
 
 
-def test_invalid_email_and_phone(api):
-    problems = problems_of(api, shippingAddress=address(email="ada@@example", phone="12"))
+def test_invalid_email_and_phone(api, settle):
+    problems = problems_of(api, settle, shippingAddress=address(email="ada@@example", phone="12"))
     assert problems["invalid_email"]["field"] == "shippingAddress.email"
     assert problems["invalid_phone"]["field"] == "shippingAddress.phone"
 
 
-def test_unknown_product(api):
-    problems = problems_of(api, items=one_item("flat_product_does_not_exist"))
+def test_unknown_product(api, settle):
+    problems = problems_of(api, settle, items=one_item("flat_product_does_not_exist"))
     assert problems["unknown_product"]["field"] == "items[0].productUid"
 
 
-def test_destination_not_allowed(api):
+def test_destination_not_allowed(api, settle):
     ru = address(city="Moscow", postCode="101000", country="RU", phone="+7 495 123 45 67")
-    problems = problems_of(api, shippingAddress=ru)
+    problems = problems_of(api, settle, shippingAddress=ru)
     assert "destination_not_allowed" in problems
 
 
-def test_framed_artwork_cannot_go_to_brazil(api):
+def test_framed_artwork_cannot_go_to_brazil(api, settle):
     br = address(city="Sao Paulo", postCode="01310-100", state="SP", country="BR", phone="+55 11 3090 1234",
                  federalTaxId="123.456.789-09")
-    problems = problems_of(api, currency="USD", items=one_item(FRAMED), shippingAddress=br)
+    problems = problems_of(api, settle, currency="USD", items=one_item(FRAMED), shippingAddress=br)
     assert problems["destination_not_allowed"]["field"] == "items[0].productUid"
 
 
-def test_out_of_stock_in_the_region(api):
+def test_out_of_stock_in_the_region(api, settle):
     sydney = address(city="Sydney", postCode="2000", state="NSW", country="AU", phone="+61 2 9374 4000")
-    problems = problems_of(api, currency="USD", items=one_item(HOODIE), shippingAddress=sydney)
+    problems = problems_of(api, settle, currency="USD", items=one_item(HOODIE), shippingAddress=sydney)
     assert problems["out_of_stock"]["field"] == "items[0].productUid"
 
 
-def test_quantity_limit(api):
-    problems = problems_of(api, items=one_item(POSTER, quantity=501))
+def test_quantity_limit(api, settle):
+    problems = problems_of(api, settle, items=one_item(POSTER, quantity=501))
     assert problems["quantity_limit"]["field"] == "items[0].quantity"
 
 
-def test_page_count_rules(api):
-    problems = problems_of(api, items=one_item(PHOTO_BOOK))
+def test_page_count_rules(api, settle):
+    problems = problems_of(api, settle, items=one_item(PHOTO_BOOK))
     assert problems["page_count"]["field"] == "items[0].pageCount"
-    problems = problems_of(api, items=one_item(PHOTO_BOOK, pageCount=25))
+    problems = problems_of(api, settle, items=one_item(PHOTO_BOOK, pageCount=25))
     assert "page_count" in problems
 
 
-def test_cross_border_needs_a_phone(api):
+def test_cross_border_needs_a_phone(api, settle):
     zurich = address(city="Zurich", postCode="8001", country="CH", phone=None)
-    problems = problems_of(api, items=one_item(TSHIRT), shippingAddress=zurich)
+    problems = problems_of(api, settle, items=one_item(TSHIRT), shippingAddress=zurich)
     assert problems["cross_border_phone_required"]["field"] == "shippingAddress.phone"
 
 
-def test_failure_is_in_the_history_with_its_reasons(api):
+def test_failure_is_in_the_history_with_its_reasons(api, settle):
     order_id = api.post("/v4/orders", order_payload(items=one_item("nope"))).json()["id"]
+    settle()
     failed = [e for e in api.get(f"/v4/orders/{order_id}/events").json()["events"] if e["type"] == "validation_failed"]
     assert len(failed) == 1
     assert failed[0]["parameters"]["problems"][0]["code"] == "unknown_product"

@@ -16,7 +16,7 @@ from platen.dashboard.forms import AddressForm
 from platen.kit.actors import Actor
 from platen.kit.errors import NotFound, PlatenError
 from platen.orders import rules
-from platen.orders.services import changes, queries
+from platen.orders.services import approval, changes, queries
 
 REASON_MAX = 500
 
@@ -35,11 +35,27 @@ def cancel(request, order_id):
 @dashboard_view
 def reprocess(request, order_id):
     with _refusals_as_messages(request):
-        order = changes.reprocess(request.scope, order_id, Actor.user(request.user))
-        if order.fulfillment_status == "failed":
-            messages.warning(request, "The order was checked again and still has problems; see below.")
-        else:
-            messages.success(request, f"The order was checked again and is now {order.fulfillment_status.replace('_', ' ')}.")
+        changes.reprocess(request.scope, order_id, Actor.user(request.user))
+        messages.success(request, "The order is being checked again; its status and history show the outcome.")
+    return redirect("dashboard:order", order_id=order_id)
+
+
+@require_POST
+@dashboard_view
+def approve(request, order_id):
+    with _refusals_as_messages(request):
+        approval.approve(request.scope, order_id, Actor.user(request.user))
+        messages.success(request, "The order was approved and goes to production.")
+    return redirect("dashboard:order", order_id=order_id)
+
+
+@require_POST
+@dashboard_view
+def reject(request, order_id):
+    reason = request.POST.get("reason", "").strip()[:REASON_MAX]
+    with _refusals_as_messages(request):
+        approval.reject(request.scope, order_id, Actor.user(request.user), reason=reason)
+        messages.success(request, "The order was rejected and canceled.")
     return redirect("dashboard:order", order_id=order_id)
 
 

@@ -53,6 +53,7 @@ def detail_context(request, order) -> dict:
         "order": order, "items": items,
         "timeline": history.timeline(queries.order_events(request.scope, order.id)),
         "can_cancel": allowed.cancel, "can_edit_address": allowed.edit, "can_reprocess": allowed.reprocess,
+        "can_approve": allowed.approve,
         "locked_reason": allowed.locked_reason,
         "show_account": request.user.is_operator,
     }

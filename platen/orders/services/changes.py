@@ -8,12 +8,11 @@ from django.db import transaction
 
 from platen.kit.actors import Actor
 from platen.kit.errors import Conflict, Detail, InvalidRequest
-from platen.orders import events, rules
+from platen.orders import events, rules, tasks
 from platen.orders.checks import address_problems
 from platen.orders.models import Address, Order
 from platen.orders.schemas import AddressIn, DraftPatchIn
 from platen.orders.services.building import address_values, create_items, new_address
-from platen.orders.services.processing import process_received
 from platen.orders.services.queries import locked_order
 from platen.orders.statuses import FINANCIAL_TRANSITIONS, Financial, Fulfillment, OrderType
 from platen.orders.transitions import transition_financial, transition_items
@@ -108,7 +107,7 @@ def reprocess(account, order_id, actor: Actor) -> Order:
                            code="nothing_to_reprocess")
         events.record(order, events.REPROCESS_REQUESTED, actor)
         transition_items(order, stuck, Fulfillment.RECEIVED, actor, reason="Reprocess requested.", siblings=items)
-        process_received(order)
+        tasks.enqueue_check(order)
         return order
 
 
@@ -119,7 +118,7 @@ def _submit(order: Order, actor: Actor) -> None:
     transition_financial(order, Financial.PENDING, actor, reason="The draft was submitted.")
     items = list(order.items.all())
     transition_items(order, items, Fulfillment.RECEIVED, actor, reason="The draft was submitted.", siblings=items)
-    process_received(order)
+    tasks.enqueue_check(order)
 
 
 def _refuse(refusal: Conflict | None) -> None:

@@ -20,11 +20,10 @@ from platen.intake.statuses import Outcome
 from platen.kit.actors import Actor
 from platen.kit.errors import Conflict, Detail, InvalidRequest
 from platen.kit.wire import parse_json
-from platen.orders import events
+from platen.orders import events, tasks
 from platen.orders.models import Address, Order
 from platen.orders.schemas import OrderCreateIn
 from platen.orders.services.building import address_values, build_items, insert_items
-from platen.orders.services.processing import check_received
 from platen.orders.services.queries import with_details
 from platen.orders.statuses import Financial, Fulfillment, OrderType
 from platen.orders.transitions import start
@@ -65,7 +64,7 @@ def create_from_intake(request: IntakeRequest, actor: Actor, *, channel: str = "
 
 
 def _create(request: IntakeRequest, payload: OrderCreateIn, actor: Actor, channel: str, key: str | None) -> Order:
-    """Build the order in memory, check it, then insert every row once, already in its checked state."""
+    """Insert the order and its rows once, in `received` (or `draft`), and queue its checks."""
     is_draft = payload.orderType == OrderType.DRAFT
     status = Fulfillment.DRAFT if is_draft else Fulfillment.RECEIVED
     order = Order(
@@ -82,13 +81,13 @@ def _create(request: IntakeRequest, payload: OrderCreateIn, actor: Actor, channe
     items, files = build_items(order, payload.items, status)
     history = [events.event(order, events.DRAFT_CREATED if is_draft else events.ORDER_CREATED, actor,
                             params={"channel": channel, "intakeRequestId": str(request.id), "items": len(items)})]
-    if not is_draft:
-        history += check_received(order, items)
     for address in filter(None, [order.shipping_address, order.return_address]):
         address.save(force_insert=True)
     order.save(force_insert=True)  # the unique keys (Idempotency-Key, preventDuplicate) are checked here
     insert_items(items, files)
     events.save_all(history)
+    if not is_draft:
+        tasks.enqueue_check(order)  # the checks run as a job; the job row commits with the order
     return order
 
 

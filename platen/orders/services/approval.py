@@ -1,0 +1,57 @@
+"""The merchant's decisions on a checked order: approve, reject, supply personalization."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from platen.kit.actors import Actor
+from platen.kit.errors import Conflict, NotFound
+from platen.orders import events, pipeline, tasks
+from platen.orders.models import ItemFile, Order
+from platen.orders.schemas import FileIn
+from platen.orders.services.changes import cancel
+from platen.orders.services.queries import locked_order
+from platen.orders.statuses import Fulfillment
+from platen.orders.transitions import transition_items
+
+
+def approve(account, order_id, actor: Actor) -> Order:
+    with transaction.atomic():
+        order = locked_order(account, order_id)
+        items = list(order.items.all())
+        _require_pending_approval(order, items)
+        events.record(order, events.APPROVED, actor)
+        pipeline.approve(order, items, actor, "Approved by the merchant.")
+        return order
+
+
+def reject(account, order_id, actor: Actor, reason: str = "") -> Order:
+    with transaction.atomic():
+        order = locked_order(account, order_id)
+        _require_pending_approval(order, list(order.items.all()))
+    return cancel(account, order_id, actor, reason=reason or "Rejected at approval.")
+
+
+def personalize(account, order_id, item_reference_id: str, files: list[FileIn], actor: Actor) -> Order:
+    """Attach the customer's artwork to an item waiting for it; the item goes through the checks again."""
+    with transaction.atomic():
+        order = locked_order(account, order_id)
+        items = list(order.items.all())
+        item = next((i for i in items if i.item_reference_id == item_reference_id), None)
+        if item is None:
+            raise NotFound(f"Order {order_id} has no item {item_reference_id}.", code="item_not_found")
+        if item.fulfillment_status != Fulfillment.PENDING_PERSONALIZATION:
+            raise Conflict(f"Item {item_reference_id} is {item.fulfillment_status}, not waiting for personalization.",
+                           code="not_pending_personalization")
+        item.files.all().delete()
+        ItemFile.objects.bulk_create(ItemFile(item=item, position=n, type=f.type, url=f.url) for n, f in enumerate(files))
+        events.record(order, events.PERSONALIZED, actor, item=item, params={"files": [f.url for f in files]})
+        transition_items(order, [item], Fulfillment.RECEIVED, actor, reason="Personalization received.", siblings=items)
+        tasks.enqueue_check(order)
+        return order
+
+
+def _require_pending_approval(order: Order, items) -> None:
+    if not any(i.fulfillment_status == Fulfillment.PENDING_APPROVAL for i in items):
+        raise Conflict(f"Only orders waiting for approval can be approved or rejected; this order is {order.fulfillment_status}.",
+                       code="not_pending_approval")
