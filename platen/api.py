@@ -10,6 +10,7 @@ from platen.accounts.auth import ApiKeyAuth
 from platen.catalog.api import router as catalog_router
 from platen.diagnostics.api import router as diagnostics_router
 from platen.intake.api import router as intake_router
+from platen.jobs.api import router as jobs_router
 from platen.kit.errors import InvalidRequest, NotFound, PlatenError, Unauthorized, pydantic_details
 from platen.orders.api import router as orders_router
 from platen.orders.schemas import OrderCreateIn
@@ -42,6 +43,7 @@ api.add_router("/v4", orders_router)
 api.add_router("/v4", catalog_router)
 api.add_router("/v4", intake_router)
 api.add_router("/v4", diagnostics_router)
+api.add_router("/v4", jobs_router)
 
 
 def error_response(request, error: PlatenError):

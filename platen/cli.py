@@ -35,6 +35,23 @@ def cmd_web(args) -> int:
     return server.run_web(host=args.host, port=args.port, workers=args.workers)
 
 
+def cmd_worker(args) -> int:
+    from platen.jobs.worker import parse_queues, run_worker
+
+    queues = parse_queues(args.queues)
+    if args.concurrency > 1:
+        from platen import server
+
+        return server.run_copies(["worker", "--queues", ",".join(queues)], args.concurrency)
+    return run_worker(queues)
+
+
+def cmd_scheduler(args) -> int:
+    from platen.jobs.scheduler import Scheduler
+
+    return Scheduler().run()
+
+
 def cmd_accounts_create(args) -> int:
     from platen.accounts import services
 
@@ -97,6 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
     web.add_argument("--port", type=int, default=8000)
     web.add_argument("--workers", type=int, default=None, help="Worker processes (default: 2 per core + 1).")
     web.set_defaults(func=cmd_web)
+
+    worker = sub.add_parser("worker", help="Run background jobs (any number, on any machine, against one database).")
+    worker.add_argument("--queues", default="", help="Comma-separated queues to take jobs from (default: all: default,postbacks,email).")
+    worker.add_argument("--concurrency", type=int, default=1, help="Worker processes to run side by side (default: 1).")
+    worker.set_defaults(func=cmd_worker)
+
+    scheduler = sub.add_parser("scheduler", help="Enqueue periodic jobs and take back jobs of crashed workers.")
+    scheduler.set_defaults(func=cmd_scheduler)
 
     migrate = sub.add_parser("migrate", help="Apply database migrations.")
     migrate.add_argument("--verbosity", type=int, default=1)

@@ -1,4 +1,5 @@
-"""Running Platen: `platen web` (gunicorn) and `platen serve` (everything in one process tree)."""
+"""Running Platen: `platen web` (gunicorn), `platen serve` (everything in one process tree) and the
+supervisor that both `serve` and `platen worker --concurrency N` use for their children."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import multiprocessing
 import signal
 import subprocess
 import sys
+import time
 
 from django.conf import settings
 from django.core.management import call_command
@@ -35,26 +37,48 @@ def run_web(host: str, port: int, workers: int | None = None) -> int:
 
 
 def serve(host: str, port: int) -> int:
-    """The embedded default: migrate, make sure a demo account exists, run the web server (and, as later
-    parts land, the worker, scheduler and FTP server) as children; Ctrl-C or SIGTERM stops them all."""
+    """The embedded default: migrate, make sure a demo account exists, run the web server, one job worker
+    and the scheduler (and, as later parts land, the FTP server) as children; Ctrl-C or SIGTERM stops them all."""
     settings.PLATEN.data_dir.mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
     credentials = demo.ensure_demo_account()
     _print_banner(host, port, credentials)
-    children = [subprocess.Popen([sys.executable, "-m", "platen.cli", "web", "--host", host, "--port", str(port)])]
-    return _supervise(children)
+    return _supervise([
+        _child("web", "--host", host, "--port", str(port)),
+        _child("worker"),
+        _child("scheduler"),
+    ])
+
+
+def run_copies(args: list[str], count: int) -> int:
+    """`count` copies of one `platen` command as children (e.g. `platen worker --concurrency 4`)."""
+    return _supervise([_child(*args) for _ in range(count)])
+
+
+def _child(*args: str) -> subprocess.Popen:
+    # Its own process group: a terminal's Ctrl-C reaches only this supervisor, which sends each child one
+    # SIGTERM. (Two signals would tell a worker to abandon the job in flight.)
+    return subprocess.Popen([sys.executable, "-m", "platen.cli", *args], process_group=0)
 
 
 def _supervise(children: list[subprocess.Popen]) -> int:
-    def stop(signum, frame):
+    stopping = False
+
+    def stop(signum=None, frame=None):
+        nonlocal stopping
+        stopping = True
         for child in children:
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    codes = [child.wait() for child in children]
-    return max(codes, default=0) if any(c not in (0, -signal.SIGTERM) for c in codes) else 0
+    while any(child.poll() is None for child in children):
+        if not stopping and any(child.poll() is not None for child in children):
+            stop()  # one child ended by itself (a port in use, a crash): take the tree down rather than run half of it
+        time.sleep(0.2)
+    failed = [child.returncode for child in children if child.returncode not in (0, -signal.SIGTERM)]
+    return (failed[0] if failed[0] > 0 else 1) if failed else 0
 
 
 def _print_banner(host: str, port: int, credentials: demo.DemoCredentials) -> None:

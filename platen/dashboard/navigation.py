@@ -20,6 +20,7 @@ class NavItem:
 NAV: tuple[NavItem, ...] = (
     NavItem("Orders", "dashboard:orders", "order"),
     NavItem("Requests", "dashboard:requests", "request"),
+    NavItem("Jobs", "dashboard:jobs", "job", operators_only=True),
     # Next: Stores, Postbacks, Jobs, Outbox, Catalog; e.g. NavItem("Jobs", "dashboard:jobs", "job", operators_only=True)
 )
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from platen.dashboard.views import orders, order_actions, requests
+from platen.dashboard.views import jobs, orders, order_actions, requests
 
 app_name = "dashboard"
 
@@ -17,4 +17,6 @@ urlpatterns = [
     path("orders/<uuid:order_id>/address/", order_actions.edit_address, name="order_address"),
     path("requests/", requests.request_list, name="requests"),
     path("requests/<uuid:request_id>/", requests.request_detail, name="request"),
+    path("jobs/", jobs.job_list, name="jobs"),
+    path("jobs/<uuid:job_id>/retry/", jobs.job_retry, name="job_retry"),
 ]

@@ -108,6 +108,7 @@ class ItemFile(models.Model):
     content_sha256 = models.CharField(max_length=64, blank=True)
     size = models.PositiveBigIntegerField(null=True, blank=True)
     detected_type = models.CharField(max_length=10, blank=True)
+    fetch_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["position"]

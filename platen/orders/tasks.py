@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from platen.jobs import enqueue, job
+from platen.jobs import Retry, enqueue, job
 from platen.orders import pipeline
 from platen.orders.models import ItemFile, Order
 from platen.orders.statuses import Fulfillment
@@ -16,21 +16,37 @@ def check_order(order_id: str) -> None:
     pipeline.check(order_id)
 
 
+FETCH_ATTEMPTS = 4  # a timeout or a 5xx is tried again (30 s, 1 min, 2 min) before it fails the item
+
+
 @job(queue="default", max_attempts=10)
 def fetch_files(order_id: str) -> None:
-    """Fetch every file of the order's uploading items (no transaction held while downloading)."""
+    """Fetch every file of the order's uploading items (no transaction held while downloading).
+    Files already fetched are not fetched again, so a repeated run only does what is left."""
     files = ItemFile.objects.filter(item__order_id=order_id, item__fulfillment_status=Fulfillment.UPLOADING)
     outcomes: dict[int, str | None] = {}
+    again = 0
     for file in files:
+        if file.content_sha256:
+            outcomes[file.id] = None
+            continue
         try:
             fetched = fetch_print_file(file.url)
         except FetchFailed as exc:
-            outcomes[file.id] = exc.reason
+            file.fetch_attempts += 1
+            ItemFile.objects.filter(pk=file.pk).update(fetch_attempts=file.fetch_attempts)
+            if exc.transient and file.fetch_attempts < FETCH_ATTEMPTS:
+                again = max(again, file.fetch_attempts)
+            else:
+                outcomes[file.id] = exc.reason
             continue
         ItemFile.objects.filter(pk=file.pk).update(
-            content_sha256=fetched.sha256, size=fetched.size, detected_type=fetched.detected_type or "",
+            content_sha256=fetched.sha256, size=fetched.size, detected_type=fetched.detected_type,
+            fetch_attempts=file.fetch_attempts + 1,
         )
         outcomes[file.id] = None
+    if again:
+        raise Retry(after=timedelta(seconds=30 * 2 ** (again - 1)), reason="A print file's server did not answer; trying again.")
     pipeline.record_files(order_id, outcomes)
 
 

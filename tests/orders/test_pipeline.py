@@ -6,7 +6,8 @@ Jobs run through the worker's own code path (`settle`); files come from a real H
 import pytest
 
 from platen.accounts import services as accounts
-from platen.orders import pipeline
+from platen.jobs import Retry
+from platen.orders import pipeline, tasks
 from platen.orders.models import ItemFile
 from platen.orders.services import holds
 from tests.orders.factories import POSTER, order_payload
@@ -164,3 +165,21 @@ def test_account_settings_api(api):
     bad = api.patch("/v4/account", {"approvalDelayHours": 5})
     assert bad.status_code == 400 and bad.json()["details"][0]["field"] == "approvalDelayHours"
     assert api.patch("/v4/account", {"onHold": False}).status_code == 400  # only operators hold accounts
+
+
+@pytest.mark.django_db(transaction=True)  # jobs commit as in production (a test transaction would roll back a retried job's writes)
+def test_a_server_error_is_tried_again_before_it_fails_the_item(api, settle, files):
+    items = order_payload()["items"]
+    items[0]["files"] = [{"type": "default", "url": files.url("/status/503")}]
+    order = create(api, settle, items=items)
+    assert order["fulfillmentStatus"] == "uploading"  # the retry waits for its backoff
+    assert ItemFile.objects.get(item__order_id=order["id"], item__item_reference_id="poster-1").fetch_attempts == 1
+    for _ in range(tasks.FETCH_ATTEMPTS - 1):  # what the retries run when their time comes
+        try:
+            tasks.fetch_files.call(order["id"])
+        except Retry:
+            pass
+    failed = api.get(f"/v4/orders/{order['id']}").json()
+    assert failed["fulfillmentStatus"] == "failed" and "503" in failed["problems"][0]["message"]
+    # The good file was fetched once, not again on every retry.
+    assert len([h for h in files.hits if "print.png" in h]) == 1
