@@ -11,6 +11,7 @@ from platen.catalog.api import router as catalog_router
 from platen.diagnostics.api import router as diagnostics_router
 from platen.intake.api import router as intake_router
 from platen.jobs.api import router as jobs_router
+from platen.notifications.api import router as notifications_router
 from platen.kit.errors import InvalidRequest, NotFound, PlatenError, Unauthorized, pydantic_details
 from platen.orders.api import router as orders_router
 from platen.orders.schemas import OrderCreateIn
@@ -43,6 +44,7 @@ api.add_router("/v4", orders_router)
 api.add_router("/v4", catalog_router)
 api.add_router("/v4", intake_router)
 api.add_router("/v4", diagnostics_router)
+api.add_router("/v4", notifications_router)
 api.add_router("/v4", jobs_router)
 
 

@@ -20,6 +20,8 @@ class NavItem:
 NAV: tuple[NavItem, ...] = (
     NavItem("Orders", "dashboard:orders", "order"),
     NavItem("Requests", "dashboard:requests", "request"),
+    NavItem("Postbacks", "dashboard:postbacks", "postback"),
+    NavItem("Outbox", "dashboard:outbox", "outbox"),
     NavItem("Jobs", "dashboard:jobs", "job", operators_only=True),
     # Next: Stores, Postbacks, Jobs, Outbox, Catalog; e.g. NavItem("Jobs", "dashboard:jobs", "job", operators_only=True)
 )

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from platen.dashboard.views import jobs, orders, order_actions, requests
+from platen.dashboard.views import jobs, notifications, order_actions, orders, requests
 
 app_name = "dashboard"
 
@@ -19,4 +19,13 @@ urlpatterns = [
     path("requests/<uuid:request_id>/", requests.request_detail, name="request"),
     path("jobs/", jobs.job_list, name="jobs"),
     path("jobs/<uuid:job_id>/retry/", jobs.job_retry, name="job_retry"),
+    path("postbacks/", notifications.postbacks, name="postbacks"),
+    path("postbacks/<uuid:endpoint_id>/", notifications.postback_detail, name="postback"),
+    path("postbacks/<uuid:endpoint_id>/delete/", notifications.postback_delete, name="postback_delete"),
+    path("postbacks/<uuid:endpoint_id>/enable/", notifications.postback_enable, name="postback_enable"),
+    path("postbacks/<uuid:endpoint_id>/test/", notifications.postback_test, name="postback_test"),
+    path("postbacks/<uuid:endpoint_id>/deliveries/<uuid:delivery_id>/replay/", notifications.postback_replay, name="postback_replay"),
+    path("outbox/", notifications.outbox, name="outbox"),
+    path("outbox/settings/", notifications.outbox_settings, name="outbox_settings"),
+    path("outbox/<uuid:message_id>/", notifications.outbox_message, name="outbox_message"),
 ]

@@ -1,0 +1,72 @@
+"""The order-history subscriber: what was just written becomes postback deliveries and e-mails.
+
+It runs inside the transaction that writes the history (orders.events.save_all), so the deliveries, the
+e-mails and their jobs exist if and only if the change commits. It reacts only to the types in
+payloads.SOURCES and the status changes below, never to its own entries (postback_sent, email_sent…).
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from platen.notifications import delivery, emails, payloads
+from platen.notifications.models import Delivery, Endpoint, Event
+from platen.notifications.retries import RETRY_WINDOW
+from platen.notifications.statuses import OWN_HISTORY_TYPES, EmailKind
+from platen.orders import events as history
+from platen.orders.models import OrderEvent
+from platen.orders.statuses import Fulfillment
+
+NEEDS_ACTION = frozenset({
+    Fulfillment.FAILED, Fulfillment.NOT_CONNECTED, Fulfillment.PENDING_APPROVAL, Fulfillment.PENDING_PERSONALIZATION,
+})
+
+
+def on_history(entries: list[OrderEvent]) -> None:
+    by_order: dict = {}
+    for e in entries:
+        if e.type in payloads.SOURCES and e.type not in OWN_HISTORY_TYPES:
+            by_order.setdefault(e.order_id, []).append(e)
+    for group in by_order.values():
+        _postbacks(group)
+        _emails(group)
+
+
+def _postbacks(entries: list[OrderEvent]) -> None:
+    order = entries[0].order
+    endpoints = list(Endpoint.objects.filter(account_id=order.account_id, active=True).only("pk", "events"))
+    if not endpoints:  # most accounts: one indexed query and done
+        return
+    outgoing = [o for o in payloads.translate(entries) if any(o.type in ep.events for ep in endpoints)]
+    if not outgoing:
+        return
+    now = timezone.now()
+    events = Event.objects.bulk_create([
+        Event(uid=o.uid, account_id=order.account_id, order=order, source=o.source, type=o.type, payload=o.payload)
+        for o in outgoing
+    ])
+    deliveries = Delivery.objects.bulk_create([
+        Delivery(event=event, endpoint=ep, order_id=order.pk, next_attempt_at=now, retry_until=now + RETRY_WINDOW)
+        for event in events for ep in endpoints if event.type in ep.events
+    ])
+    # Only the first of each endpoint is woken; each finished delivery hands over to the next (in order).
+    first: dict = {}
+    for d in deliveries:
+        first.setdefault(d.endpoint_id, d)
+    for d in first.values():
+        delivery.schedule(d)
+
+
+def _emails(entries: list[OrderEvent]) -> None:
+    for e in entries:
+        to = (e.params or {}).get("to")
+        if e.type != history.ORDER_STATUS_CHANGED or not (to in NEEDS_ACTION or to == Fulfillment.SHIPPED):
+            continue
+        order = e.order
+        context = {"orderId": str(order.pk), "orderReferenceId": order.order_reference_id, "status": to}
+        if to in NEEDS_ACTION:
+            emails.queue(order.account_id, EmailKind.NEEDS_ACTION, order=order,
+                         context={**context, "problems": list(order.problems or []), "reason": e.reason})
+        else:
+            emails.queue(order.account_id, EmailKind.SHIPPED, order=order,
+                         context={**context, "shipmentMethodName": order.shipment_method_name})

@@ -1,0 +1,172 @@
+"""E-mails: who gets which (EmailRoute), queued in the caller's transaction, sent by a job, kept in the outbox.
+
+Sending goes through Django's e-mail framework: SMTP when PLATEN_EMAIL_URL is set, files in the data folder
+otherwise. Every message is also kept as an OutboxMessage row, rendered, so the Outbox page shows what was
+sent with either backend. Sending is at least once: a crash between the SMTP answer and the commit sends again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from platen.accounts.models import Account
+from platen.jobs import enqueue
+from platen.kit.actors import Actor
+from platen.notifications import tasks
+from platen.notifications.models import EmailRoute, OutboxMessage
+from platen.notifications.payloads import TRACKING_CODE_UPDATED
+from platen.notifications.statuses import EMAIL_SENT, KIND_LABELS, ROUTED_KINDS, EmailKind, MessageStatus
+from platen.orders import events as history
+
+log = logging.getLogger("platen.email")
+ACTOR = Actor.system("e-mail")
+MAX_TRIES = 6
+SEND_ERRORS = (smtplib.SMTPException, OSError)  # OSError: refused, unreachable, timed out
+
+
+# Who gets what ---------------------------------------------------------------------------------------------
+
+def recipient(account_id, kind: EmailKind) -> str | None:
+    """The address for this kind of e-mail, or None when the account switched it off."""
+    route = EmailRoute.objects.filter(account_id=account_id, kind=kind).first()
+    if route is not None and not route.enabled:
+        return None
+    if route is not None and route.address:
+        return route.address
+    return Account.objects.filter(pk=account_id).values_list("email", flat=True).first() or None
+
+
+def routes(account: Account) -> list[dict]:
+    saved = {r.kind: r for r in EmailRoute.objects.filter(account=account)}
+    return [{
+        "kind": kind, "label": KIND_LABELS[kind], "address": saved[kind].address if kind in saved else "",
+        "enabled": saved[kind].enabled if kind in saved else True, "default": account.email,
+    } for kind in ROUTED_KINDS]
+
+
+def set_route(account: Account, kind: EmailKind, address: str, enabled: bool) -> None:
+    EmailRoute.objects.update_or_create(account=account, kind=EmailKind(kind), defaults={"address": address, "enabled": enabled})
+
+
+# Queue and send --------------------------------------------------------------------------------------------
+
+def queue(account_id, kind: EmailKind, *, order=None, context: dict) -> OutboxMessage | None:
+    """Call inside the transaction of the change the e-mail is about; it is sent only if that commits."""
+    to = recipient(account_id, kind)
+    if to is None:
+        return None
+    message = OutboxMessage.objects.create(account_id=account_id, order=order, kind=kind, to=to, context=context)
+    enqueue(tasks.send_email, str(message.pk))
+    return message
+
+
+def send(message_id) -> None:
+    """The e-mail job: render, send, mark sent and note it in the order's history."""
+    m = OutboxMessage.objects.select_related("order").filter(pk=message_id).first()
+    if m is None or m.status != MessageStatus.QUEUED:
+        return
+    if not m.subject:
+        m.subject, m.body_text, m.body_html = render(m.kind, _context(m))
+        OutboxMessage.objects.filter(pk=m.pk).update(subject=m.subject, body_text=m.body_text, body_html=m.body_html)
+    try:
+        _send(m.to, m.subject, m.body_text, m.body_html)
+    except SEND_ERRORS as exc:
+        _failed_try(m, exc)
+        return
+    with transaction.atomic():
+        sent = OutboxMessage.objects.filter(pk=m.pk, status=MessageStatus.QUEUED).update(
+            status=MessageStatus.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1, error="")
+        if sent and m.order_id:
+            history.save_all([history.event(m.order, EMAIL_SENT, ACTOR, reason=f"E-mail “{m.subject}” sent to {m.to}.",
+                                            params={"kind": m.kind, "to": m.to, "messageId": str(m.pk)})])
+    log.info("e-mail sent", extra={"message_id": m.pk, "kind": m.kind, "order_id": m.order_id})
+
+
+def _failed_try(m: OutboxMessage, exc: Exception) -> None:
+    error = f"{exc.__class__.__name__}: {exc}"
+    give_up = m.attempts + 1 >= MAX_TRIES or isinstance(exc, smtplib.SMTPRecipientsRefused)
+    # The next try is a new job rather than a Retry, so this bookkeeping commits with it.
+    with transaction.atomic():
+        OutboxMessage.objects.filter(pk=m.pk).update(
+            attempts=F("attempts") + 1, error=error, status=MessageStatus.FAILED if give_up else MessageStatus.QUEUED)
+        if not give_up:
+            enqueue(tasks.send_email, str(m.pk), delay=timedelta(minutes=2 ** m.attempts))
+    log.warning("e-mail not sent", extra={"message_id": m.pk, "error": error, "gave_up": give_up})
+
+
+def send_postback(delivery, body: str) -> tuple[str, bool]:
+    """An event for an e-mail endpoint: send it now and keep the copy. Returns (error, permanent)."""
+    event = delivery.event
+    context = {"event": event.type, "pretty": json.dumps(json.loads(body), indent=2, ensure_ascii=False), "orderId": str(event.order_id or ""),
+               "orderReferenceId": event.payload.get("orderReferenceId", ""), "webhookId": event.webhook_id}
+    subject, text, html = render(EmailKind.POSTBACK, context)
+    copy = OutboxMessage(account_id=delivery.endpoint.account_id, order_id=event.order_id, kind=EmailKind.POSTBACK,
+                         to=delivery.endpoint.address, context={"deliveryId": str(delivery.pk)},
+                         subject=subject, body_text=text, body_html=html, attempts=1)
+    try:
+        _send(copy.to, subject, text, html)
+    except SEND_ERRORS as exc:
+        copy.status, copy.error = MessageStatus.FAILED, f"{exc.__class__.__name__}: {exc}"
+        copy.save()
+        return copy.error, isinstance(exc, smtplib.SMTPRecipientsRefused)
+    copy.status, copy.sent_at = MessageStatus.SENT, timezone.now()
+    copy.save()
+    return "", False
+
+
+def _send(to: str, subject: str, text: str, html: str) -> None:
+    message = EmailMultiAlternatives(subject, text, settings.PLATEN.email_from, [to])
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+# Rendering -------------------------------------------------------------------------------------------------
+
+def render(kind: EmailKind, context: dict) -> tuple[str, str, str]:
+    subject = _subject(kind, context)
+    context = {**context, "subject": subject}
+    return (subject, render_to_string(f"notifications/email/{kind}.txt", context).strip() + "\n",
+            render_to_string(f"notifications/email/{kind}.html", context))
+
+
+def _subject(kind: EmailKind, c: dict) -> str:
+    ref = c.get("orderReferenceId", "")
+    if kind == EmailKind.NEEDS_ACTION:
+        return f"Order {ref} needs your action: {str(c.get('status', '')).replace('_', ' ')}"
+    if kind == EmailKind.SHIPPED:
+        return f"Order {ref} has shipped"
+    if kind == EmailKind.ENDPOINT_DISABLED:
+        return f"Postbacks to {c.get('url')} were stopped"
+    if c.get("event") == "webhook_test":
+        return "Platen test postback"
+    return f"{c.get('event')} for order {ref}".strip()
+
+
+def _context(m: OutboxMessage) -> dict:
+    """The captured context plus links, and for a shipped order the tracking known when sending."""
+    c = dict(m.context)
+    base = settings.PLATEN.base_url
+    if m.order_id:
+        c["orderUrl"] = base + reverse("dashboard:order", args=[m.order_id])
+    if m.kind == EmailKind.ENDPOINT_DISABLED:
+        c["postbacksUrl"] = base + reverse("dashboard:postback", args=[c.get("endpointId")])
+    if m.kind == EmailKind.SHIPPED and m.order_id:
+        seen, tracking = set(), []
+        for e in m.order.events.filter(type=TRACKING_CODE_UPDATED).order_by("id"):
+            code = (e.params or {}).get("trackingCode")
+            if code and code not in seen:
+                seen.add(code)
+                tracking.append({"code": code, "url": (e.params or {}).get("trackingUrl") or ""})
+        c["tracking"] = tracking
+    return c

@@ -1,0 +1,59 @@
+"""Names used on the wire and in the tables of the notifications domain."""
+
+from enum import StrEnum
+
+
+class PostbackEvent(StrEnum):
+    """What a merchant can subscribe an endpoint to (names of the v4 order API's webhooks)."""
+
+    ORDER_STATUS_UPDATED = "order_status_updated"
+    ORDER_ITEM_STATUS_UPDATED = "order_item_status_updated"
+    ORDER_ITEM_TRACKING_CODE_UPDATED = "order_item_tracking_code_updated"
+    ORDER_DELIVERY_ESTIMATE_UPDATED = "order_delivery_estimate_updated"
+
+
+TEST_EVENT = "webhook_test"  # sent by `:test`, whatever the endpoint subscribes to
+
+
+class EndpointKind(StrEnum):
+    URL = "url"  # a signed JSON POST
+    EMAIL = "email"  # the event e-mailed to an address
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"  # waiting for its first try or a retry (blocks later events of the same order)
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"  # refused for good by the receiver (a 4xx other than 408/429), or a test that failed
+    DEAD = "dead"  # retries ran out, or the endpoint was disabled; replayable
+
+
+FINISHED = frozenset({DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED, DeliveryStatus.DEAD})
+
+
+class EmailKind(StrEnum):
+    NEEDS_ACTION = "needs_action"
+    SHIPPED = "shipped"
+    ENDPOINT_DISABLED = "endpoint_disabled"
+    POSTBACK = "postback"  # an event sent to an e-mail endpoint (routed by the endpoint, not by EmailRoute)
+
+
+ROUTED_KINDS = (EmailKind.NEEDS_ACTION, EmailKind.SHIPPED, EmailKind.ENDPOINT_DISABLED)
+KIND_LABELS = {
+    EmailKind.NEEDS_ACTION: "An order needs action (failed, not connected, pending approval or personalization)",
+    EmailKind.SHIPPED: "An order shipped, with its tracking link",
+    EmailKind.ENDPOINT_DISABLED: "A postback endpoint was disabled after failing for 3 days",
+    EmailKind.POSTBACK: "Postback sent to an e-mail address",
+}
+
+
+class MessageStatus(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"  # gave up after several tries; the error says why
+
+
+# Order history types written by this domain (the subscriber ignores them, so it never feeds itself).
+POSTBACK_SENT = "postback_sent"
+POSTBACK_FAILED = "postback_failed"
+EMAIL_SENT = "email_sent"
+OWN_HISTORY_TYPES = frozenset({POSTBACK_SENT, POSTBACK_FAILED, EMAIL_SENT})

@@ -1,0 +1,84 @@
+"""POST/GET/DELETE /v4/webhooks: validation with the one error shape, the secret shown once, tenant isolation."""
+
+import uuid
+
+import pytest
+
+from platen.notifications import signing
+from platen.notifications.models import Endpoint
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_shows_the_secret_once_and_stores_it_encrypted(api):
+    response = api.post("/v4/webhooks", {"url": "https://hooks.example.com/platen", "events": ["order_status_updated"]})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["url"] == "https://hooks.example.com/platen" and body["events"] == ["order_status_updated"]
+    assert body["active"] is True and body["kind"] == "url" and body["secret"].startswith("whsec_")
+    assert signing.secret_problem(body["secret"]) is None
+    stored = Endpoint.objects.get(pk=body["id"])
+    assert body["secret"] not in stored.secret_encrypted and signing.decrypt(stored.secret_encrypted) == body["secret"]
+    listed = api.get("/v4/webhooks").json()["webhooks"]
+    assert [w["id"] for w in listed] == [body["id"]] and listed[0]["secret"] is None
+
+
+def test_own_secret_is_kept(api):
+    secret = signing.new_secret()
+    body = api.post("/v4/webhooks", {"url": "https://a.example.com/", "events": ["order_status_updated"], "secret": secret}).json()
+    assert body["secret"] == secret
+
+
+@pytest.mark.parametrize("payload, fields", [
+    ({"url": "ftp://example.com/x", "events": ["order_status_updated"]}, ["url"]),
+    ({"url": "not a url", "events": ["order_status_updated"]}, ["url"]),
+    ({"url": "https://example.com/", "events": []}, ["events"]),
+    ({"url": "https://example.com/", "events": ["order_status_updated", "order_exploded"]}, ["events[1]"]),
+    ({"url": "https://example.com/", "events": ["order_status_updated"], "secret": "hunter2"}, ["secret"]),
+    ({"url": "mailto:not-an-address", "events": ["order_status_updated"]}, ["url"]),
+    ({"events": ["order_status_updated"]}, ["url"]),
+])
+def test_validation_errors_name_the_field(api, payload, fields):
+    response = api.post("/v4/webhooks", payload)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid_request" and [d["field"] for d in body["details"]] == fields
+    assert all(d["message"].endswith(".") for d in body["details"])
+    assert not Endpoint.objects.exists()
+
+
+def test_private_addresses_are_refused_in_production(api, settings):
+    import dataclasses
+
+    settings.PLATEN = dataclasses.replace(settings.PLATEN, fetch_allow_private=False)
+    for url in ("http://127.0.0.1:8080/", "http://10.0.0.5/hook", "http://localhost/hook"):
+        response = api.post("/v4/webhooks", {"url": url, "events": ["order_status_updated"]})
+        assert response.status_code == 400 and "private address" in response.json()["details"][0]["message"]
+
+
+def test_email_endpoint_has_no_secret(api):
+    body = api.post("/v4/webhooks", {"url": "mailto:orders@shop.example", "events": ["order_status_updated"]}).json()
+    assert body["kind"] == "email" and body["secret"] is None
+
+
+def test_delete(api):
+    created = api.post("/v4/webhooks", {"url": "https://example.com/", "events": ["order_status_updated"]}).json()
+    assert api.delete(f"/v4/webhooks/{created['id']}").status_code == 204
+    assert api.get("/v4/webhooks").json()["webhooks"] == []
+    assert api.delete(f"/v4/webhooks/{created['id']}").status_code == 404
+
+
+def test_other_accounts_endpoints_are_not_found(api, other_api):
+    theirs = other_api.post("/v4/webhooks", {"url": "https://other.example.com/", "events": ["order_status_updated"]}).json()
+    base = f"/v4/webhooks/{theirs['id']}"
+    assert api.get("/v4/webhooks").json()["webhooks"] == []
+    for method, path in [("delete", base), ("post", base + ":test"), ("post", base + ":enable"), ("get", base + "/deliveries"),
+                         ("post", f"{base}/deliveries/{uuid.uuid4()}:replay")]:
+        response = api.call(method, path)
+        assert response.status_code == 404, (method, path)
+        assert response.json()["code"] == "endpoint_not_found"
+    assert Endpoint.objects.filter(pk=theirs["id"]).exists()
+
+
+def test_needs_a_key(anonymous_api):
+    assert anonymous_api.get("/v4/webhooks").status_code == 401
