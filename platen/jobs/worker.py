@@ -107,7 +107,14 @@ class JobWorker(Worker):
             while self.running:
                 if not connection.in_atomic_block:  # inside a caller's transaction (run_pending), keep it
                     close_old_connections()
-                row, looked = self.claim_next()
+                try:
+                    row, looked = self.claim_next()
+                except Exception:
+                    if self.batch:
+                        raise
+                    # A database blip must not end the worker (nor, under `platen serve`, the whole tree).
+                    log.exception("could not claim a job; trying again", extra={"worker": self.worker_id})
+                    row, looked = None, False
                 if row is not None:
                     self.run_task(row)
                 elif self.batch and looked:

@@ -86,3 +86,15 @@ def test_run_pending_limit_and_chained_jobs(tmp_path):
     enqueue_committed(sample_jobs.chains, str(tmp_path / "chain"))
     assert run_pending() == 2  # the job a job enqueued is ready at once and runs in the same call
     assert lines(tmp_path / "chain") == ["chained"]
+
+
+def test_a_worker_takes_only_its_queues(tmp_path):
+    from platen.jobs.worker import JobWorker, parse_queues
+
+    enqueue_committed(sample_jobs.record, str(tmp_path / "out"), "default queue")
+    postback = enqueue_committed(sample_jobs.asks_to_wait, 60)
+    worker = JobWorker(queues=parse_queues("postbacks"), batch=True, heartbeat=False, interval=0)
+    worker.run()
+    assert worker.tasks_run == 1 and job(postback.id).attempts == 1
+    assert lines(tmp_path / "out") == []
+    assert parse_queues("") == ["default", "postbacks", "email"]

@@ -79,3 +79,14 @@ def test_two_schedulers_enqueue_each_period_once(platen):
     assert sorted(str(j.pk) for j in jobs) == sorted(str(r.job_id) for r in runs)  # one job per period, no more
     enqueued = sum(platen.log(p).count("periodic=tests.tick") for p in schedulers)
     assert enqueued == len(runs)
+
+
+def test_worker_concurrency_runs_several_processes(platen, tmp_path):
+    results = [enqueue_committed(sample_jobs.record, str(tmp_path / "out"), f"job {n}") for n in range(6)]
+    pool = platen.start("worker", "--concurrency", "2")
+    wait_for(lambda: WorkerHeartbeat.objects.count() == 2, "two worker processes")
+    wait_for(lambda: all(job(r.id).status_name == "succeeded" for r in results), "every job to succeed")
+    assert sorted(lines(tmp_path / "out")) == [f"job {n}" for n in range(6)]  # each exactly once
+    pool.send_signal(signal.SIGTERM)
+    assert pool.wait(timeout=15) == 0
+    assert not WorkerHeartbeat.objects.exists()
