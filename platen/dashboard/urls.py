@@ -18,6 +18,7 @@ urlpatterns = [
     path("requests/", requests.request_list, name="requests"),
     path("requests/<uuid:request_id>/", requests.request_detail, name="request"),
     path("jobs/", jobs.job_list, name="jobs"),
+    path("jobs/<uuid:job_id>/", jobs.job_detail, name="job"),
     path("jobs/<uuid:job_id>/retry/", jobs.job_retry, name="job_retry"),
     path("postbacks/", notifications.postbacks, name="postbacks"),
     path("postbacks/<uuid:endpoint_id>/", notifications.postback_detail, name="postback"),

@@ -27,9 +27,21 @@ def test_retry_button_queues_the_job_again(operator_session, dead_job):
     assert "always_fails" in ready and "Error before this attempt" in ready
 
 
+def test_job_page_shows_the_traceback_and_retries(operator_session, dead_job):
+    html = operator_session.get(f"/jobs/{dead_job.pk}/").content.decode()
+    assert 'aria-current="page">Jobs' in html and 'data-status="dead"' in html
+    assert "tests.jobs.sample_jobs.Boom" in html and "raise Boom(message)" in html
+    assert "the carrier API timed out" in html and "3 / 3" in html
+    response = operator_session.post(f"/jobs/{dead_job.pk}/retry/", {"back": "job"}, follow=True)
+    assert response.redirect_chain[-1][0] == f"/jobs/{dead_job.pk}/"
+    assert 'data-status="ready"' in response.content.decode()
+    assert operator_session.get("/jobs/00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
 def test_merchants_do_not_see_jobs(merchant_session, dead_job):
     assert ">Jobs<" not in merchant_session.get("/orders/").content.decode()
     assert merchant_session.get("/jobs/").status_code == 404
+    assert merchant_session.get(f"/jobs/{dead_job.pk}/").status_code == 404
     assert merchant_session.post(f"/jobs/{dead_job.pk}/retry/").status_code == 404
     assert job(dead_job.pk).status_name == "dead"
 

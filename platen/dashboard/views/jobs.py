@@ -33,6 +33,16 @@ def job_list(request):
     })
 
 
+@dashboard_view
+def job_detail(request, job_id):
+    _operators_only(request)
+    job = queries.get_job(job_id)
+    listed = job.status_name if job.status_name in queries.LISTED else "dead"
+    return render(request, "dashboard/jobs/detail.html", {
+        "job": job, "tone": TONES.get(job.status_name, "success"), "listed_status": listed,
+    })
+
+
 @require_POST
 @dashboard_view
 def job_retry(request, job_id):
@@ -44,4 +54,4 @@ def job_retry(request, job_id):
         raise
     except PlatenError as exc:
         messages.error(request, exc.message)
-    return redirect("dashboard:jobs")
+    return redirect("dashboard:job", job_id=job_id) if request.POST.get("back") == "job" else redirect("dashboard:jobs")
