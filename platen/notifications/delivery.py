@@ -61,7 +61,11 @@ def attempt(delivery_id, *, test: bool = False) -> Delivery | None:
     delivery = _claim(delivery_id, test=test)
     if delivery is None:
         return None
-    result = _try(delivery)
+    try:
+        result = _try(delivery)
+    except Exception as exc:  # a fault on our side still counts as a failed try, so retries stay bounded
+        log.exception("postback not sent", extra={"delivery_id": delivery.pk})
+        result = Result(timezone.now(), 0, error=f"Platen could not send it ({exc.__class__.__name__}); it will try again.")
     return _record(delivery, result, test=test)
 
 

@@ -217,3 +217,62 @@ def test_deliveries_listing_with_attempts(api, receiver, subscribe):
     assert oldest["nextAttemptAt"]
     assert api.get(f"/v4/webhooks/{endpoint['id']}/deliveries?status=succeeded").json()["deliveries"] == []
     assert api.get(f"/v4/webhooks/{endpoint['id']}/deliveries?status=bogus").status_code == 400
+
+
+def test_moves_in_one_transaction_each_get_their_own_snapshot(api, receiver, subscribe):
+    from django.db import transaction
+
+    from platen.kit.actors import Actor
+    from platen.orders.transitions import transition_items
+
+    subscribe(receiver, events=["order_status_updated"])
+    order_id = create_order(api)
+    move_on(order_id, F.CREATED)
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        items = list(order.items.all())
+        transition_items(order, items, F.IN_PRODUCTION, Actor.system("production"))
+        transition_items(order, items, F.PRINTED, Actor.system("production"))
+    drive()
+    last_two = receiver.payloads[-2:]
+    assert [p["fulfillmentStatus"] for p in last_two] == ["in_production", "printed"]
+    assert [i["fulfillmentStatus"] for i in last_two[0]["items"]] == ["in_production", "in_production"]
+    assert [i["fulfillmentStatus"] for i in last_two[1]["items"]] == ["printed", "printed"]
+
+
+def test_the_sweep_picks_up_a_crashed_try(api, receiver, subscribe):
+    from platen.notifications import services
+
+    subscribe(receiver)
+    create_order(api)
+    # A worker claimed the first delivery (lease) and died before recording anything.
+    first = Delivery.objects.order_by("event_id").first()
+    Delivery.objects.filter(pk=first.pk).update(attempts=1, next_attempt_at=timezone.now() + timedelta(minutes=5))
+    drive()
+    assert receiver.received == []  # leased, and the others wait behind it
+    Delivery.objects.filter(pk=first.pk).update(next_attempt_at=timezone.now() - timedelta(minutes=2))
+    assert services.wake_overdue() == 1
+    drive()
+    first.refresh_from_db()
+    assert first.status == "succeeded" and receiver.received[0].webhook_id == str(first.event.uid)
+    assert not Delivery.objects.filter(status="pending").exists()
+
+
+def test_deleting_an_endpoint_stops_its_deliveries(api, receiver, subscribe):
+    endpoint = subscribe(receiver)
+    receiver.fail(1, status=500)
+    create_order(api)
+    drive()
+    assert api.delete(f"/v4/webhooks/{endpoint['id']}").status_code == 204
+    fast_forward(hours=1)
+    assert len(receiver.received) == 1 and not Delivery.objects.exists()
+
+
+def test_a_fault_on_our_side_counts_as_a_failed_try(api, receiver, subscribe):
+    endpoint = subscribe(receiver)
+    Endpoint.objects.filter(pk=endpoint["id"]).update(secret_encrypted="not a fernet token")
+    create_order(api)
+    drive()
+    first = Delivery.objects.order_by("event_id").first()
+    assert first.status == "pending" and first.attempts == 1 and "Platen could not send it" in first.last_error
+    assert receiver.received == []
