@@ -6,6 +6,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from platen.accounts.api import router as account_router
 from platen.accounts.auth import ApiKeyAuth
 from platen.catalog.api import router as catalog_router
 from platen.diagnostics.api import router as diagnostics_router
@@ -43,6 +44,7 @@ api = PlatenAPI(
 api.add_router("/v4", orders_router)
 api.add_router("/v4", catalog_router)
 api.add_router("/v4", intake_router)
+api.add_router("/v4", account_router)
 api.add_router("/v4", diagnostics_router)
 api.add_router("/v4", notifications_router)
 api.add_router("/v4", jobs_router)

@@ -20,6 +20,8 @@ class NavItem:
 NAV: tuple[NavItem, ...] = (
     NavItem("Orders", "dashboard:orders", "order"),
     NavItem("Requests", "dashboard:requests", "request"),
+    NavItem("Settings", "dashboard:settings", "settings"),
+    NavItem("Accounts", "dashboard:accounts", "account", operators_only=True),
     NavItem("Postbacks", "dashboard:postbacks", "postback"),
     NavItem("Outbox", "dashboard:outbox", "outbox"),
     NavItem("Jobs", "dashboard:jobs", "job", operators_only=True),

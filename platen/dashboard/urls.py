@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from platen.dashboard.views import jobs, notifications, order_actions, orders, requests
+from platen.dashboard.views import accounts, jobs, notifications, order_actions, orders, requests, settings
 
 app_name = "dashboard"
 
@@ -15,6 +15,12 @@ urlpatterns = [
     path("orders/<uuid:order_id>/cancel/", order_actions.cancel, name="order_cancel"),
     path("orders/<uuid:order_id>/reprocess/", order_actions.reprocess, name="order_reprocess"),
     path("orders/<uuid:order_id>/address/", order_actions.edit_address, name="order_address"),
+    path("orders/<uuid:order_id>/approve/", order_actions.approve, name="order_approve"),
+    path("orders/<uuid:order_id>/reject/", order_actions.reject, name="order_reject"),
+    path("settings/", settings.account_settings, name="settings"),
+    path("accounts/", accounts.account_list, name="accounts"),
+    path("accounts/<uuid:account_id>/hold/", accounts.hold, name="account_hold"),
+    path("accounts/<uuid:account_id>/release/", accounts.release, name="account_release"),
     path("requests/", requests.request_list, name="requests"),
     path("requests/<uuid:request_id>/", requests.request_detail, name="request"),
     path("jobs/", jobs.job_list, name="jobs"),
