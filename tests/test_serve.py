@@ -66,10 +66,11 @@ def wait_for(condition, what: str, deadline: float):
 
 
 @pytest.fixture
-def served(tmp_path):
+def served(tmp_path, file_server):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # the embedded default: SQLite
-    env.update(PLATEN_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1")
+    # A local demo: print files come from the tests' file server on loopback.
+    env.update(PLATEN_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1", PLATEN_FETCH_ALLOW_PRIVATE="1")
     process = subprocess.Popen(
         [sys.executable, "-m", "platen.cli", "serve", "--port", str(port)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -94,11 +95,10 @@ def test_serve_prints_login_and_key_that_work(served):
 
     created = httpx.post(base + "/v4/orders", json=order_payload(), headers={"X-API-KEY": key}, timeout=10)
     assert created.status_code == 201
-    # The order's checks run as jobs on serve's worker: the order moves on from "received" by itself.
-    # (Where it lands depends on its print files being reachable; that is the pipeline's own tests' business.)
+    # The checks and the file fetching run as jobs on serve's own worker: the order reaches production by itself.
     order_url = f"{base}/v4/orders/{created.json()['id']}"
-    wait_for(lambda: httpx.get(order_url, headers={"X-API-KEY": key}, timeout=10).json()["fulfillmentStatus"] != "received",
-             "the worker to check the order", time.monotonic() + 30)
+    wait_for(lambda: httpx.get(order_url, headers={"X-API-KEY": key}, timeout=10).json()["fulfillmentStatus"] == "created",
+             "the worker to check the order and fetch its files", time.monotonic() + 60)
     found = httpx.post(base + "/v4/orders:search", json={}, headers={"X-API-KEY": key}, timeout=10)
     assert [o["id"] for o in found.json()["orders"]] == [created.json()["id"]]
 

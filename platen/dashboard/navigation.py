@@ -20,12 +20,12 @@ class NavItem:
 NAV: tuple[NavItem, ...] = (
     NavItem("Orders", "dashboard:orders", "order"),
     NavItem("Requests", "dashboard:requests", "request"),
-    NavItem("Settings", "dashboard:settings", "settings"),
-    NavItem("Accounts", "dashboard:accounts", "account", operators_only=True),
     NavItem("Postbacks", "dashboard:postbacks", "postback"),
     NavItem("Outbox", "dashboard:outbox", "outbox"),
+    NavItem("Settings", "dashboard:settings", "settings"),
+    NavItem("Accounts", "dashboard:accounts", "account", operators_only=True),
     NavItem("Jobs", "dashboard:jobs", "job", operators_only=True),
-    # Next: Stores, Postbacks, Jobs, Outbox, Catalog; e.g. NavItem("Jobs", "dashboard:jobs", "job", operators_only=True)
+    # Next: Stores, Catalog.
 )
 
 
