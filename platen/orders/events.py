@@ -25,7 +25,7 @@ CANCEL_REQUESTED = "cancel_requested"
 APPROVAL_SCHEDULED = "approval_scheduled"
 APPROVED = "approved"
 PERSONALIZED = "personalization_received"
-FILES_FETCHED = "files_fetched"
+JOB_FAILED = "job_failed"
 
 
 def event(order: Order, type: str, actor: Actor, *, reason: str = "", params: dict | None = None, item: OrderItem | None = None) -> OrderEvent:

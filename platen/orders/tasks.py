@@ -1,17 +1,52 @@
-"""Background jobs of the order pipeline. They take ids, reload, re-check state and are idempotent."""
+"""Background jobs of the order pipeline. They take ids, reload, re-check state and are idempotent.
+
+A step that fails unexpectedly is written into the order's history (then retried by the job system), so
+the merchant sees why an order stands still without asking an operator.
+"""
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
+from django.db import transaction
+
 from platen.jobs import Retry, enqueue, job
+from platen.kit.actors import Actor
+from platen.orders import events
 from platen.orders import pipeline
 from platen.orders.models import ItemFile, Order
 from platen.orders.statuses import Fulfillment
 from platen.preflight.fetching import FetchFailed, fetch_print_file
 
 
+def recorded(step: str):
+    def wrap(func):
+        @functools.wraps(func)
+        def run(order_id: str) -> None:
+            try:
+                func(order_id)
+            except Retry:
+                raise
+            except Exception as exc:
+                _record_failure(order_id, step, exc)
+                raise
+
+        return run
+
+    return wrap
+
+
+def _record_failure(order_id: str, step: str, exc: Exception) -> None:
+    with transaction.atomic():
+        order = Order.objects.filter(pk=order_id).first()
+        if order is not None:
+            events.record(order, events.JOB_FAILED, Actor.system("jobs"), params={"step": step, "error": type(exc).__name__},
+                          reason=f"{step.capitalize()} failed on our side ({type(exc).__name__}: {exc}); it is tried again automatically.")
+
+
 @job(queue="default", max_attempts=10)
+@recorded("the checks")
 def check_order(order_id: str) -> None:
     pipeline.check(order_id)
 
@@ -20,6 +55,7 @@ FETCH_ATTEMPTS = 4  # a timeout or a 5xx is tried again (30 s, 1 min, 2 min) bef
 
 
 @job(queue="default", max_attempts=10)
+@recorded("fetching the print files")
 def fetch_files(order_id: str) -> None:
     """Fetch every file of the order's uploading items (no transaction held while downloading).
     Files already fetched are not fetched again, so a repeated run only does what is left."""
@@ -51,11 +87,13 @@ def fetch_files(order_id: str) -> None:
 
 
 @job(queue="default", max_attempts=10)
+@recorded("the delayed approval")
 def auto_approve(order_id: str) -> None:
     pipeline.approve_after_delay(order_id)
 
 
 @job(queue="default", max_attempts=10)
+@recorded("resuming after the hold")
 def resume_order(order_id: str) -> None:
     pipeline.resume(order_id)
 

@@ -3,6 +3,9 @@
 Jobs run through the worker's own code path (`settle`); files come from a real HTTP server on loopback.
 """
 
+import dataclasses
+from pathlib import Path
+
 import pytest
 
 from platen.accounts import services as accounts
@@ -183,3 +186,16 @@ def test_a_server_error_is_tried_again_before_it_fails_the_item(api, settle, fil
     assert failed["fulfillmentStatus"] == "failed" and "503" in failed["problems"][0]["message"]
     # The good file was fetched once, not again on every retry.
     assert len([h for h in files.hits if "print.png" in h]) == 1
+
+
+def test_a_step_failing_on_our_side_is_written_into_the_history(api, files, settings):
+    order_id = api.post("/v4/orders", order_payload()).json()["id"]
+    pipeline.check(order_id)  # the checks pass; the files step is next
+    # A real fault on our side: the data folder cannot be written (here: it is a file, not a folder).
+    settings.PLATEN = dataclasses.replace(settings.PLATEN, fetch_allow_private=True, data_dir=Path("/dev/null/platen"))
+    with pytest.raises(OSError):
+        tasks.fetch_files.call(order_id)
+    failed = [e for e in api.get(f"/v4/orders/{order_id}/events").json()["events"] if e["type"] == "job_failed"]
+    assert failed[0]["parameters"]["step"] == "fetching the print files"
+    assert "tried again automatically" in failed[0]["reason"]
+    assert api.get(f"/v4/orders/{order_id}").json()["fulfillmentStatus"] == "uploading"
