@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from platen.notifications.statuses import EMAIL_SENT, POSTBACK_FAILED, POSTBACK_SENT
 from platen.orders import events as ev
 
 # Column names of Address as a merchant reads them (shipping_address_updated stores column names).
@@ -96,4 +97,20 @@ def _describe(e, p: dict) -> tuple[str, list[str], str, bool]:
         return "The same order was submitted again; the existing order was kept", [], "neutral", False
     if t == ev.CANCEL_REQUESTED:
         return "Cancellation requested", [], "bad", False
+    if t == ev.APPROVAL_SCHEDULED:
+        return f"Goes to production in {p.get('afterHours', '?')} hours unless approved or canceled earlier", [], "change", False
+    if t == ev.APPROVED:
+        return "Approved", [], "good", False
+    if t == ev.PERSONALIZED:
+        return "Personalization received", list(p.get("files") or []), "change", False
+    if t == ev.JOB_FAILED:
+        return f"A step failed on our side: {p.get('step', 'a job')}", [], "bad", False
+    if t in (POSTBACK_SENT, POSTBACK_FAILED):
+        ok = t == POSTBACK_SENT
+        verb = "sent to" if ok else "could not be delivered to"
+        attempts = p.get("attempts")
+        details = [f"after {attempts} attempts"] if attempts and attempts > 1 else []
+        return f"Postback {p.get('event', '')} {verb} {p.get('endpoint', 'an endpoint')}", details, "neutral" if ok else "bad", False
+    if t == EMAIL_SENT:
+        return f"E-mail sent to {p.get('to', '?')}", [], "neutral", False
     return _human(t).capitalize(), [f"{k}: {v}" for k, v in p.items()], "neutral", False

@@ -2,6 +2,8 @@
 
 from datetime import datetime, timezone
 
+import pytest
+
 from platen.dashboard import history
 from platen.orders.models import OrderEvent, OrderItem
 
@@ -63,3 +65,17 @@ def test_item_moves_do_not_repeat_the_order_reason():
         event("order_status_changed", {"from": "passed", "to": "canceled"}, reason="Customer asked"),
     ])
     assert [e.reason for e in entries] == ["Customer asked", ""]
+
+
+@pytest.mark.parametrize(("type_", "params", "title"), [
+    ("postback_sent", {"event": "order_status_updated", "endpoint": "https://shop.example/hook", "attempts": 1},
+     "Postback order_status_updated sent to https://shop.example/hook"),
+    ("postback_failed", {"event": "order_status_updated", "endpoint": "https://shop.example/hook", "attempts": 9},
+     "Postback order_status_updated could not be delivered to https://shop.example/hook"),
+    ("email_sent", {"to": "ops@acme.test"}, "E-mail sent to ops@acme.test"),
+    ("job_failed", {"step": "fetching the print files"}, "A step failed on our side: fetching the print files"),
+    ("approval_scheduled", {"afterHours": 12}, "Goes to production in 12 hours unless approved or canceled earlier"),
+    ("approved", {}, "Approved"),
+])
+def test_pipeline_and_notification_entries_read_as_sentences(type_, params, title):
+    assert history.entry(event(type_, params)).title == title
