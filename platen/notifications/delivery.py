@@ -30,7 +30,10 @@ from platen.orders import events as history
 
 log = logging.getLogger("platen.postbacks")
 ACTOR = Actor.system("postbacks")
-LEASE = timedelta(minutes=5)  # longer than any try; after it a crashed try is picked up again
+def lease() -> timedelta:
+    """How long a try holds its delivery: longer than any try (the timeout), after which a crashed try is
+    picked up again."""
+    return timedelta(seconds=float(getattr(settings, "PLATEN_POSTBACK_LEASE_SECONDS", 60.0)))
 P = DeliveryStatus
 
 
@@ -74,13 +77,19 @@ def _claim(delivery_id, *, test: bool) -> Delivery | None:
         d = (Delivery.objects.select_for_update(of=("self",)).select_related("endpoint", "event")
              .filter(pk=delivery_id).first())
         now = timezone.now()
-        if d is None or d.status != P.PENDING or (d.next_attempt_at and d.next_attempt_at > now) or waits_for_earlier(d):
+        if d is None or d.status != P.PENDING:
+            return None
+        if d.next_attempt_at and d.next_attempt_at > now:
+            if not test:
+                schedule(d)  # woken early (the job of a crashed try ran again): come back when it is due
+            return None
+        if waits_for_earlier(d):
             return None
         if not d.endpoint.active and not test:
             _finish([d], P.DEAD, "The endpoint is disabled.", now)
             return None
         d.attempts += 1
-        d.next_attempt_at = now + LEASE
+        d.next_attempt_at = now + lease()
         d.save(update_fields=["attempts", "next_attempt_at"])
         return d
 

@@ -24,10 +24,6 @@ from platen.jobs.models import Job
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "processes: starts real `platen worker`/`scheduler` processes (a few seconds each)")
-
-
 def enqueue_committed(task, *args, **kwargs):
     with transaction.atomic():
         return enqueue(task, *args, **kwargs)

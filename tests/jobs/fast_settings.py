@@ -8,3 +8,4 @@ PLATEN_JOB_HEARTBEAT_SECONDS = 0.25
 PLATEN_JOB_POLL_SECONDS = 0.1
 PLATEN_SCHEDULER_TICK_SECONDS = 0.1
 PLATEN_JOB_MODULES = ["tests.jobs.sample_jobs"]
+PLATEN_POSTBACK_LEASE_SECONDS = 2.0  # a killed worker's postback is sent again within seconds
