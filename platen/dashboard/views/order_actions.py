@@ -21,42 +21,25 @@ from platen.orders.services import approval, changes, queries
 REASON_MAX = 500
 
 
-@require_POST
-@dashboard_view
-def cancel(request, order_id):
-    reason = request.POST.get("reason", "").strip()[:REASON_MAX]
-    with _refusals_as_messages(request):
-        changes.cancel(request.scope, order_id, Actor.user(request.user), reason=reason)
-        messages.success(request, "The order was canceled.")
-    return redirect("dashboard:order", order_id=order_id)
+def _order_action(service, done: str, *, with_reason: bool = False):
+    """A POST that calls one order service as the logged-in user, then shows the order again (PRG)."""
+
+    @require_POST
+    @dashboard_view
+    def view(request, order_id):
+        extra = {"reason": request.POST.get("reason", "").strip()[:REASON_MAX]} if with_reason else {}
+        with _refusals_as_messages(request):
+            service(request.scope, order_id, Actor.user(request.user), **extra)
+            messages.success(request, done)
+        return redirect("dashboard:order", order_id=order_id)
+
+    return view
 
 
-@require_POST
-@dashboard_view
-def reprocess(request, order_id):
-    with _refusals_as_messages(request):
-        changes.reprocess(request.scope, order_id, Actor.user(request.user))
-        messages.success(request, "The order is being checked again; its status and history show the outcome.")
-    return redirect("dashboard:order", order_id=order_id)
-
-
-@require_POST
-@dashboard_view
-def approve(request, order_id):
-    with _refusals_as_messages(request):
-        approval.approve(request.scope, order_id, Actor.user(request.user))
-        messages.success(request, "The order was approved and goes to production.")
-    return redirect("dashboard:order", order_id=order_id)
-
-
-@require_POST
-@dashboard_view
-def reject(request, order_id):
-    reason = request.POST.get("reason", "").strip()[:REASON_MAX]
-    with _refusals_as_messages(request):
-        approval.reject(request.scope, order_id, Actor.user(request.user), reason=reason)
-        messages.success(request, "The order was rejected and canceled.")
-    return redirect("dashboard:order", order_id=order_id)
+cancel = _order_action(changes.cancel, "The order was canceled.", with_reason=True)
+reprocess = _order_action(changes.reprocess, "The order is being checked again; its status and history show the outcome.")
+approve = _order_action(approval.approve, "The order was approved and goes to production.")
+reject = _order_action(approval.reject, "The order was rejected and canceled.", with_reason=True)
 
 
 @dashboard_view
