@@ -31,7 +31,7 @@ def active(items: list[OrderItem]) -> list[OrderItem]:
 
 def check(order_id) -> None:
     """received -> failed, or per item pending_personalization (no artwork yet) or uploading."""
-    from platen.orders import tasks
+    from platen.orders import tasks  # here, not at the top: the jobs in tasks call this module
 
     with transaction.atomic():
         order = _locked(order_id)
