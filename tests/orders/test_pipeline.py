@@ -11,6 +11,7 @@ import pytest
 from platen.accounts import services as accounts
 from platen.jobs import Retry
 from platen.orders import pipeline, tasks
+from platen.notifications.models import OutboxMessage
 from platen.orders.models import ItemFile
 from platen.orders.services import holds
 from tests.orders.factories import POSTER, order_payload
@@ -51,6 +52,10 @@ def test_an_unreachable_file_fails_the_order_with_its_reason(api, settle, files)
     problem = order["problems"][0]
     assert problem["field"] == "items[0].files" and problem["code"] == "file_not_fetched"
     assert "410" in problem["message"] or "expired" in problem["message"]
+    # ... and the merchant is told by e-mail, with the reason.
+    [mail] = OutboxMessage.objects.filter(order_id=order["id"])
+    assert mail.kind == "needs_action" and mail.to == "ops@acme.test" and mail.status == "sent"
+    assert problem["message"] in mail.body_text
 
 
 def test_content_problems_fail_before_any_file_is_fetched(api, settle, files):
