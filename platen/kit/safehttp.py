@@ -13,6 +13,7 @@ too_many_redirects, not_found, expired, forbidden, http_error (and unknown_forma
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
 import json
@@ -187,6 +188,12 @@ class PostResult:
 # --- Client -----------------------------------------------------------------------------------------
 
 
+@functools.cache
+def default_ssl_context() -> ssl.SSLContext:
+    """certifi's roots, loaded once per process: building a context costs ~18 ms of CPU, more than a postback."""
+    return httpx.create_ssl_context()
+
+
 class SafeHttpClient:
     """Use as a context manager, or call close(). One instance may serve many requests (one thread at a time)."""
 
@@ -209,7 +216,7 @@ class SafeHttpClient:
         self.timeouts, self.max_redirects, self.user_agent = timeouts, max_redirects, user_agent
         guard = _GuardedNetwork(allow_private, resolver or system_resolver, network or httpcore.SyncBackend())
         self._pool = httpcore.ConnectionPool(
-            ssl_context=ssl_context or httpx.create_ssl_context(), network_backend=guard, retries=0, http2=False
+            ssl_context=ssl_context or default_ssl_context(), network_backend=guard, retries=0, http2=False
         )
 
     def __enter__(self) -> SafeHttpClient:
