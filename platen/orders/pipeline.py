@@ -10,6 +10,8 @@ same transaction. Network work (fetching files) happens outside any transaction.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.db import transaction
 
 from platen.accounts.models import ApprovalMode
@@ -33,11 +35,7 @@ def check(order_id) -> None:
     """received -> failed, or per item pending_personalization (no artwork yet) or uploading."""
     from platen.orders import tasks  # here, not at the top: the jobs in tasks call this module
 
-    with transaction.atomic():
-        order = _locked(order_id)
-        if order is None:
-            return
-        items = list(order.items.all())
+    with _step(order_id) as (order, items):
         received = [i for i in active(items) if i.fulfillment_status == F.RECEIVED]
         if not received:
             return
@@ -59,11 +57,7 @@ def check(order_id) -> None:
 
 def record_files(order_id, outcomes: dict[int, str | None]) -> None:
     """uploading -> passed, or failed with the reasons; `outcomes` maps ItemFile ids to a failure reason or None."""
-    with transaction.atomic():
-        order = _locked(order_id)
-        if order is None:
-            return
-        items = list(order.items.all())
+    with _step(order_id) as (order, items):
         uploading = [i for i in items if i.fulfillment_status == F.UPLOADING]
         if not uploading:
             return
@@ -85,11 +79,7 @@ def record_files(order_id, outcomes: dict[int, str | None]) -> None:
 
 def resume(order_id) -> None:
     """After the account's hold is released: on_hold -> passed, then the approval step as usual."""
-    with transaction.atomic():
-        order = _locked(order_id)
-        if order is None:
-            return
-        items = list(order.items.all())
+    with _step(order_id) as (order, items):
         held = [i for i in active(items) if i.fulfillment_status == F.ON_HOLD]
         if not held:
             return
@@ -121,10 +111,8 @@ def _approval(order: Order, items: list[OrderItem]) -> list:
 
 def approve_after_delay(order_id) -> None:
     """The approval delay ran out: approve, unless the merchant approved or canceled it meanwhile."""
-    with transaction.atomic():
-        order = _locked(order_id)
-        if order is not None:
-            approve(order, list(order.items.all()), Actor.system("approval delay"), "Approved automatically after the delay.")
+    with _step(order_id) as (order, items):
+        approve(order, items, Actor.system("approval delay"), "Approved automatically after the delay.")
 
 
 def approve(order: Order, items: list[OrderItem], actor: Actor, reason: str) -> None:
@@ -134,9 +122,22 @@ def approve(order: Order, items: list[OrderItem], actor: Actor, reason: str) -> 
         transition_items(order, waiting, F.CREATED, actor, reason=reason, siblings=items)
 
 
-def _locked(order_id) -> Order | None:
-    return Order.objects.select_for_update(of=("self",)).select_related("shipping_address", "account") \
-        .prefetch_related("items__files").filter(pk=order_id).first()
+class _Gone(Exception):
+    """The order was deleted (a draft) before its job ran: nothing to do."""
+
+
+@contextmanager
+def _step(order_id):
+    """One pipeline step: a transaction with the order row-locked and its items loaded; skipped when it is gone."""
+    try:
+        with transaction.atomic():
+            order = Order.objects.select_for_update(of=("self",)).select_related("shipping_address", "account") \
+                .prefetch_related("items__files").filter(pk=order_id).first()
+            if order is None:
+                raise _Gone
+            yield order, list(order.items.all())
+    except _Gone:
+        return
 
 
 def _persist(order: Order, items: list[OrderItem], history: list, fields: list[str]) -> None:

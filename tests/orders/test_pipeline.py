@@ -204,3 +204,13 @@ def test_a_step_failing_on_our_side_is_written_into_the_history(api, files, sett
     assert failed[0]["parameters"]["step"] == "fetching the print files"
     assert "tried again automatically" in failed[0]["reason"]
     assert api.get(f"/v4/orders/{order_id}").json()["fulfillmentStatus"] == "uploading"
+
+
+def test_a_step_for_an_order_that_is_gone_does_nothing(api):
+    draft_id = api.post("/v4/orders", order_payload(orderType="draft")).json()["id"]
+    api.delete(f"/v4/orders/{draft_id}")
+    pipeline.check(draft_id)
+    pipeline.record_files(draft_id, {})
+    pipeline.resume(draft_id)
+    pipeline.approve_after_delay(draft_id)
+    assert api.get(f"/v4/orders/{draft_id}").status_code == 404
