@@ -10,7 +10,7 @@ same transaction. Network work (fetching files) happens outside any transaction.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+import functools
 
 from django.db import transaction
 
@@ -27,65 +27,80 @@ F = Fulfillment
 PIPELINE = Actor.system("pipeline")
 
 
+def _locked_step(step):
+    """A pipeline step is called with an order id; it runs in one transaction with the order row-locked and
+    its items loaded, and does nothing when the order is gone (a draft deleted before its job ran)."""
+
+    @functools.wraps(step)
+    def run(order_id, *args) -> None:
+        with transaction.atomic():
+            order = Order.objects.select_for_update(of=("self",)).select_related("shipping_address", "account") \
+                .prefetch_related("items__files").filter(pk=order_id).first()
+            if order is not None:
+                step(order, list(order.items.all()), *args)
+
+    return run
+
+
 def active(items: list[OrderItem]) -> list[OrderItem]:
     return [i for i in items if not i.is_ignored and i.fulfillment_status != F.CANCELED]
 
 
-def check(order_id) -> None:
+@_locked_step
+def check(order: Order, items: list[OrderItem]) -> None:
     """received -> failed, or per item pending_personalization (no artwork yet) or uploading."""
     from platen.orders import tasks  # here, not at the top: the jobs in tasks call this module
 
-    with _step(order_id) as (order, items):
-        received = [i for i in active(items) if i.fulfillment_status == F.RECEIVED]
-        if not received:
-            return
-        history = [run_checks(order, received)]
-        if order.problems:
-            history += plan_items(order, items, received, F.FAILED, CHECKS, reason=failure_reason(order))
-        else:
-            waiting = [i for i in received if not i.files.all() and catalog.personalizable(i.product_uid)]
-            ready = [i for i in received if i not in waiting]
-            if waiting:
-                history += plan_items(order, items, waiting, F.PENDING_PERSONALIZATION, CHECKS,
-                                      reason="Waiting for the customer's personalization (the print files).")
-            if ready:
-                history += plan_items(order, items, ready, F.UPLOADING, CHECKS)
-        _persist(order, items, history, CHECK_FIELDS)
-        if any(i.fulfillment_status == F.UPLOADING for i in items):
-            tasks.enqueue_fetch(order)
+    received = [i for i in active(items) if i.fulfillment_status == F.RECEIVED]
+    if not received:
+        return
+    history = [run_checks(order, received)]
+    if order.problems:
+        history += plan_items(order, items, received, F.FAILED, CHECKS, reason=failure_reason(order))
+    else:
+        waiting = [i for i in received if not i.files.all() and catalog.personalizable(i.product_uid)]
+        ready = [i for i in received if i not in waiting]
+        if waiting:
+            history += plan_items(order, items, waiting, F.PENDING_PERSONALIZATION, CHECKS,
+                                  reason="Waiting for the customer's personalization (the print files).")
+        if ready:
+            history += plan_items(order, items, ready, F.UPLOADING, CHECKS)
+    _persist(order, items, history, CHECK_FIELDS)
+    if any(i.fulfillment_status == F.UPLOADING for i in items):
+        tasks.enqueue_fetch(order)
 
 
-def record_files(order_id, outcomes: dict[int, str | None]) -> None:
+@_locked_step
+def record_files(order: Order, items: list[OrderItem], outcomes: dict[int, str | None]) -> None:
     """uploading -> passed, or failed with the reasons; `outcomes` maps ItemFile ids to a failure reason or None."""
-    with _step(order_id) as (order, items):
-        uploading = [i for i in items if i.fulfillment_status == F.UPLOADING]
-        if not uploading:
-            return
-        failed, history = [], []
-        for item in uploading:
-            reasons = [outcomes[f.id] for f in item.files.all() if outcomes.get(f.id)]
-            if reasons:
-                failed.append(item)
-                order.problems = [*order.problems, *({"field": f"items[{item.position}].files", "code": "file_not_fetched",
-                                                      "message": r} for r in reasons)]
-        if failed:
-            history += plan_items(order, items, failed, F.FAILED, PIPELINE, reason=failure_reason(order))
-        fetched = [i for i in uploading if i not in failed]
-        if fetched:
-            history += plan_items(order, items, fetched, F.PASSED, PIPELINE, reason="Print files fetched.")
-        history += _approval(order, items)
-        _persist(order, items, history, ["problems"])
+    uploading = [i for i in items if i.fulfillment_status == F.UPLOADING]
+    if not uploading:
+        return
+    failed, history = [], []
+    for item in uploading:
+        reasons = [outcomes[f.id] for f in item.files.all() if outcomes.get(f.id)]
+        if reasons:
+            failed.append(item)
+            order.problems = [*order.problems, *({"field": f"items[{item.position}].files", "code": "file_not_fetched",
+                                                  "message": r} for r in reasons)]
+    if failed:
+        history += plan_items(order, items, failed, F.FAILED, PIPELINE, reason=failure_reason(order))
+    fetched = [i for i in uploading if i not in failed]
+    if fetched:
+        history += plan_items(order, items, fetched, F.PASSED, PIPELINE, reason="Print files fetched.")
+    history += _approval(order, items)
+    _persist(order, items, history, ["problems"])
 
 
-def resume(order_id) -> None:
+@_locked_step
+def resume(order: Order, items: list[OrderItem]) -> None:
     """After the account's hold is released: on_hold -> passed, then the approval step as usual."""
-    with _step(order_id) as (order, items):
-        held = [i for i in active(items) if i.fulfillment_status == F.ON_HOLD]
-        if not held:
-            return
-        history = plan_items(order, items, held, F.PASSED, PIPELINE, reason="The account's hold was released.")
-        history += _approval(order, items)
-        _persist(order, items, history, [])
+    held = [i for i in active(items) if i.fulfillment_status == F.ON_HOLD]
+    if not held:
+        return
+    history = plan_items(order, items, held, F.PASSED, PIPELINE, reason="The account's hold was released.")
+    history += _approval(order, items)
+    _persist(order, items, history, [])
 
 
 def _approval(order: Order, items: list[OrderItem]) -> list:
@@ -109,10 +124,10 @@ def _approval(order: Order, items: list[OrderItem]) -> list:
     return history
 
 
-def approve_after_delay(order_id) -> None:
+@_locked_step
+def approve_after_delay(order: Order, items: list[OrderItem]) -> None:
     """The approval delay ran out: approve, unless the merchant approved or canceled it meanwhile."""
-    with _step(order_id) as (order, items):
-        approve(order, items, Actor.system("approval delay"), "Approved automatically after the delay.")
+    approve(order, items, Actor.system("approval delay"), "Approved automatically after the delay.")
 
 
 def approve(order: Order, items: list[OrderItem], actor: Actor, reason: str) -> None:
@@ -122,22 +137,6 @@ def approve(order: Order, items: list[OrderItem], actor: Actor, reason: str) -> 
         transition_items(order, waiting, F.CREATED, actor, reason=reason, siblings=items)
 
 
-class _Gone(Exception):
-    """The order was deleted (a draft) before its job ran: nothing to do."""
-
-
-@contextmanager
-def _step(order_id):
-    """One pipeline step: a transaction with the order row-locked and its items loaded; skipped when it is gone."""
-    try:
-        with transaction.atomic():
-            order = Order.objects.select_for_update(of=("self",)).select_related("shipping_address", "account") \
-                .prefetch_related("items__files").filter(pk=order_id).first()
-            if order is None:
-                raise _Gone
-            yield order, list(order.items.all())
-    except _Gone:
-        return
 
 
 def _persist(order: Order, items: list[OrderItem], history: list, fields: list[str]) -> None:
