@@ -1,0 +1,244 @@
+"""Judging a file's facts against the product it is printed on. Pure functions: facts in, report out.
+
+Without a product (`platen preflight FILE`) only the checks that need none run: readable, format,
+encryption and fonts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from platen.preflight.report import Check, Report, fail, info, ok, warn
+
+PRINTABLE = ("pdf", "png", "jpeg", "tiff")
+SIZE_TOLERANCE_MM = 1.0  # exports round page sizes to points or pixels
+ASPECT_TOLERANCE = 0.01
+MAX_ENTRIES = 10  # per check: a 1000-page file with one problem per page gets ten sentences and a summary
+_FORMAT_NAMES = {"pdf": "PDF", "png": "PNG", "jpeg": "JPEG", "tiff": "TIFF", "svg": "SVG"}
+
+
+@dataclass(frozen=True)
+class ProductSpec:
+    """What a product needs of one print file."""
+    name: str
+    file_types: tuple[str, ...]
+    width_mm: float  # trim size
+    height_mm: float
+    bleed_mm: float  # on every side
+    min_ppi: int
+    min_pages: int
+    max_pages: int
+    page_step: int = 1
+
+    @property
+    def bleed_size(self) -> tuple[float, float]:
+        return self.width_mm + 2 * self.bleed_mm, self.height_mm + 2 * self.bleed_mm
+
+
+def evaluate(facts: dict, spec: ProductSpec | None) -> Report:
+    if "unreadable" in facts:
+        return Report((fail("readable", facts["unreadable"]),))
+    kind = facts["format"]
+    checks = [*_readable(facts), _format(kind, spec)]
+    if kind == "svg" or not checks[-1].passed and kind not in PRINTABLE:
+        return Report(tuple(checks))
+    if kind == "pdf":
+        checks.append(_encryption(facts))
+        if facts.get("needs_password"):
+            return Report(tuple(checks))
+        if spec:
+            checks += [_page_count(facts, spec), *_page_sizes(facts, spec)]
+        checks += _fonts(facts)
+        if spec:
+            checks += _pdf_resolution(facts, spec)
+    elif spec:
+        checks += [_page_count(facts, spec), *_raster_fit(facts, spec)]
+    checks += _colour_and_transparency(facts)
+    return Report(tuple(checks))
+
+
+def _readable(facts: dict) -> list[Check]:
+    kind = _FORMAT_NAMES.get(facts["format"], facts["format"])
+    if facts.get("damaged"):
+        return [fail("readable", f"The PDF is damaged ({facts['damaged']}); it could only be read after repairs, "
+                                 "so parts may be missing in print: export it again.")]
+    if facts["format"] == "svg":
+        return [ok("readable", "The file is an SVG drawing.")]
+    if facts["format"] == "pdf":
+        if facts.get("needs_password"):
+            return [ok("readable", "The file is a PDF, locked with a password.")]
+        pages = facts["page_count"]
+        return [ok("readable", f"The file is a readable PDF with {pages} page{'s' if pages != 1 else ''}.")]
+    return [ok("readable", f"The file is a readable {kind} image of {facts['width']} x {facts['height']} px.")]
+
+
+def _format(kind: str, spec: ProductSpec | None) -> Check:
+    name = _FORMAT_NAMES.get(kind, kind)
+    if kind == "svg":
+        return fail("format", "SVG files are not printed directly (drawing one may load fonts and images from the web): "
+                              "export the design as a PDF, or as a PNG at the product's print resolution.")
+    allowed = spec.file_types if spec else PRINTABLE
+    if kind in allowed:
+        return ok("format", f"{name} is accepted" + (f" for {spec.name}." if spec else "."))
+    listed = " or ".join(_FORMAT_NAMES[t] for t in allowed)
+    return fail("format", f"{spec.name} is printed from {listed} files; this file is a {name}: export the design as {listed}.")
+
+
+def _encryption(facts: dict) -> Check:
+    if facts.get("needs_password"):
+        return fail("encryption", "The PDF is locked with a password, so it cannot be printed: export it again without a password.")
+    if facts.get("encrypted"):
+        return fail("encryption", "The PDF is encrypted (it has security restrictions): export it again without security settings.")
+    return ok("encryption", "The PDF is not encrypted.")
+
+
+def _page_count(facts: dict, spec: ProductSpec) -> Check:
+    pages = facts.get("page_count", 1)
+    low, high, step = spec.min_pages, spec.max_pages, spec.page_step
+    if low <= pages <= high and (pages - low) % step == 0:
+        return ok("page_count", f"The file has {_pages(pages)}, as {spec.name} needs.")
+    if low == high:
+        need = _pages(low)
+    elif step > 1:
+        need = f"{low} to {high} pages in steps of {step}"
+    else:
+        need = f"{low} to {high} pages"
+    return fail("page_count", f"The file has {_pages(pages)}; {spec.name} needs {need}: "
+                              f"export exactly the pages to print{', in page order' if high > 2 else ''}.")
+
+
+def _page_sizes(facts: dict, spec: ProductSpec) -> list[Check]:
+    wrong = [c for page in facts["pages"] if (c := _page_size(page, spec)) is not None]
+    if not wrong:
+        w, h = spec.bleed_size
+        return [ok("page_size", f"Every page is {_mm(spec.width_mm, spec.height_mm)} plus {spec.bleed_mm:g} mm bleed "
+                                f"({_mm(w, h)}).")]
+    return _capped(wrong, "pages have the wrong size")
+
+
+def _page_size(page: dict, spec: ProductSpec) -> Check | None:
+    trim, bleed = page["trim_mm"], page["bleed_mm"]
+    n = page["number"]
+    need = f"{spec.name} needs {_mm(*spec.bleed_size)}: {_mm(spec.width_mm, spec.height_mm)} plus {spec.bleed_mm:g} mm bleed on every side"
+    if page["has_trim_box"]:
+        if not _close(trim, (spec.width_mm, spec.height_mm)):
+            return fail("page_size", f"Page {n} has a trim box of {_mm(*trim)}; {need}. {_orientation_hint(trim, spec)}".rstrip(), n)
+        if page["bleed_margin_mm"] + SIZE_TOLERANCE_MM < spec.bleed_mm:
+            return fail("page_size", f"Page {n} has {page['bleed_margin_mm']:g} mm of bleed around its trim box; {need}: "
+                                     "extend the background beyond the trim and export with bleed.", n)
+        return None
+    if _close(trim, spec.bleed_size):
+        return None
+    if spec.bleed_mm and _close(trim, (spec.width_mm, spec.height_mm)):
+        return fail("page_size", f"Page {n} is {_mm(*trim)}, the trim size without bleed; {need}: "
+                                 "extend the background beyond the edges and export with bleed.", n)
+    return fail("page_size", f"Page {n} is {_mm(*trim)}; {need}. {_orientation_hint(trim, spec)}".rstrip(), n)
+
+
+def _orientation_hint(size, spec: ProductSpec) -> str:
+    turned = (size[1], size[0])
+    if _close(turned, spec.bleed_size) or _close(turned, (spec.width_mm, spec.height_mm)):
+        return "The page is turned: export it in the product's orientation."
+    return "Set the document size to the product's size."
+
+
+def _fonts(facts: dict) -> list[Check]:
+    fonts = facts["fonts"]
+    missing = [f for f in fonts if not f["embedded"]]
+    if missing:
+        return _capped([fail("fonts", f"Page {f['first_page']} uses the font {f['name']}, which is not embedded: "
+                                      "embed all fonts when exporting the PDF (or convert the text to outlines).",
+                             f["first_page"]) for f in missing], "fonts are not embedded")
+    if not fonts:
+        return [ok("fonts", "The PDF draws no text, so it needs no fonts.")]
+    return [ok("fonts", "The font used is embedded." if len(fonts) == 1 else f"All {len(fonts)} fonts used are embedded.")]
+
+
+def _pdf_resolution(facts: dict, spec: ProductSpec) -> list[Check]:
+    images = facts["images"]
+    low = [i for i in images if min(i["ppi_x"], i["ppi_y"]) < spec.min_ppi]
+    if low:
+        return _capped([fail("resolution", _low_image(i, spec), i["page"]) for i in low], f"images are below {spec.min_ppi} ppi")
+    if not images:
+        return [ok("resolution", "The PDF places no images (vector artwork prints at any size).")]
+    lowest = min(min(i["ppi_x"], i["ppi_y"]) for i in images)
+    return [ok("resolution", f"All {len(images)} placed images are at least {spec.min_ppi} ppi (lowest {lowest:.0f} ppi).")]
+
+
+def _low_image(image: dict, spec: ProductSpec) -> str:
+    ppi = min(image["ppi_x"], image["ppi_y"])
+    w_mm, h_mm = image["width"] / image["ppi_x"] * 25.4, image["height"] / image["ppi_y"] * 25.4
+    return (f"Page {image['page']} places an image of {image['width']} x {image['height']} px at {_mm(w_mm, h_mm)}, "
+            f"which is {ppi:.0f} ppi; {spec.name} needs at least {spec.min_ppi} ppi: use a higher-resolution image "
+            "or place it smaller.")
+
+
+def _raster_fit(facts: dict, spec: ProductSpec) -> list[Check]:
+    """A raster has no physical size of its own (its DPI tag is only metadata): it fills the product."""
+    w, h = facts["width"], facts["height"]
+    with_bleed, trim = spec.bleed_size, (spec.width_mm, spec.height_mm)
+    if _same_aspect((w, h), with_bleed):
+        printed, fit = with_bleed, ok("aspect_ratio", f"The image has the proportions of {spec.name} with bleed.")
+    elif _same_aspect((w, h), trim):
+        printed = with_bleed
+        fit = ok("aspect_ratio", f"The image has the proportions of {spec.name}.") if not spec.bleed_mm else warn(
+            "aspect_ratio", f"The image has the proportions of {spec.name} without bleed: it is enlarged to cover the "
+                            f"{spec.bleed_mm:g} mm bleed, so about {spec.bleed_mm:g} mm is cut from each edge.")
+    else:
+        hint = " The image is turned: rotate it to the product's orientation." if _same_aspect((h, w), with_bleed) \
+            or _same_aspect((h, w), trim) else ""
+        return [fail("aspect_ratio", f"The image is {w} x {h} px (proportions {w / h:.3f}); {spec.name} needs the "
+                                     f"proportions of {_mm(*with_bleed)} ({with_bleed[0] / with_bleed[1]:.3f}): crop or "
+                                     f"extend it.{hint}")]
+    ppi = min(w / (printed[0] / 25.4), h / (printed[1] / 25.4))
+    if ppi < spec.min_ppi:
+        need_w, need_h = (round(s / 25.4 * spec.min_ppi) for s in printed)
+        resolution = fail("resolution", f"The image is {w} x {h} px, which prints at {ppi:.0f} ppi on {spec.name}; it needs "
+                                        f"at least {spec.min_ppi} ppi ({need_w} x {need_h} px): use a larger image.")
+    else:
+        resolution = ok("resolution", f"The image prints at {ppi:.0f} ppi (at least {spec.min_ppi} ppi needed).")
+    return [fit, resolution]
+
+
+def _colour_and_transparency(facts: dict) -> list[Check]:
+    spaces = facts.get("colour_spaces") or []
+    colour = info("colour", f"Colours: {', '.join(spaces)}." + (" RGB is converted to the printer's CMYK." if any("RGB" in s for s in spaces) else "")
+                  if spaces else "No colour information (the file draws nothing coloured).")
+    if facts["format"] == "pdf":
+        pages = facts.get("transparency_pages") or []
+        transparency = info("transparency", f"Transparency on page{'s' if len(pages) > 1 else ''} "
+                                            f"{_list(pages)}: it is flattened when printed; check the proof.",
+                            pages[0]) if pages else info("transparency", "No transparency.")
+    else:
+        transparency = info("transparency", "The image has an alpha channel: transparent areas print as the material's colour."
+                            if facts.get("alpha") else "No transparency.")
+    return [colour, transparency]
+
+
+def _capped(entries: list[Check], what: str) -> list[Check]:
+    if len(entries) <= MAX_ENTRIES:
+        return entries
+    rest = entries[MAX_ENTRIES:]
+    pages = sorted({c.page for c in rest if c.page})
+    return [*entries[:MAX_ENTRIES], fail(entries[0].check, f"{len(rest)} more {what}" + (f" (pages {_list(pages)})." if pages else "."))]
+
+
+def _close(size, expected) -> bool:
+    return abs(size[0] - expected[0]) <= SIZE_TOLERANCE_MM and abs(size[1] - expected[1]) <= SIZE_TOLERANCE_MM
+
+
+def _same_aspect(pixels, size_mm) -> bool:
+    return abs(pixels[0] / pixels[1] / (size_mm[0] / size_mm[1]) - 1) <= ASPECT_TOLERANCE
+
+
+def _mm(w: float, h: float) -> str:
+    return f"{w:.1f} x {h:.1f} mm".replace(".0 x", " x").replace(".0 mm", " mm")
+
+
+def _pages(n: int) -> str:
+    return f"{n} page{'s' if n != 1 else ''}"
+
+
+def _list(numbers: list[int], most: int = 10) -> str:
+    shown = ", ".join(str(n) for n in numbers[:most])
+    return shown + (f" and {len(numbers) - most} more" if len(numbers) > most else "")

@@ -1,0 +1,407 @@
+"""What a PDF contains that print cares about: page boxes, used fonts, placed images, colour, transparency.
+
+Reads the file with pikepdf (qpdf) and interprets content streams just far enough to know which fonts draw
+visible text and at what scale every image lands on the page (reference/preflight.md). Form XObjects,
+tiling patterns, Type3 glyph procedures and annotation appearances are followed; each distinct stream is
+parsed once and its result reused, with image placements kept relative to the stream's own space so a
+form drawn on every page costs one parse. Returns plain "facts" (JSON-able); checks.py judges them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+from pikepdf import Dictionary, Name, Operator, Stream
+
+from platen.preflight.limits import LimitExceeded, Limits, Unreadable
+
+MM_PER_PT = 25.4 / 72
+IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_OPERATORS = "q Q cm Tf Tr Tj TJ ' \" Do gs scn SCN cs CS rg RG k K g G BI ID EI"
+_SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
+_MAX_STATE_STACK = 10_000
+_DEVICE = {"/DeviceRGB": "RGB", "/RGB": "RGB", "/CalRGB": "RGB", "/DeviceCMYK": "CMYK", "/CMYK": "CMYK",
+           "/DeviceGray": "Gray", "/G": "Gray", "/CalGray": "Gray", "/Lab": "Lab", "/Separation": "Spot",
+           "/DeviceN": "DeviceN", "/Indexed": "Indexed", "/I": "Indexed", "/Pattern": "Pattern"}
+_ICC_BY_COMPONENTS = {1: "Gray", 3: "RGB", 4: "CMYK"}
+
+Q, POP, CM, TF, TR, DO, GS = (Operator(o) for o in ("q", "Q", "cm", "Tf", "Tr", "Do", "gs"))
+TEXT_SHOW = {Operator(o) for o in ("Tj", "TJ", "'", '"')}
+PATTERN_FILL = {Operator("scn"), Operator("SCN")}
+SET_SPACE = {Operator("cs"), Operator("CS")}
+COLOUR_OPS = {Operator("rg"): "RGB", Operator("RG"): "RGB", Operator("k"): "CMYK", Operator("K"): "CMYK",
+              Operator("g"): "Gray", Operator("G"): "Gray"}
+INLINE_IMAGE = Operator("INLINE IMAGE")
+
+
+def inspect_pdf(path: Path, limits: Limits) -> dict:
+    try:
+        pdf = pikepdf.open(path)
+    except pikepdf.PasswordError:
+        return {"format": "pdf", "encrypted": True, "needs_password": True}
+    except pikepdf.PdfError as exc:
+        raise Unreadable(f"The file is not a readable PDF ({_short(exc)}): export it again from your design program.") from exc
+    with pdf:
+        damage = pdf.get_warnings()
+        if len(pdf.objects) > limits.max_objects:
+            raise LimitExceeded(f"The PDF has more than {limits.max_objects:,} objects; simplify or flatten it and export again.")
+        pages = pdf.pages
+        if len(pages) > limits.max_pages:
+            raise LimitExceeded(f"The PDF has {len(pages):,} pages; Platen checks files of up to {limits.max_pages:,} pages.")
+        scan = _Scan(limits)
+        page_facts = []
+        for number, page in enumerate(pages, start=1):
+            page_facts.append(_page_boxes(number, page.obj))
+            scan.page(number, page.obj)
+        damage = damage or pdf.get_warnings()
+        return {
+            "format": "pdf",
+            "encrypted": pdf.is_encrypted,
+            "damaged": _short(damage[0]) if damage else None,
+            "page_count": len(page_facts),
+            "pages": page_facts,
+            **scan.facts(),
+        }
+
+
+# --- page boxes ---------------------------------------------------------------------------------------
+
+def _page_boxes(number: int, page: Dictionary) -> dict:
+    media = _rect(_inherited(page, "/MediaBox")) or (0.0, 0.0, 612.0, 792.0)  # US Letter: the spec's default
+    crop = _rect(_inherited(page, "/CropBox")) or media
+    trim_box, bleed_box = _rect(page.get("/TrimBox")), _rect(page.get("/BleedBox"))
+    trim, bleed = trim_box or crop, bleed_box or crop
+    rotate = int(_inherited(page, "/Rotate") or 0) % 360
+    unit = float(page.get("/UserUnit", 1.0)) * MM_PER_PT
+    margin = min(trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3])
+    return {
+        "number": number,
+        "trim_mm": _size(trim, rotate, unit),
+        "bleed_mm": _size(bleed, rotate, unit),
+        "bleed_margin_mm": round(max(margin, 0.0) * unit, 2),
+        "has_trim_box": trim_box is not None,
+        "rotate": rotate,
+    }
+
+
+def _inherited(page: Dictionary, key: str):
+    """Page attributes MediaBox, CropBox, Rotate and Resources may sit on an ancestor in the page tree."""
+    node, seen = page, 0
+    while isinstance(node, Dictionary) and seen < 64:  # the bound also ends a cyclic /Parent chain
+        if key in node:
+            return node[key]
+        node, seen = node.get("/Parent"), seen + 1
+    return None
+
+
+def _rect(value) -> tuple[float, float, float, float] | None:
+    if not isinstance(value, pikepdf.Array) or len(value) != 4:
+        return None
+    x0, y0, x1, y1 = (float(v) for v in value)
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+def _size(box, rotate: int, unit: float) -> list[float]:
+    w, h = (box[2] - box[0]) * unit, (box[3] - box[1]) * unit
+    if rotate in (90, 270):
+        w, h = h, w
+    return [round(w, 2), round(h, 2)]
+
+
+# --- content streams ----------------------------------------------------------------------------------
+
+def _mul(m, n):
+    """m x n for PDF matrices [a b c d e f] (row vectors: a point is transformed by m first, then n)."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _matrix(value) -> tuple:
+    try:
+        return tuple(float(v) for v in value) if value is not None and len(value) == 6 else IDENTITY
+    except (TypeError, ValueError):
+        return IDENTITY
+
+
+@dataclass
+class _Trace:
+    """What one content stream does, relative to the space it starts in."""
+    fonts: set = field(default_factory=set)  # keys of fonts that drew visible text
+    images: list = field(default_factory=list)  # (image key, placement matrix)
+    colours: set = field(default_factory=set)
+    transparent: bool = False
+
+    def merge(self, other: _Trace, matrix=None) -> None:
+        self.fonts |= other.fonts
+        self.colours |= other.colours
+        self.transparent |= other.transparent
+        if matrix is None:
+            self.images.extend(other.images)
+        else:
+            self.images.extend((key, _mul(m, matrix)) for key, m in other.images)
+
+
+class _Scan:
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.operators = 0
+        self.placements = 0
+        self.font_objects: dict = {}  # font key -> font dictionary
+        self.font_use: dict = {}  # font key -> [first page, pages]
+        self.image_info: dict = {}  # image key -> (name, width, height, colour, has soft mask)
+        self.images: list[dict] = []
+        self.colours: set[str] = set()
+        self.transparency_pages: list[int] = []
+        self.traces: dict = {}  # (stream, font, render mode, resources) -> _Trace
+        self.expanded_type3: set = set()
+
+    # Pages
+
+    def page(self, number: int, page: Dictionary) -> None:
+        resources = _inherited(page, "/Resources")
+        trace = self.stream(page, resources, None, 0, 0, ()) if "/Contents" in page else _Trace()
+        for annotation in _printed_annotations(page):
+            for appearance in _appearances(annotation):
+                trace.merge(self.form(appearance, resources, None, 0, 1, ()), matrix=IDENTITY)
+        self.expand_type3(trace, resources)
+        group = page.get("/Group")
+        if trace.transparent or (isinstance(group, Dictionary) and group.get("/S") == Name.Transparency):
+            self.transparency_pages.append(number)
+        self.colours |= trace.colours
+        for key in trace.fonts:
+            use = self.font_use.setdefault(key, [number, 0])
+            use[1] += 1
+        unit = float(page.get("/UserUnit", 1.0)) / 72  # inches per user-space unit
+        for key, (a, b, c, d, _e, _f) in trace.images:
+            name, width, height, colour, _ = self.image_info[key]
+            self.colours.add(colour)
+            w_in, h_in = math.hypot(a, b) * unit, math.hypot(c, d) * unit
+            if w_in > 0 and h_in > 0:
+                self.images.append({"page": number, "name": name, "width": width, "height": height,
+                                    "ppi_x": round(width / w_in, 1), "ppi_y": round(height / h_in, 1)})
+
+    def expand_type3(self, trace: _Trace, resources) -> None:
+        """A Type3 font's glyphs are content streams: fonts they draw with are used too."""
+        pending = [k for k in trace.fonts if k not in self.expanded_type3 and self.font_objects[k].get("/Subtype") == Name.Type3]
+        while pending:
+            key = pending.pop()
+            self.expanded_type3.add(key)
+            font = self.font_objects[key]
+            procs = font.get("/CharProcs")
+            own = font.get("/Resources", resources)
+            for proc in (procs.values() if isinstance(procs, Dictionary) else ()):
+                if isinstance(proc, Stream):
+                    inner = self.stream(proc, own, None, 0, 1, ())
+                    new = inner.fonts - trace.fonts
+                    trace.fonts |= inner.fonts
+                    pending += [k for k in new if self.font_objects[k].get("/Subtype") == Name.Type3
+                                and k not in self.expanded_type3]
+
+    # Streams
+
+    def form(self, form: Stream, resources, font, mode: int, depth: int, active: tuple) -> _Trace:
+        own = form.get("/Resources")
+        return self.stream(form, own if isinstance(own, Dictionary) else resources, font, mode, depth, active)
+
+    def stream(self, content, resources, font, mode: int, depth: int, active: tuple) -> _Trace:
+        if depth > self.limits.max_depth:
+            raise LimitExceeded(f"The PDF nests forms or patterns more than {self.limits.max_depth} levels deep; flatten it and export again.")
+        key = None
+        if isinstance(content, Stream) and content.is_indirect:
+            key = (content.objgen, font, mode, _identity(resources))
+            if key in self.traces:
+                return self.traces[key]
+            if content.objgen in active:  # a form that draws itself: draw it once
+                return _Trace()
+            active = (*active, content.objgen)
+        trace = self._interpret(content, resources if isinstance(resources, Dictionary) else Dictionary(), font, mode, depth, active)
+        if key is not None:
+            self.traces[key] = trace
+        return trace
+
+    def _interpret(self, content, resources: Dictionary, font, mode: int, depth: int, active: tuple) -> _Trace:
+        try:
+            instructions = pikepdf.parse_content_stream(content, _OPERATORS)
+        except pikepdf.PdfError as exc:
+            raise Unreadable(f"A content stream of the PDF cannot be read ({_short(exc)}): export the file again.") from exc
+        self.operators += len(instructions)
+        if self.operators > self.limits.max_operators:
+            raise LimitExceeded(f"The PDF has more than {self.limits.max_operators:,} drawing operators; simplify or flatten it.")
+        trace = _Trace()
+        ctm, stack = IDENTITY, []
+        for operands, op in instructions:
+            if op in TEXT_SHOW:
+                if font is not None and mode != 3 and _draws_text(op, operands):
+                    trace.fonts.add(font)
+            elif op == TF:
+                font = self.font_key(_lookup(resources, "/Font", operands[0] if operands else None))
+            elif op == TR:
+                mode = int(operands[0]) if operands else mode
+            elif op == Q:
+                if len(stack) >= _MAX_STATE_STACK:
+                    raise LimitExceeded("The PDF saves the graphics state too many times without restoring it.")
+                stack.append((ctm, font, mode))
+            elif op == POP:
+                if stack:
+                    ctm, font, mode = stack.pop()
+            elif op == CM:
+                if len(operands) == 6:
+                    ctm = _mul(tuple(float(v) for v in operands), ctm)
+            elif op == DO:
+                self.draw_xobject(trace, _lookup(resources, "/XObject", operands[0] if operands else None),
+                                  resources, ctm, font, mode, depth, active)
+            elif op in COLOUR_OPS:
+                trace.colours.add(COLOUR_OPS[op])
+            elif op == GS:
+                font = self.apply_extgstate(trace, _lookup(resources, "/ExtGState", operands[0] if operands else None), font)
+            elif op in PATTERN_FILL:
+                if operands and isinstance(operands[-1], Name):
+                    self.paint_pattern(trace, _lookup(resources, "/Pattern", operands[-1]), depth, active)
+            elif op in SET_SPACE:
+                if operands:
+                    trace.colours.add(_colour_name(_lookup(resources, "/ColorSpace", operands[0]) or operands[0]))
+            elif op == INLINE_IMAGE:
+                self.place(trace, self.inline_key(operands[0]), ctm)
+        return trace
+
+    def draw_xobject(self, trace, xobject, resources, ctm, font, mode, depth, active) -> None:
+        if not isinstance(xobject, Stream):
+            return
+        subtype = xobject.get("/Subtype")
+        if subtype == Name.Image:
+            self.place(trace, self.image_key(xobject), ctm)
+        elif subtype == Name.Form:
+            inner = self.form(xobject, resources, font, mode, depth + 1, active)
+            self.placements += len(inner.images)
+            if self.placements > self.limits.max_placements:
+                raise LimitExceeded(f"The PDF draws more than {self.limits.max_placements:,} images; flatten it and export again.")
+            trace.merge(inner, matrix=_mul(_matrix(xobject.get("/Matrix")), ctm))
+
+    def paint_pattern(self, trace, pattern, depth, active) -> None:
+        if isinstance(pattern, Stream) and pattern.get("/PatternType") == 1:  # tiling: a content stream of its own
+            inner = self.stream(pattern, pattern.get("/Resources"), None, 0, depth + 1, active)
+            trace.merge(inner, matrix=_matrix(pattern.get("/Matrix")))
+
+    def apply_extgstate(self, trace, state, font):
+        if not isinstance(state, Dictionary):
+            return font
+        if any(float(state.get(k, 1)) < 1 for k in ("/CA", "/ca")) or isinstance(state.get("/SMask"), Dictionary) \
+                or state.get("/BM", Name.Normal) not in (Name.Normal, Name.Compatible):
+            trace.transparent = True
+        setting = state.get("/Font")
+        if isinstance(setting, pikepdf.Array) and len(setting) == 2:
+            return self.font_key(setting[0])
+        return font
+
+    def place(self, trace, key, ctm) -> None:
+        trace.images.append((key, ctm))
+        if self.image_info[key][4]:
+            trace.transparent = True
+
+    # Objects
+
+    def font_key(self, font):
+        if not isinstance(font, Dictionary):
+            return None
+        key = font.objgen if font.is_indirect else ("direct", bytes(font.unparse()))
+        self.font_objects.setdefault(key, font)
+        return key
+
+    def image_key(self, image: Stream):
+        key = image.objgen if image.is_indirect else ("direct", id(image))
+        if key not in self.image_info:
+            smask = isinstance(image.get("/SMask"), Stream)
+            self.image_info[key] = (_name(image), int(image.get("/Width", 0)), int(image.get("/Height", 0)),
+                                    _colour_name(image.get("/ColorSpace", Name.DeviceGray)), smask)
+        return key
+
+    def inline_key(self, inline) -> tuple:
+        key = ("inline", len(self.image_info))
+        self.image_info[key] = ("inline image", int(inline.width), int(inline.height),
+                                _colour_name(inline.obj.get("/ColorSpace", Name.DeviceGray)), False)
+        return key
+
+    def facts(self) -> dict:
+        fonts = []
+        for key, (first_page, pages) in sorted(self.font_use.items(), key=lambda kv: kv[1][0]):
+            name, subtype, embedded = _font_facts(self.font_objects[key])
+            fonts.append({"name": name, "subtype": subtype, "embedded": embedded, "first_page": first_page, "pages": pages})
+        return {"fonts": fonts, "images": self.images, "colour_spaces": sorted(self.colours - {"Pattern"}),
+                "transparency_pages": self.transparency_pages}
+
+
+def _draws_text(op, operands) -> bool:
+    if not operands:
+        return False
+    shown = operands[-1]  # Tj ' : the string; " : aw ac string; TJ: an array of strings and numbers
+    if isinstance(shown, pikepdf.Array):
+        return any(isinstance(s, pikepdf.String) and len(bytes(s)) for s in shown)
+    return isinstance(shown, pikepdf.String) and len(bytes(shown)) > 0
+
+
+def _lookup(resources: Dictionary, category: str, name):
+    if not isinstance(name, Name):
+        return None
+    group = resources.get(category)
+    return group.get(name) if isinstance(group, Dictionary) else None
+
+
+def _identity(resources):
+    return resources.objgen if isinstance(resources, pikepdf.Object) and resources.is_indirect else id(resources)
+
+
+def _printed_annotations(page: Dictionary):
+    annotations = page.get("/Annots")
+    for annotation in annotations if isinstance(annotations, pikepdf.Array) else ():
+        if isinstance(annotation, Dictionary) and not int(annotation.get("/F", 0)) & 2:  # bit 2: Hidden
+            yield annotation
+
+
+def _appearances(annotation: Dictionary):
+    """The normal appearance: one stream, or one per state (a check box's on and off)."""
+    appearance = annotation.get("/AP")
+    normal = appearance.get("/N") if isinstance(appearance, Dictionary) else None
+    if isinstance(normal, Stream):
+        yield normal
+    elif isinstance(normal, Dictionary):
+        yield from (s for s in normal.values() if isinstance(s, Stream))
+
+
+def _font_facts(font: Dictionary) -> tuple[str, str, bool]:
+    subtype = str(font.get("/Subtype", "/Unknown"))[1:]
+    program_holder = font
+    if subtype == "Type0":
+        descendants = font.get("/DescendantFonts")
+        program_holder = descendants[0] if isinstance(descendants, pikepdf.Array) and len(descendants) else Dictionary()
+    descriptor = program_holder.get("/FontDescriptor")
+    if subtype == "Type3":
+        embedded = True  # its glyphs are drawn by procedures in the file
+    else:
+        embedded = isinstance(descriptor, Dictionary) and any(
+            isinstance(descriptor.get(k), Stream) for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    name = font.get("/BaseFont") or (descriptor.get("/FontName") if isinstance(descriptor, Dictionary) else None) \
+        or font.get("/Name")
+    return (_SUBSET_PREFIX.sub("", str(name)[1:]) if name else f"unnamed {subtype} font"), subtype, embedded
+
+
+def _colour_name(space) -> str:
+    if isinstance(space, pikepdf.Array) and len(space):
+        family = space[0]
+        if family == Name.ICCBased and isinstance(space[1], Stream):
+            return f"ICC {_ICC_BY_COMPONENTS.get(int(space[1].get('/N', 0)), 'profile')}"
+        return _DEVICE.get(str(family), str(family)[1:])
+    return _DEVICE.get(str(space), str(space).lstrip("/"))
+
+
+def _name(obj) -> str:
+    return f"object {obj.objgen[0]}" if obj.is_indirect else "image"
+
+
+def _short(message) -> str:
+    text = str(message).replace(str(Path.cwd()), "").strip()
+    return text if len(text) <= 160 else text[:157] + "..."
