@@ -98,7 +98,7 @@ class ProductAdmin(admin.ModelAdmin):
     search_fields = ["uid", "name"]
     fieldsets = [
         (None, {"fields": ["uid", "kind", "name", "personalizable", "max_quantity", "weight_g"]}),
-        ("Print file", {"fields": ["width_mm", "height_mm", "bleed_mm", "file_types", "min_ppi"]}),
+        ("Print file", {"fields": ["width_mm", "height_mm", "bleed_mm", "file_types", "min_ppi", "sides"]}),
         ("Pages (multi-page products only)", {"fields": ["page_count_min", "page_count_max", "page_count_step"]}),
     ]
 

@@ -25,7 +25,7 @@ SECTIONS = {
     "customs_zones", "regions", "products", "shipment_methods", "restrictions", "quantity_limits", "cross_border",
 }  # plus any "x-..." section, free for YAML anchors
 PRODUCT_KEYS = {
-    "uid", "kind", "name", "size_mm", "bleed_mm", "file_types", "min_ppi", "pages", "weight_g", "personalizable",
+    "uid", "kind", "name", "size_mm", "bleed_mm", "file_types", "min_ppi", "sides", "pages", "weight_g", "personalizable",
     "max_quantity", "prices", "price_per_extra_page", "regions", "out_of_stock",
 }
 
@@ -104,7 +104,7 @@ def _products(data: dict, regions: dict, counts: Counter) -> dict[str, m.Product
             product, where, kind=entry.get("kind"), name=entry.get("name"),
             width_mm=_decimal(width, where), height_mm=_decimal(height, where),
             bleed_mm=_decimal(entry.get("bleed_mm", 0), where), file_types=entry.get("file_types", []),
-            min_ppi=entry.get("min_ppi", 300), page_count_min=pages.get("min"), page_count_max=pages.get("max"),
+            min_ppi=entry.get("min_ppi", 300), sides=entry.get("sides", 1), page_count_min=pages.get("min"), page_count_max=pages.get("max"),
             page_count_step=pages.get("step"), weight_g=entry.get("weight_g"),
             personalizable=bool(entry.get("personalizable", False)), max_quantity=entry.get("max_quantity", 100),
         )

@@ -114,6 +114,8 @@ class Product(models.Model):
     bleed_mm = models.DecimalField(**MM, default=0)
     file_types = models.JSONField(default=list, validators=[validate_file_types])
     min_ppi = models.PositiveIntegerField(default=300, help_text="Minimum effective resolution of images.")
+    sides = models.PositiveSmallIntegerField(default=1, choices=[(1, "One side"), (2, "Both sides")],
+                                             help_text="Printed sides of a single-page product: its file has one page per side.")
     page_count_min = models.PositiveIntegerField(null=True, blank=True, help_text="Empty unless multi-page.")
     page_count_max = models.PositiveIntegerField(null=True, blank=True)
     page_count_step = models.PositiveIntegerField(null=True, blank=True)

@@ -109,6 +109,7 @@ class ItemFile(models.Model):
     size = models.PositiveBigIntegerField(null=True, blank=True)
     detected_type = models.CharField(max_length=10, blank=True)
     fetch_attempts = models.PositiveSmallIntegerField(default=0)
+    preflight = models.JSONField(null=True, blank=True)  # the report (preflight/report.py) against the item's product
 
     class Meta:
         ordering = ["position"]

@@ -72,24 +72,32 @@ def check(order: Order, items: list[OrderItem]) -> None:
 
 @_locked_step
 def record_files(order: Order, items: list[OrderItem], outcomes: dict[int, str | None]) -> None:
-    """uploading -> passed, or failed with the reasons; `outcomes` maps ItemFile ids to a failure reason or None."""
+    """uploading -> passed, or failed with the reasons: `outcomes` maps ItemFile ids to a fetch failure or None;
+    a fetched file's preflight report (stored on it) fails the item when one of its checks failed."""
     uploading = [i for i in items if i.fulfillment_status == F.UPLOADING]
     if not uploading:
         return
     failed, history = [], []
     for item in uploading:
-        reasons = [outcomes[f.id] for f in item.files.all() if outcomes.get(f.id)]
-        if reasons:
+        problems = [p for file in item.files.all() for p in _file_problems(item, file, outcomes.get(file.id))]
+        if problems:
             failed.append(item)
-            order.problems = [*order.problems, *({"field": f"items[{item.position}].files", "code": "file_not_fetched",
-                                                  "message": r} for r in reasons)]
+            order.problems = [*order.problems, *problems]
     if failed:
         history += plan_items(order, items, failed, F.FAILED, PIPELINE, reason=failure_reason(order))
-    fetched = [i for i in uploading if i not in failed]
-    if fetched:
-        history += plan_items(order, items, fetched, F.PASSED, PIPELINE, reason="Print files fetched.")
+    checked = [i for i in uploading if i not in failed]
+    if checked:
+        history += plan_items(order, items, checked, F.PASSED, PIPELINE, reason="Print files fetched and checked.")
     history += _approval(order, items)
     _persist(order, items, history, ["problems"])
+
+
+def _file_problems(item: OrderItem, file, fetch_failure: str | None) -> list[dict]:
+    field = f"items[{item.position}].files[{file.position}]"
+    if fetch_failure:
+        return [{"field": field, "code": "file_not_fetched", "message": fetch_failure}]
+    checks = (file.preflight or {}).get("checks", [])
+    return [{"field": field, "code": f"file_{c['check']}", "message": c["message"]} for c in checks if not c["passed"]]
 
 
 @_locked_step

@@ -17,7 +17,9 @@ from platen.orders import events
 from platen.orders import pipeline
 from platen.orders.models import ItemFile, Order
 from platen.orders.statuses import Fulfillment
-from platen.preflight.fetching import FetchFailed, fetch_print_file
+from platen.catalog import services as catalog
+from platen.preflight import services as preflight
+from platen.preflight.fetching import FetchFailed, FetchedFile, fetch_print_file
 
 
 def recorded(step: str):
@@ -55,19 +57,22 @@ FETCH_ATTEMPTS = 4  # a timeout or a 5xx is tried again (30 s, 1 min, 2 min) bef
 
 
 @job(queue="default", max_attempts=10)
-@recorded("fetching the print files")
+@recorded("fetching and checking the print files")
 def fetch_files(order_id: str) -> None:
-    """Fetch every file of the order's uploading items (no transaction held while downloading).
-    Files already fetched are not fetched again, so a repeated run only does what is left."""
-    files = ItemFile.objects.filter(item__order_id=order_id, item__fulfillment_status=Fulfillment.UPLOADING)
+    """Fetch and preflight every file of the order's uploading items (no transaction held meanwhile).
+    A URL used by several items is fetched once; a content is inspected once (preflight caches its facts);
+    files already checked are skipped, so a repeated run only does what is left."""
+    files = ItemFile.objects.filter(item__order_id=order_id, item__fulfillment_status=Fulfillment.UPLOADING) \
+        .select_related("item")
+    fetched_by_url: dict[str, FetchedFile] = {}
     outcomes: dict[int, str | None] = {}
     again = 0
     for file in files:
-        if file.content_sha256:
+        if file.preflight is not None:
             outcomes[file.id] = None
             continue
         try:
-            fetched = fetch_print_file(file.url)
+            fetched = fetched_by_url.get(file.url) or fetch_print_file(file.url)
         except FetchFailed as exc:
             file.fetch_attempts += 1
             ItemFile.objects.filter(pk=file.pk).update(fetch_attempts=file.fetch_attempts)
@@ -76,14 +81,22 @@ def fetch_files(order_id: str) -> None:
             else:
                 outcomes[file.id] = exc.reason
             continue
+        fetched_by_url[file.url] = fetched
+        report = _preflight(file, fetched)
         ItemFile.objects.filter(pk=file.pk).update(
             content_sha256=fetched.sha256, size=fetched.size, detected_type=fetched.detected_type,
-            fetch_attempts=file.fetch_attempts + 1,
+            fetch_attempts=file.fetch_attempts + 1, preflight=report.to_dict(),
         )
         outcomes[file.id] = None
     if again:
         raise Retry(after=timedelta(seconds=30 * 2 ** (again - 1)), reason="A print file's server did not answer; trying again.")
     pipeline.record_files(order_id, outcomes)
+
+
+def _preflight(file: ItemFile, fetched: FetchedFile):
+    product = catalog.get_product(file.item.product_uid)
+    spec = preflight.spec_for(product, file_type=file.type, page_count=file.item.page_count) if product else None
+    return preflight.check_stored_file(fetched.path, fetched.sha256, fetched.detected_type, spec)
 
 
 @job(queue="default", max_attempts=10)

@@ -59,6 +59,10 @@ def evaluate(facts: dict, spec: ProductSpec | None) -> Report:
 
 def _readable(facts: dict) -> list[Check]:
     kind = _FORMAT_NAMES.get(facts["format"], facts["format"])
+    if facts.get("repairs") and not facts.get("damaged"):
+        return [*_readable({**facts, "repairs": None}),
+                warn("readable", f"The PDF has small errors that readers repair ({facts['repairs'][0]}): "
+                                 "if the proof looks wrong, export it again.")]
     if facts.get("damaged"):
         return [fail("readable", f"The PDF is damaged ({facts['damaged']}); it could only be read after repairs, "
                                  "so parts may be missing in print: export it again.")]
@@ -178,11 +182,11 @@ def _raster_fit(facts: dict, spec: ProductSpec) -> list[Check]:
     w, h = facts["width"], facts["height"]
     with_bleed, trim = spec.bleed_size, (spec.width_mm, spec.height_mm)
     if _same_aspect((w, h), with_bleed):
-        printed, fit = with_bleed, ok("aspect_ratio", f"The image has the proportions of {spec.name} with bleed.")
-    elif _same_aspect((w, h), trim):
         printed = with_bleed
-        fit = ok("aspect_ratio", f"The image has the proportions of {spec.name}.") if not spec.bleed_mm else warn(
-            "aspect_ratio", f"The image has the proportions of {spec.name} without bleed: it is enlarged to cover the "
+        fit = ok("aspect_ratio", f"The image has the proportions of {spec.name}" + (" with bleed." if spec.bleed_mm else "."))
+    elif spec.bleed_mm and _same_aspect((w, h), trim):
+        printed = with_bleed
+        fit = warn("aspect_ratio", f"The image has the proportions of {spec.name} without bleed: it is enlarged to cover the "
                             f"{spec.bleed_mm:g} mm bleed, so about {spec.bleed_mm:g} mm is cut from each edge.")
     else:
         hint = " The image is turned: rotate it to the product's orientation." if _same_aspect((h, w), with_bleed) \

@@ -28,9 +28,10 @@ LIMITS = Limits()
 class Unreadable(Exception):
     """The file cannot be checked; `reason` is a sentence for the merchant."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, *, cacheable: bool = True):
         super().__init__(reason)
         self.reason = reason
+        self.cacheable = cacheable  # False when another try could end differently (a deadline on a busy machine)
 
 
 class LimitExceeded(Unreadable):

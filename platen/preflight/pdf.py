@@ -44,9 +44,8 @@ def inspect_pdf(path: Path, limits: Limits) -> dict:
     except pikepdf.PasswordError:
         return {"format": "pdf", "encrypted": True, "needs_password": True}
     except pikepdf.PdfError as exc:
-        raise Unreadable(f"The file is not a readable PDF ({_short(exc)}): export it again from your design program.") from exc
+        raise Unreadable(f"The file is not a readable PDF ({_short(exc, path)}): export it again from your design program.") from exc
     with pdf:
-        damage = pdf.get_warnings()
         if len(pdf.objects) > limits.max_objects:
             raise LimitExceeded(f"The PDF has more than {limits.max_objects:,} objects; simplify or flatten it and export again.")
         pages = pdf.pages
@@ -57,11 +56,14 @@ def inspect_pdf(path: Path, limits: Limits) -> dict:
         for number, page in enumerate(pages, start=1):
             page_facts.append(_page_boxes(number, page.obj))
             scan.page(number, page.obj)
-        damage = damage or pdf.get_warnings()
+        warnings = [_short(w, path) for w in pdf.get_warnings()]
+        # A lost cross-reference table (a truncated or overwritten file) is damage; other repairs are routine.
+        damage = [w for w in warnings if "damaged" in w or "reconstruct" in w]
         return {
             "format": "pdf",
             "encrypted": pdf.is_encrypted,
-            "damaged": _short(damage[0]) if damage else None,
+            "damaged": damage[0] if damage else None,
+            "repairs": [w for w in warnings if w not in damage][:5],
             "page_count": len(page_facts),
             "pages": page_facts,
             **scan.facts(),
@@ -402,6 +404,9 @@ def _name(obj) -> str:
     return f"object {obj.objgen[0]}" if obj.is_indirect else "image"
 
 
-def _short(message) -> str:
-    text = str(message).replace(str(Path.cwd()), "").strip()
+def _short(message, path: Path | None = None) -> str:
+    """qpdf's message without the file's local path (meaningless to the merchant), at most 160 characters."""
+    text = str(message)
+    if path is not None:
+        text = text.replace(f"{path}, ", "").replace(f"{path}: ", "").replace(str(path), "the file")
     return text if len(text) <= 160 else text[:157] + "..."

@@ -48,7 +48,8 @@ def inspect_file(path: Path, kind: str | None = None, limits: Limits = LIMITS) -
         os.kill(pid, signal.SIGKILL)
     status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
     if answer is None:
-        raise LimitExceeded(f"Reading the file took longer than {limits.wall_seconds:.0f} s; simplify or flatten it and export again.")
+        raise LimitExceeded(f"Reading the file took longer than {limits.wall_seconds:.0f} s; simplify or flatten it and export again.",
+                            cacheable=False)
     if not answer:
         raise _death_reason(status, limits)
     message = json.loads(answer)
@@ -78,8 +79,9 @@ def _death_reason(exitcode: int | None, limits: Limits) -> Unreadable:
     if exitcode == -signal.SIGXCPU:
         return LimitExceeded(f"Reading the file needed more than {limits.cpu_seconds} s of processor time; simplify or flatten it.")
     if exitcode == -signal.SIGKILL:
-        return LimitExceeded("Reading the file needed more memory than Platen allows (it may be a decompression bomb).")
-    return Unreadable(f"The file crashed the reader (exit {exitcode}): it is damaged; export it again.")
+        return LimitExceeded("Reading the file needed more memory than Platen allows (it may be a decompression bomb).",
+                             cacheable=False)  # the kernel's out-of-memory killer: the machine's state, not only the file
+    return Unreadable(f"The file crashed the reader (exit {exitcode}): it is damaged; export it again.", cacheable=False)
 
 
 def _child(fd: int, path: Path, kind: str, limits: Limits):

@@ -23,8 +23,11 @@ import httpcore
 
 
 def _minimal_pdf() -> bytes:
+    """One vector page of 303 x 426 mm: A3 (the factories' poster) with 3 mm bleed, so it passes preflight."""
+    content = b"0.9 0.2 0.1 rg 0 0 858.9 1207.56 re f"
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 72 72] >>"]
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 858.9 1207.56] /Resources << >> /Contents 4 0 R >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content)]
     out, offsets = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"), []
     for number, body in enumerate(objects, 1):
         offsets.append(len(out))
@@ -40,10 +43,12 @@ def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
-def _minimal_png() -> bytes:  # 1x1 white RGB
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+def _blank_png(width: int, height: int) -> bytes:
+    """White RGB; the default is the factories' t-shirt print area (300 x 400 mm) at 152 ppi, so it passes preflight."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    rows = (b"\x00" + b"\xff" * 3 * width) * height
     return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
-            + _png_chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff")) + _png_chunk(b"IEND", b""))
+            + _png_chunk(b"IDAT", zlib.compress(rows, 9)) + _png_chunk(b"IEND", b""))
 
 
 def _minimal_jpeg() -> bytes:
@@ -73,7 +78,7 @@ def _minimal_tiff() -> bytes:  # 1x1 8-bit grey, little-endian, uncompressed, 72
 
 SAMPLES: dict[str, bytes] = {
     "pdf": _minimal_pdf(),
-    "png": _minimal_png(),
+    "png": _blank_png(1800, 2400),
     "jpeg": _minimal_jpeg(),
     "tiff": _minimal_tiff(),
     "svg": b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
@@ -215,6 +220,11 @@ class FileServer:
 
     def url(self, path: str) -> str:
         return self.base_url + path
+
+    def publish(self, name: str, body: bytes, content_type: str = "application/octet-stream") -> str:
+        """Serve body at /files/<name> from now on; returns its URL."""
+        FILES[name] = (body, content_type)
+        return self.url(f"/files/{name}")
 
 
 @contextmanager

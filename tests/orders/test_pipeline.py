@@ -50,7 +50,7 @@ def test_an_unreachable_file_fails_the_order_with_its_reason(api, settle, files)
     order = create(api, settle, items=items)
     assert order["fulfillmentStatus"] == "failed"
     problem = order["problems"][0]
-    assert problem["field"] == "items[0].files" and problem["code"] == "file_not_fetched"
+    assert problem["field"] == "items[0].files[0]" and problem["code"] == "file_not_fetched"
     assert "410" in problem["message"] or "expired" in problem["message"]
     # ... and the merchant is told by e-mail, with the reason.
     [mail] = OutboxMessage.objects.filter(order_id=order["id"])
@@ -201,7 +201,7 @@ def test_a_step_failing_on_our_side_is_written_into_the_history(api, files, sett
     with pytest.raises(OSError):
         tasks.fetch_files.call(order_id)
     failed = [e for e in api.get(f"/v4/orders/{order_id}/events").json()["events"] if e["type"] == "job_failed"]
-    assert failed[0]["parameters"]["step"] == "fetching the print files"
+    assert failed[0]["parameters"]["step"] == "fetching and checking the print files"
     assert "tried again automatically" in failed[0]["reason"]
     assert api.get(f"/v4/orders/{order_id}").json()["fulfillmentStatus"] == "uploading"
 
