@@ -93,6 +93,37 @@ def cmd_catalog_load(args) -> int:
     return 0
 
 
+def cmd_preflight(args) -> int:
+    """Exit 0 when the file passes, 1 when a check fails, 2 when it cannot be read (or the product is unknown)."""
+    import json
+
+    from platen.catalog.services import get_product
+    from platen.preflight import services
+    from platen.preflight.fetching import FetchFailed
+    from platen.preflight.report import Report, fail
+
+    product = None
+    if args.product:
+        product = get_product(args.product)
+        if product is None:
+            print(f"platen: no product {args.product!r} in the catalog (see GET /v4/products).", file=sys.stderr)
+            return 2
+    try:
+        report = services.check_path_or_url(args.target, product)
+    except FetchFailed as exc:
+        report = Report((fail("readable", exc.reason),))
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        print(f"{args.target}: {'passed' if report.passed else 'FAILED'}" + (f" for {product.name}" if product else ""))
+        for check in report.checks:
+            mark = "ok  " if check.passed and check.severity == "error" else ("FAIL" if not check.passed else check.severity)
+            print(f"  {mark:<7} {check.check:<13} {check.message}")
+    if not report.readable:
+        return 2
+    return 0 if report.passed else 1
+
+
 def cmd_manage(args) -> int:
     from django.core.management import execute_from_command_line
 
@@ -155,6 +186,13 @@ def build_parser() -> argparse.ArgumentParser:
     cload = catalog.add_parser("load", help="Load or update the catalog from a data file.")
     cload.add_argument("--file", default=None, help="YAML catalog file (default: the one shipped with Platen).")
     cload.set_defaults(func=cmd_catalog_load)
+
+    preflight = sub.add_parser("preflight", help="Check one print file (a path or an URL) as orders' files are checked.")
+    preflight.add_argument("target", metavar="PATH_OR_URL")
+    preflight.add_argument("--product", metavar="PRODUCT_UID",
+                           help="Also check format, pages, size and resolution for this product (else: readable, format, encryption, fonts).")
+    preflight.add_argument("--json", action="store_true", help='Print the report as JSON: {"passed", "checks": [...]}.')
+    preflight.set_defaults(func=cmd_preflight)
 
     manage = sub.add_parser("manage", help="Run a Django management command.")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

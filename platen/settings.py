@@ -130,5 +130,6 @@ LOGGING = {
     "formatters": {"kv": {"()": "platen.kit.logs.KeyValueFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "kv"}},
     "root": {"handlers": ["console"], "level": CONFIG.log_level},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    # pikepdf announces its logging bridge at INFO once per process: noise in every preflight.
+    "loggers": {"django.server": {"level": "WARNING"}, "pikepdf": {"level": "WARNING"}},
 }

@@ -92,6 +92,12 @@ def reject_order(request, order_id: UUID):
     return presenters.order(queries.get_order(request.account, order_id))
 
 
+@router.get("/orders/{uuid:order_id}/items/{item_reference_id}", response={200: ItemOut, **ERRORS},
+            summary="Get one item, with the preflight report of each of its files")
+def get_item(request, order_id: UUID, item_reference_id: str):
+    return presenters.item(queries.get_item(request.account, order_id, item_reference_id))
+
+
 @router.put("/orders/{uuid:order_id}/items/{item_reference_id}/files", response={200: OrderOut, **ERRORS},
             summary="Supply the personalization (print files) of an item waiting for it")
 def personalize_item(request, order_id: UUID, item_reference_id: str, payload: PersonalizationIn):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from platen.orders.models import Address, Order, OrderEvent
+from platen.orders.models import Address, Order, OrderEvent, OrderItem
 
 ADDRESS_WIRE = [
     ("firstName", "first_name"), ("lastName", "last_name"), ("companyName", "company_name"),
@@ -23,6 +23,21 @@ def _money(value) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
+def item(i: OrderItem) -> dict:
+    return {
+        "id": str(i.id),
+        "itemReferenceId": i.item_reference_id,
+        "productUid": i.product_uid or None,
+        "storeProductVariantId": i.store_product_variant_id or None,
+        "pageCount": i.page_count,
+        "quantity": i.quantity,
+        "fulfillmentStatus": i.fulfillment_status,
+        "isIgnored": i.is_ignored,
+        "files": [{"type": f.type, "url": f.url, "preflight": f.preflight} for f in i.files.all()],
+        "metadata": i.metadata,
+    }
+
+
 def order(o: Order) -> dict:
     items = list(o.items.all())
     return {
@@ -38,21 +53,7 @@ def order(o: Order) -> dict:
         "createdAt": o.created_at.isoformat(),
         "updatedAt": o.updated_at.isoformat(),
         "orderedAt": o.ordered_at.isoformat(),
-        "items": [
-            {
-                "id": str(i.id),
-                "itemReferenceId": i.item_reference_id,
-                "productUid": i.product_uid or None,
-                "storeProductVariantId": i.store_product_variant_id or None,
-                "pageCount": i.page_count,
-                "quantity": i.quantity,
-                "fulfillmentStatus": i.fulfillment_status,
-                "isIgnored": i.is_ignored,
-                "files": [{"type": f.type, "url": f.url} for f in i.files.all()],
-                "metadata": i.metadata,
-            }
-            for i in items
-        ],
+        "items": [item(i) for i in items],
         "shipment": {
             "shipmentMethodName": o.shipment_method_name or None,
             "shipmentMethodUid": o.shipment_method_uid or o.requested_shipment_method or None,

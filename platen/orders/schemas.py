@@ -181,9 +181,26 @@ class AddressOut(Schema):
     registrationStateCode: str | None = None
 
 
+class CheckOut(Schema):
+    check: str = Field(description="readable, format, encryption, page_count, page_size, aspect_ratio, fonts, "
+                                   "resolution, colour or transparency")
+    passed: bool
+    severity: Literal["error", "warning", "info"] = Field(description="A failed error-check fails the file; "
+                                                                      "warnings and information never do.")
+    message: str = Field(description="A sentence saying what was found and what to do about it.")
+    page: int | None = Field(None, description="The page it is about, where it is about one.")
+
+
+class PreflightOut(Schema):
+    passed: bool
+    checks: list[CheckOut]
+
+
 class FileOut(Schema):
     type: str
     url: str
+    preflight: PreflightOut | None = Field(None, description="The checks of the file against the item's product; "
+                                                             "null until it has been fetched and checked.")
 
 
 class ItemOut(Schema):

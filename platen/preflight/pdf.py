@@ -360,7 +360,8 @@ def _identity(resources):
 def _printed_annotations(page: Dictionary):
     annotations = page.get("/Annots")
     for annotation in annotations if isinstance(annotations, pikepdf.Array) else ():
-        if isinstance(annotation, Dictionary) and not int(annotation.get("/F", 0)) & 2:  # bit 2: Hidden
+        flags = int(annotation.get("/F", 0)) if isinstance(annotation, Dictionary) else 0
+        if flags & 4 and not flags & 2:  # Print set, Hidden not: only these reach paper
             yield annotation
 
 

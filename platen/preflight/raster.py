@@ -3,6 +3,7 @@ decoded only where that is cheap (JPEG at 1/8 scale) or streamed (PNG chunk chec
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -25,9 +26,10 @@ def inspect_raster(path: Path, limits: Limits) -> dict:
                 facts = _facts(image)
                 _verify(image)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise LimitExceeded(
-                f"The image is larger than {limits.max_image_pixels / 1e6:.0f} megapixels ({exc}); "
-                "export it at the product's print size and resolution.") from exc
+            claimed = re.search(r"\((\d+) pixels\)", str(exc))
+            size = f"has {int(claimed[1]) / 1e6:,.0f} megapixels" if claimed else "is too large"
+            raise LimitExceeded(f"The image {size}; Platen reads images of up to {limits.max_image_pixels / 1e6:.0f} "
+                                "megapixels: export it at the product's print size and resolution.") from exc
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
             raise Unreadable(f"The image cannot be read ({exc}): it may be damaged or incomplete; export it again.") from exc
     return facts

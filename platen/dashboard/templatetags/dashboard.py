@@ -71,3 +71,9 @@ def filter_query(context, **changes) -> str:
     params = {**context.get("filters", {}), **changes}
     clean = {k: v for k, v in params.items() if v not in (None, "")}
     return "?" + urlencode(clean) if clean else ""
+
+
+@register.filter
+def check_label(name) -> str:
+    """A preflight check's wire name as a label: page_size -> Page size."""
+    return str(name).replace("_", " ").capitalize()

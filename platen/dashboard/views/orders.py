@@ -51,6 +51,7 @@ def detail_context(request, order) -> dict:
     allowed = rules.allowed(items)
     return {
         "order": order, "items": items,
+        "has_preflight": any(f.preflight for i in items for f in i.files.all()),
         "timeline": history.timeline(queries.order_events(request.scope, order.id)),
         "can_cancel": allowed.cancel, "can_edit_address": allowed.edit, "can_reprocess": allowed.reprocess,
         "can_approve": allowed.approve,

@@ -7,7 +7,7 @@ import uuid
 from django.db.models import Count, Q, QuerySet
 
 from platen.kit.errors import NotFound
-from platen.orders.models import Order, OrderEvent
+from platen.orders.models import Order, OrderEvent, OrderItem
 from platen.orders.schemas import SearchIn
 
 
@@ -25,6 +25,13 @@ def get_order(account, order_id) -> Order:
     if order is None:
         raise NotFound(f"No order {order_id} exists for this account.", code="order_not_found")
     return order
+
+
+def get_item(account, order_id, item_reference_id: str) -> OrderItem:
+    item = next((i for i in get_order(account, order_id).items.all() if i.item_reference_id == item_reference_id), None)
+    if item is None:
+        raise NotFound(f"Order {order_id} has no item {item_reference_id!r}.", code="item_not_found")
+    return item
 
 
 def locked_order(account, order_id) -> Order:
