@@ -13,7 +13,8 @@ class Limits:
     max_file_bytes: int = 512 * MIB  # as fetching.PRINT_FILE_MAX_BYTES
     max_pages: int = 2_000  # the longest product (a 200-page book) with a wide margin
     max_objects: int = 2_000_000
-    max_operators: int = 20_000_000  # content-stream operators read, in all pages and forms together
+    max_operators: int = 20_000_000  # operators interpreted (state, text, images) in all streams; the rest are only
+    # tokenised by qpdf, which the CPU limit bounds
     max_depth: int = 24  # Form XObjects, patterns and glyph procedures nested in each other
     max_placements: int = 1_000_000  # images drawn, counting each repetition of a form
     max_image_pixels: int = 300_000_000  # rasters: 1.5 x 1 m wall art at 300 ppi is ~210 MP

@@ -683,11 +683,11 @@ def deep_nesting_pdf(dest: Path, depth: int = 200) -> Path:
     return b.save(dest / "deep_nesting.pdf")
 
 
-def many_operators_pdf(dest: Path, operators: int = 2_000_000) -> Path:
-    """One page whose content stream is `0 0 m` repeated `operators` times (a few KB deflated): bounded parse."""
+def many_operators_pdf(dest: Path, operators: int = 2_000_000, unit: bytes = b"0 0 m\n") -> Path:
+    """One page whose content stream is `unit` (one operator) repeated `operators` times (a few KB deflated)."""
     b = PdfBuilder()
     page = _poster(b, b"")
-    page.obj.Contents.write(_flate_repeated(b"0 0 m\n", operators), filter=Name.FlateDecode)
+    page.obj.Contents.write(_flate_repeated(unit, operators), filter=Name.FlateDecode)
     return b.save(dest / "many_operators.pdf")
 
 
