@@ -99,8 +99,6 @@ def cmd_preflight(args) -> int:
 
     from platen.catalog.services import get_product
     from platen.preflight import services
-    from platen.preflight.fetching import FetchFailed
-    from platen.preflight.report import Report, fail
 
     product = None
     if args.product:
@@ -108,10 +106,7 @@ def cmd_preflight(args) -> int:
         if product is None:
             print(f"platen: no product {args.product!r} in the catalog (see GET /v4/products).", file=sys.stderr)
             return 2
-    try:
-        report = services.check_path_or_url(args.target, product)
-    except FetchFailed as exc:
-        report = Report((fail("readable", exc.reason),))
+    report = services.check_path_or_url(args.target, product)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
     else:

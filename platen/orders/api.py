@@ -8,7 +8,8 @@ from platen.intake import services as intake
 from platen.kit.actors import Actor
 from platen.orders import presenters
 from platen.orders.schemas import (
-    AddressIn, CancelIn, DraftPatchIn, EventsOut, OrderCreateIn, OrderOut, PersonalizationIn, SearchIn, SearchOut,
+    AddressIn, CancelIn, DraftPatchIn, EventsOut, ItemOut, OrderCreateIn, OrderOut, PersonalizationIn, SearchIn,
+    SearchOut,
 )
 from platen.orders.services import approval, changes, queries
 from platen.kit.schemas import errors

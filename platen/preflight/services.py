@@ -11,7 +11,7 @@ from django.db import IntegrityError
 from platen.catalog.models import Product
 from platen.preflight import sandbox
 from platen.preflight.checks import ProductSpec, evaluate
-from platen.preflight.fetching import fetch_print_file
+from platen.preflight.fetching import FetchFailed, fetch_print_file
 from platen.preflight.inspection import INSPECTOR_VERSION
 from platen.preflight.limits import Unreadable
 from platen.preflight.models import FileFacts
@@ -61,17 +61,20 @@ def facts_for(path: Path, sha256: str, kind: str) -> dict:
 def check_path_or_url(target: str, product: Product | None = None) -> Report:
     """`platen preflight`: the same checks on one local file or URL, nothing stored."""
     spec = spec_for(product) if product else None
-    if "://" not in target:
-        return _check_local(Path(target), spec)
-    with tempfile.TemporaryDirectory(prefix="platen-preflight-") as tmp:
-        fetched = fetch_print_file(target, dest_dir=Path(tmp))
-        return evaluate(_inspect(fetched.path, fetched.detected_type), spec)
+    try:
+        if "://" not in target:
+            return evaluate(_inspect(_existing(Path(target)), None), spec)
+        with tempfile.TemporaryDirectory(prefix="platen-preflight-") as tmp:
+            fetched = fetch_print_file(target, dest_dir=Path(tmp))
+            return evaluate(_inspect(fetched.path, fetched.detected_type), spec)
+    except FetchFailed as exc:
+        return evaluate({"format": "unknown", "unreadable": exc.reason}, spec)
 
 
-def _check_local(path: Path, spec: ProductSpec | None) -> Report:
+def _existing(path: Path) -> Path:
     if not path.is_file():
-        raise Unreadable(f"There is no file at {path}.")
-    return evaluate(_inspect(path, None), spec)
+        raise FetchFailed("not_found", f"There is no file at {path}.", url=str(path))
+    return path
 
 
 def _inspect(path: Path, kind: str | None) -> dict:

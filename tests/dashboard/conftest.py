@@ -20,7 +20,7 @@ from tests.orders import factories
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 PASSWORD = "correct horse battery staple"
-POSTER = "flat_product_pf_a4_pt_200-gsm-uncoated_cl_4-0_ver"
+POSTER = "flat_product_pf_a3_pt_200-gsm-uncoated_cl_4-0_ver"  # the file server's print.pdf is an A3 page with bleed
 ADDRESS = {
     "firstName": "Ada", "lastName": "Lovelace", "addressLine1": "Unter den Linden 1", "city": "Berlin",
     "postCode": "10117", "country": "DE", "email": "ada@example.com", "phone": "+49 30 123456",

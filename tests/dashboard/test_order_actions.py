@@ -156,4 +156,4 @@ def test_reprocess_refused_for_passed_order(merchant_client, make_order):
 def test_items_show_the_product_name(merchant_client, make_order):
     order = make_order("REF-NAMES")
     html = merchant_client.get(f"/orders/{order.id}/").content.decode()
-    assert '<div class="item-name">Poster A4 (200 gsm uncoated)</div>' in html
+    assert '<div class="item-name">Poster A3 (200 gsm uncoated)</div>' in html

@@ -98,7 +98,7 @@ def test_pages(merchant_client, make_order):
 def test_detail_shows_the_order(merchant_client, make_order):
     order = make_order("REF-9", returnAddress={"companyName": "Acme Returns", "addressLine1": "Hafenstr. 2", "city": "Hamburg", "postCode": "20457", "country": "DE"})
     html = merchant_client.get(f"/orders/{order.id}/").content.decode()
-    for text in ("REF-9", str(order.id), "flat_product_pf_a4_pt_200-gsm-uncoated_cl_4-0_ver", f"{factories.FILES}/print.pdf",
+    for text in ("REF-9", str(order.id), "flat_product_pf_a3_pt_200-gsm-uncoated_cl_4-0_ver", f"{factories.FILES}/print.pdf",
                  "Unter den Linden 1", "10117 Berlin", "Acme Returns", "Hafenstr. 2", 'data-status="pending"', "api"):
         assert text in html, text
     assert "Status changed from passed to created" in html

@@ -40,7 +40,9 @@ def test_valid_order_is_received_then_goes_to_production(api, settle):
     assert body["orderReferenceId"] == payload["orderReferenceId"]
     assert [i["itemReferenceId"] for i in body["items"]] == ["poster-1", "shirt-1"]
     assert all(i["fulfillmentStatus"] == "created" for i in body["items"])
-    assert body["items"][0]["files"] == payload["items"][0]["files"]
+    [file] = body["items"][0]["files"]
+    assert {k: file[k] for k in ("type", "url")} == payload["items"][0]["files"][0]
+    assert file["preflight"]["passed"] is True  # checked against the product on the way
     assert body["shippingAddress"]["city"] == "Berlin"
     assert body["shipment"]["fulfillmentCountry"] == "DE"
     assert body["shipment"]["shipmentMethodUid"] and body["shipment"]["minDeliveryDays"] >= 1
