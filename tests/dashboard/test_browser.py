@@ -160,6 +160,26 @@ def test_failed_order_fix_and_reprocess(page: Page, merchant, make_order, settle
     expect(page.get_by_test_id("problems")).to_have_count(0)
 
 
+def test_print_file_checks_on_the_order_page(page: Page, merchant, make_order, files, tmp_path):
+    from tests.preflight import samples
+
+    a4_poster = "flat_product_pf_a4_pt_200-gsm-uncoated_cl_4-0_ver"  # the sample's size
+
+    url = files.publish("browser-a4.pdf", samples.font_in_form_xobject(tmp_path).read_bytes(), "application/pdf")
+    order = make_order("FILES-1", items=[{"itemReferenceId": "item-1", "productUid": a4_poster, "quantity": 1,
+                                          "files": [{"type": "default", "url": url}]}])
+    log_in(page, merchant, f"/orders/{order.id}/")
+    checks = page.get_by_test_id("preflight-file")
+    expect(checks).to_have_count(1)
+    expect(checks.locator(".badge")).to_have_text("failed")
+    expect(checks.locator(".check-failed").first).to_contain_text("Page 1 uses the font Helvetica, which is not embedded")
+    expect(page.get_by_test_id("items")).to_contain_text("check failed")
+    checks.get_by_text("All 9 checks").click()
+    expect(checks.locator(".check-all .check-passed").first).to_contain_text("The file is a readable PDF with 1 page.")
+    expect(checks.locator(".check-all .check-info")).to_have_count(2)
+    shot(page, "10-print-file-checks")
+
+
 def test_requests_page(page: Page, merchant, make_order, api):
     make_order("REF-1")
     api.post("/v4/orders", {"orderReferenceId": "REF-2", "items": []})

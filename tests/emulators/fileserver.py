@@ -226,6 +226,9 @@ class FileServer:
         FILES[name] = (body, content_type)
         return self.url(f"/files/{name}")
 
+    def get(self, name: str) -> bytes:
+        return FILES[name][0]
+
 
 @contextmanager
 def serve_files(tls: tuple[Path, Path] | None = None) -> Iterator[FileServer]:

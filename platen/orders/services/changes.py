@@ -10,7 +10,7 @@ from platen.kit.actors import Actor
 from platen.kit.errors import Conflict, Detail, InvalidRequest
 from platen.orders import events, rules, tasks
 from platen.orders.checks import address_problems
-from platen.orders.models import Address, Order
+from platen.orders.models import Address, ItemFile, Order
 from platen.orders.schemas import AddressIn, DraftPatchIn
 from platen.orders.services.building import address_values, create_items, new_address
 from platen.orders.services.queries import locked_order
@@ -106,6 +106,9 @@ def reprocess(account, order_id, actor: Actor) -> Order:
             raise Conflict(f"Only failed or not connected orders can be reprocessed; this order is {order.fulfillment_status}.",
                            code="nothing_to_reprocess")
         events.record(order, events.REPROCESS_REQUESTED, actor)
+        # The merchant may have replaced a print file at its URL: fetch and check the stuck items' files anew.
+        ItemFile.objects.filter(item__in=stuck).update(content_sha256="", size=None, detected_type="", fetch_attempts=0,
+                                                       preflight=None)
         transition_items(order, stuck, Fulfillment.RECEIVED, actor, reason="Reprocess requested.", siblings=items)
         tasks.enqueue_check(order)
         return order
