@@ -126,8 +126,8 @@ def platen(path: Path) -> dict:
     return {"seconds": seconds, "cpu": cpu, "facts": facts, "peak_kb": stats.get("peak_rss_kb") or 0,
             "cpu_seconds": stats.get("cpu_seconds"), "fonts": {(strip_subset(f["name"]), bool(f["embedded"]))
                                                               for f in facts.get("fonts") or []},
-            "images": Counter((i["page"], i["width"], i["height"], round(i["ppi_x"]), round(i["ppi_y"]))
-                              for i in facts.get("images") or [])}
+            "images": Counter((page, width, height, round(ppi_x), round(ppi_y))
+                              for page, width, height, ppi_x, ppi_y in facts.get("images") or [])}
 
 
 def platen_available() -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from platen.preflight.inspection import IMAGE_FIELDS
 from platen.preflight.report import Check, Report, fail, info, ok, warn
 
 PRINTABLE = ("pdf", "png", "jpeg", "tiff")
@@ -40,7 +41,7 @@ def evaluate(facts: dict, spec: ProductSpec | None) -> Report:
         return Report((fail("readable", facts["unreadable"]),))
     kind = facts["format"]
     checks = [*_readable(facts), _format(kind, spec)]
-    if kind == "svg" or not checks[-1].passed and kind not in PRINTABLE:
+    if kind not in PRINTABLE:  # SVG: refused without being read
         return Report(tuple(checks))
     if kind == "pdf":
         checks.append(_encryption(facts))
@@ -112,7 +113,7 @@ def _page_count(facts: dict, spec: ProductSpec) -> Check:
 
 
 def _page_sizes(facts: dict, spec: ProductSpec) -> list[Check]:
-    wrong = [c for page in facts["pages"] if (c := _page_size(page, spec)) is not None]
+    wrong = [c for group in facts["pages"] if (c := _page_size(group, spec)) is not None]
     if not wrong:
         w, h = spec.bleed_size
         return [ok("page_size", f"Every page is {_mm(spec.width_mm, spec.height_mm)} plus {spec.bleed_mm:g} mm bleed "
@@ -120,23 +121,26 @@ def _page_sizes(facts: dict, spec: ProductSpec) -> list[Check]:
     return _capped(wrong, "pages have the wrong size")
 
 
-def _page_size(page: dict, spec: ProductSpec) -> Check | None:
-    trim, bleed = page["trim_mm"], page["bleed_mm"]
-    n = page["number"]
+def _page_size(group: dict, spec: ProductSpec) -> Check | None:
+    """One check for a run of pages with the same boxes (facts["pages"] groups them)."""
+    trim = group["trim_mm"]
+    first, last = group["first"], group["last"]
+    pages, has = (f"Page {first}", "has") if first == last else (f"Pages {first}-{last}", "have")
     need = f"{spec.name} needs {_mm(*spec.bleed_size)}: {_mm(spec.width_mm, spec.height_mm)} plus {spec.bleed_mm:g} mm bleed on every side"
-    if page["has_trim_box"]:
+    if group["has_trim_box"]:
         if not _close(trim, (spec.width_mm, spec.height_mm)):
-            return fail("page_size", f"Page {n} has a trim box of {_mm(*trim)}; {need}. {_orientation_hint(trim, spec)}".rstrip(), n)
-        if page["bleed_margin_mm"] + SIZE_TOLERANCE_MM < spec.bleed_mm:
-            return fail("page_size", f"Page {n} has {page['bleed_margin_mm']:g} mm of bleed around its trim box; {need}: "
-                                     "extend the background beyond the trim and export with bleed.", n)
+            return fail("page_size", f"{pages} {has} a trim box of {_mm(*trim)}; {need}. {_orientation_hint(trim, spec)}", first)
+        if group["bleed_margin_mm"] + SIZE_TOLERANCE_MM < spec.bleed_mm:
+            return fail("page_size", f"{pages} {has} {group['bleed_margin_mm']:g} mm of bleed around the trim box; {need}: "
+                                     "extend the background beyond the trim and export with bleed.", first)
         return None
     if _close(trim, spec.bleed_size):
         return None
+    measures = f"{pages} {'is' if first == last else 'are'} {_mm(*trim)}"
     if spec.bleed_mm and _close(trim, (spec.width_mm, spec.height_mm)):
-        return fail("page_size", f"Page {n} is {_mm(*trim)}, the trim size without bleed; {need}: "
-                                 "extend the background beyond the edges and export with bleed.", n)
-    return fail("page_size", f"Page {n} is {_mm(*trim)}; {need}. {_orientation_hint(trim, spec)}".rstrip(), n)
+        return fail("page_size", f"{measures}, the trim size without bleed; {need}: "
+                                 "extend the background beyond the edges and export with bleed.", first)
+    return fail("page_size", f"{measures}; {need}. {_orientation_hint(trim, spec)}", first)
 
 
 def _orientation_hint(size, spec: ProductSpec) -> str:
@@ -159,14 +163,14 @@ def _fonts(facts: dict) -> list[Check]:
 
 
 def _pdf_resolution(facts: dict, spec: ProductSpec) -> list[Check]:
-    images = facts["images"]
-    low = [i for i in images if _below(min(i["ppi_x"], i["ppi_y"]), spec)]
+    placements = facts["images"]
+    if not placements:
+        return [ok("resolution", "The PDF places no images (vector artwork prints at any size).")]
+    low = [dict(zip(IMAGE_FIELDS, row)) for row in placements if _below(min(row[3], row[4]), spec)]
     if low:
         return _capped([fail("resolution", _low_image(i, spec), i["page"]) for i in low], f"images are below {spec.min_ppi} ppi")
-    if not images:
-        return [ok("resolution", "The PDF places no images (vector artwork prints at any size).")]
-    lowest = min(min(i["ppi_x"], i["ppi_y"]) for i in images)
-    return [ok("resolution", f"All {len(images)} placed images are at least {spec.min_ppi} ppi (lowest {lowest:.0f} ppi).")]
+    lowest = min(min(row[3], row[4]) for row in placements)
+    return [ok("resolution", f"All {len(placements)} placed images are at least {spec.min_ppi} ppi (lowest {lowest:.0f} ppi).")]
 
 
 def _low_image(image: dict, spec: ProductSpec) -> str:

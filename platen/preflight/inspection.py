@@ -6,7 +6,9 @@ from pathlib import Path
 
 from platen.preflight.limits import LimitExceeded, Limits, Unreadable
 
-INSPECTOR_VERSION = 1  # bump when the facts change meaning: cached facts of older versions are recomputed
+INSPECTOR_VERSION = 2  # bump when the facts change meaning: cached facts of older versions are recomputed
+# A PDF's facts["images"] has one row per image placement (thousands in a photo book), so rows, not objects:
+IMAGE_FIELDS = ("page", "width", "height", "ppi_x", "ppi_y")
 
 
 def inspect(path: Path, kind: str, limits: Limits) -> dict:

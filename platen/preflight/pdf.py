@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pikepdf
-from pikepdf import Dictionary, Name, Operator, Stream
+from pikepdf import Dictionary, Name, Stream
 
 from platen.preflight.limits import LimitExceeded, Limits, Unreadable
 
@@ -29,13 +29,11 @@ _DEVICE = {"/DeviceRGB": "RGB", "/RGB": "RGB", "/CalRGB": "RGB", "/DeviceCMYK": 
            "/DeviceN": "DeviceN", "/Indexed": "Indexed", "/I": "Indexed", "/Pattern": "Pattern"}
 _ICC_BY_COMPONENTS = {1: "Gray", 3: "RGB", 4: "CMYK"}
 
-Q, POP, CM, TF, TR, DO, GS = (Operator(o) for o in ("q", "Q", "cm", "Tf", "Tr", "Do", "gs"))
-TEXT_SHOW = {Operator(o) for o in ("Tj", "TJ", "'", '"')}
-PATTERN_FILL = {Operator("scn"), Operator("SCN")}
-SET_SPACE = {Operator("cs"), Operator("CS")}
-COLOUR_OPS = {Operator("rg"): "RGB", Operator("RG"): "RGB", Operator("k"): "CMYK", Operator("K"): "CMYK",
-              Operator("g"): "Gray", Operator("G"): "Gray"}
-INLINE_IMAGE = Operator("INLINE IMAGE")
+SHOW, SAVE, RESTORE, CONCAT, DRAW, FONT, RENDER_MODE, STATE, FILL, SPACE, INLINE = (
+    "show", "save", "restore", "concat", "draw", "font", "render mode", "state", "fill", "space", "inline")
+_DISPATCH = {"Tj": SHOW, "TJ": SHOW, "'": SHOW, '"': SHOW, "q": SAVE, "Q": RESTORE, "cm": CONCAT, "Do": DRAW,
+             "Tf": FONT, "Tr": RENDER_MODE, "gs": STATE, "scn": FILL, "SCN": FILL, "cs": SPACE, "CS": SPACE,
+             "INLINE IMAGE": INLINE, "rg": "RGB", "RG": "RGB", "k": "CMYK", "K": "CMYK", "g": "Gray", "G": "Gray"}
 
 
 def inspect_pdf(path: Path, limits: Limits) -> dict:
@@ -46,16 +44,21 @@ def inspect_pdf(path: Path, limits: Limits) -> dict:
     except pikepdf.PdfError as exc:
         raise Unreadable(f"The file is not a readable PDF ({_short(exc, path)}): export it again from your design program.") from exc
     with pdf:
-        if len(pdf.objects) > limits.max_objects:
+        if int(pdf.trailer.get("/Size", 0)) > limits.max_objects:  # the highest object number + 1
             raise LimitExceeded(f"The PDF has more than {limits.max_objects:,} objects; simplify or flatten it and export again.")
         pages = pdf.pages
         if len(pages) > limits.max_pages:
             raise LimitExceeded(f"The PDF has {len(pages):,} pages; Platen checks files of up to {limits.max_pages:,} pages.")
-        scan = _Scan(limits)
-        page_facts = []
-        for number, page in enumerate(pages, start=1):
-            page_facts.append(_page_boxes(number, page.obj))
-            scan.page(number, page.obj)
+        inherited = _Inherited()
+        scan = _Scan(limits, inherited)
+        page_groups: list[dict] = []  # runs of pages with the same boxes: most files have one
+        for number, page in enumerate((p.obj for p in pages), start=1):
+            boxes = _page_boxes(page, inherited)
+            if page_groups and all(page_groups[-1][k] == v for k, v in boxes.items()):
+                page_groups[-1]["last"] = number
+            else:
+                page_groups.append({"first": number, "last": number, **boxes})
+            scan.page(number, page)
         warnings = [_short(w, path) for w in pdf.get_warnings()]
         # A lost cross-reference table (a truncated or overwritten file) is damage; other repairs are routine.
         damage = [w for w in warnings if "damaged" in w or "reconstruct" in w]
@@ -64,24 +67,23 @@ def inspect_pdf(path: Path, limits: Limits) -> dict:
             "encrypted": pdf.is_encrypted,
             "damaged": damage[0] if damage else None,
             "repairs": [w for w in warnings if w not in damage][:5],
-            "page_count": len(page_facts),
-            "pages": page_facts,
+            "page_count": len(pages),
+            "pages": page_groups,
             **scan.facts(),
         }
 
 
 # --- page boxes ---------------------------------------------------------------------------------------
 
-def _page_boxes(number: int, page: Dictionary) -> dict:
-    media = _rect(_inherited(page, "/MediaBox")) or (0.0, 0.0, 612.0, 792.0)  # US Letter: the spec's default
-    crop = _rect(_inherited(page, "/CropBox")) or media
+def _page_boxes(page: Dictionary, inherited: _Inherited) -> dict:
+    media = _rect(inherited(page, "/MediaBox")) or (0.0, 0.0, 612.0, 792.0)  # US Letter: the spec's default
+    crop = _rect(inherited(page, "/CropBox")) or media
     trim_box, bleed_box = _rect(page.get("/TrimBox")), _rect(page.get("/BleedBox"))
     trim, bleed = trim_box or crop, bleed_box or crop
-    rotate = int(_inherited(page, "/Rotate") or 0) % 360
+    rotate = int(inherited(page, "/Rotate") or 0) % 360
     unit = float(page.get("/UserUnit", 1.0)) * MM_PER_PT
     margin = min(trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3])
     return {
-        "number": number,
         "trim_mm": _size(trim, rotate, unit),
         "bleed_mm": _size(bleed, rotate, unit),
         "bleed_margin_mm": round(max(margin, 0.0) * unit, 2),
@@ -90,20 +92,31 @@ def _page_boxes(number: int, page: Dictionary) -> dict:
     }
 
 
-def _inherited(page: Dictionary, key: str):
-    """Page attributes MediaBox, CropBox, Rotate and Resources may sit on an ancestor in the page tree."""
-    node, seen = page, 0
-    while isinstance(node, Dictionary) and seen < 64:  # the bound also ends a cyclic /Parent chain
-        if key in node:
-            return node[key]
-        node, seen = node.get("/Parent"), seen + 1
-    return None
+class _Inherited:
+    """Page attributes MediaBox, CropBox, Rotate and Resources may sit on an ancestor in the page tree; what an
+    ancestor holds is looked up once, not once per page."""
+
+    def __init__(self):
+        self.known: dict = {}  # (ancestor objgen, key) -> value
+
+    def __call__(self, page: Dictionary, key: str):
+        value = page.get(key)
+        return value if value is not None else self.ancestor(page.get("/Parent"), key, 0)
+
+    def ancestor(self, node, key: str, depth: int):
+        if not isinstance(node, Dictionary) or depth > 64:  # the bound also ends a cyclic /Parent chain
+            return None
+        memo = (node.objgen, key)
+        if memo not in self.known:
+            value = node.get(key)
+            self.known[memo] = value if value is not None else self.ancestor(node.get("/Parent"), key, depth + 1)
+        return self.known[memo]
 
 
 def _rect(value) -> tuple[float, float, float, float] | None:
     if not isinstance(value, pikepdf.Array) or len(value) != 4:
         return None
-    x0, y0, x1, y1 = (float(v) for v in value)
+    x0, y0, x1, y1 = map(float, value)
     return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
 
@@ -149,28 +162,30 @@ class _Trace:
 
 
 class _Scan:
-    def __init__(self, limits: Limits):
+    def __init__(self, limits: Limits, inherited: _Inherited):
         self.limits = limits
+        self.inherited = inherited
         self.operators = 0
         self.placements = 0
         self.font_objects: dict = {}  # font key -> font dictionary
         self.font_use: dict = {}  # font key -> [first page, pages]
-        self.image_info: dict = {}  # image key -> (name, width, height, colour, has soft mask)
-        self.images: list[dict] = []
+        self.image_info: dict = {}  # image key -> (width, height, colour, has soft mask)
+        self.images: list[list] = []  # one row per placement: IMAGE_FIELDS
         self.colours: set[str] = set()
         self.transparency_pages: list[int] = []
         self.traces: dict = {}  # (stream, font, render mode, resources) -> _Trace
+        self.type3: set = set()  # keys of Type3 fonts
         self.expanded_type3: set = set()
 
     # Pages
 
     def page(self, number: int, page: Dictionary) -> None:
-        resources = _inherited(page, "/Resources")
-        trace = self.stream(page, resources, None, 0, 0, ()) if "/Contents" in page else _Trace()
+        scope = _scope(self.inherited(page, "/Resources"), ("page", page.objgen))
+        trace = self.stream(page, scope, None, 0, 0, ()) if "/Contents" in page else _Trace()
         for annotation in _printed_annotations(page):
             for appearance in _appearances(annotation):
-                trace.merge(self.form(appearance, resources, None, 0, 1, ()), matrix=IDENTITY)
-        self.expand_type3(trace, resources)
+                trace.merge(self.form(appearance, scope, None, 0, 1, ()), matrix=IDENTITY)
+        self.expand_type3(trace, scope)
         group = page.get("/Group")
         if trace.transparent or (isinstance(group, Dictionary) and group.get("/S") == Name.Transparency):
             self.transparency_pages.append(number)
@@ -180,53 +195,50 @@ class _Scan:
             use[1] += 1
         unit = float(page.get("/UserUnit", 1.0)) / 72  # inches per user-space unit
         for key, (a, b, c, d, _e, _f) in trace.images:
-            name, width, height, colour, _ = self.image_info[key]
+            width, height, colour, _ = self.image_info[key]
             self.colours.add(colour)
             w_in, h_in = math.hypot(a, b) * unit, math.hypot(c, d) * unit
             if w_in > 0 and h_in > 0:
-                self.images.append({"page": number, "name": name, "width": width, "height": height,
-                                    "ppi_x": round(width / w_in, 1), "ppi_y": round(height / h_in, 1)})
+                self.images.append([number, width, height, round(width / w_in, 1), round(height / h_in, 1)])
 
-    def expand_type3(self, trace: _Trace, resources) -> None:
+    def expand_type3(self, trace: _Trace, scope) -> None:
         """A Type3 font's glyphs are content streams: fonts they draw with are used too."""
-        pending = [k for k in trace.fonts if k not in self.expanded_type3 and self.font_objects[k].get("/Subtype") == Name.Type3]
+        pending = [k for k in trace.fonts & self.type3 if k not in self.expanded_type3]
         while pending:
             key = pending.pop()
             self.expanded_type3.add(key)
             font = self.font_objects[key]
             procs = font.get("/CharProcs")
-            own = font.get("/Resources", resources)
+            own = _scope(font.get("/Resources"), ("type3", key), fallback=scope)
             for proc in (procs.values() if isinstance(procs, Dictionary) else ()):
                 if isinstance(proc, Stream):
                     inner = self.stream(proc, own, None, 0, 1, ())
                     new = inner.fonts - trace.fonts
                     trace.fonts |= inner.fonts
-                    pending += [k for k in new if self.font_objects[k].get("/Subtype") == Name.Type3
-                                and k not in self.expanded_type3]
+                    pending += [k for k in new & self.type3 if k not in self.expanded_type3]
 
-    # Streams
+    # Streams. A scope is (resources dictionary, a key naming it stably for the cache of traces).
 
-    def form(self, form: Stream, resources, font, mode: int, depth: int, active: tuple) -> _Trace:
-        own = form.get("/Resources")
-        return self.stream(form, own if isinstance(own, Dictionary) else resources, font, mode, depth, active)
+    def form(self, form: Stream, scope, font, mode: int, depth: int, active: tuple) -> _Trace:
+        return self.stream(form, _scope(form.get("/Resources"), ("form", form.objgen), fallback=scope), font, mode, depth, active)
 
-    def stream(self, content, resources, font, mode: int, depth: int, active: tuple) -> _Trace:
+    def stream(self, content, scope, font, mode: int, depth: int, active: tuple) -> _Trace:
         if depth > self.limits.max_depth:
             raise LimitExceeded(f"The PDF nests forms or patterns more than {self.limits.max_depth} levels deep; flatten it and export again.")
         key = None
         if isinstance(content, Stream) and content.is_indirect:
-            key = (content.objgen, font, mode, _identity(resources))
+            key = (content.objgen, font, mode, scope[1])
             if key in self.traces:
                 return self.traces[key]
             if content.objgen in active:  # a form that draws itself: draw it once
                 return _Trace()
             active = (*active, content.objgen)
-        trace = self._interpret(content, resources if isinstance(resources, Dictionary) else Dictionary(), font, mode, depth, active)
+        trace = self._interpret(content, scope, font, mode, depth, active)
         if key is not None:
             self.traces[key] = trace
         return trace
 
-    def _interpret(self, content, resources: Dictionary, font, mode: int, depth: int, active: tuple) -> _Trace:
+    def _interpret(self, content, scope, font, mode: int, depth: int, active: tuple) -> _Trace:
         try:
             instructions = pikepdf.parse_content_stream(content, _OPERATORS)
         except pikepdf.PdfError as exc:
@@ -234,51 +246,61 @@ class _Scan:
         self.operators += len(instructions)
         if self.operators > self.limits.max_operators:
             raise LimitExceeded(f"The PDF has more than {self.limits.max_operators:,} drawing operators; simplify or flatten it.")
+        lookup = _Resources(scope[0])
         trace = _Trace()
         ctm, stack = IDENTITY, []
-        for operands, op in instructions:
-            if op in TEXT_SHOW:
-                if font is not None and mode != 3 and _draws_text(op, operands):
+        # Attribute access and a dispatch on the operator's name: unpacking instructions or comparing pikepdf
+        # Operators costs several times more, per operator, than the rest of this loop.
+        for instruction in instructions:
+            op = _DISPATCH.get(str(instruction.operator))
+            if op == SHOW:
+                if font is not None and mode != 3 and _draws_text(instruction.operands):
                     trace.fonts.add(font)
-            elif op == TF:
-                font = self.font_key(_lookup(resources, "/Font", operands[0] if operands else None))
-            elif op == TR:
-                mode = int(operands[0]) if operands else mode
-            elif op == Q:
+            elif op == SAVE:
                 if len(stack) >= _MAX_STATE_STACK:
                     raise LimitExceeded("The PDF saves the graphics state too many times without restoring it.")
                 stack.append((ctm, font, mode))
-            elif op == POP:
+            elif op == RESTORE:
                 if stack:
                     ctm, font, mode = stack.pop()
-            elif op == CM:
+            elif op == CONCAT:
+                operands = instruction.operands
                 if len(operands) == 6:
-                    ctm = _mul(tuple(float(v) for v in operands), ctm)
-            elif op == DO:
-                self.draw_xobject(trace, _lookup(resources, "/XObject", operands[0] if operands else None),
-                                  resources, ctm, font, mode, depth, active)
-            elif op in COLOUR_OPS:
-                trace.colours.add(COLOUR_OPS[op])
-            elif op == GS:
-                font = self.apply_extgstate(trace, _lookup(resources, "/ExtGState", operands[0] if operands else None), font)
-            elif op in PATTERN_FILL:
+                    ctm = _mul(tuple(map(float, operands)), ctm)
+            elif op == DRAW:
+                self.draw_xobject(trace, lookup("/XObject", _first(instruction)), scope, ctm, font, mode,
+                                  depth, active)
+            elif op == FONT:
+                font = self.font_key(lookup("/Font", _first(instruction)))
+            elif op == RENDER_MODE:
+                mode = int(_first(instruction) or 0)
+            elif op == STATE:
+                font = self.apply_extgstate(trace, lookup("/ExtGState", _first(instruction)), font)
+            elif op == FILL:
+                operands = instruction.operands
                 if operands and isinstance(operands[-1], Name):
-                    self.paint_pattern(trace, _lookup(resources, "/Pattern", operands[-1]), depth, active)
-            elif op in SET_SPACE:
-                if operands:
-                    trace.colours.add(_colour_name(_lookup(resources, "/ColorSpace", operands[0]) or operands[0]))
-            elif op == INLINE_IMAGE:
-                self.place(trace, self.inline_key(operands[0]), ctm)
+                    self.paint_pattern(trace, lookup("/Pattern", operands[-1]), depth, active)
+            elif op == SPACE:
+                name = _first(instruction)
+                if name is not None:
+                    trace.colours.add(_colour_name(lookup("/ColorSpace", name) or name))
+            elif op == INLINE:
+                self.place(trace, self.inline_key(instruction.iimage), ctm)
+            elif op is not None:  # a device colour operator: the name of its colour model
+                trace.colours.add(op)
         return trace
 
-    def draw_xobject(self, trace, xobject, resources, ctm, font, mode, depth, active) -> None:
+    def draw_xobject(self, trace, xobject, scope, ctm, font, mode, depth, active) -> None:
         if not isinstance(xobject, Stream):
+            return
+        if xobject.is_indirect and xobject.objgen in self.image_info:  # seen before: an image, no lookups
+            self.place(trace, xobject.objgen, ctm)
             return
         subtype = xobject.get("/Subtype")
         if subtype == Name.Image:
             self.place(trace, self.image_key(xobject), ctm)
         elif subtype == Name.Form:
-            inner = self.form(xobject, resources, font, mode, depth + 1, active)
+            inner = self.form(xobject, scope, font, mode, depth + 1, active)
             self.placements += len(inner.images)
             if self.placements > self.limits.max_placements:
                 raise LimitExceeded(f"The PDF draws more than {self.limits.max_placements:,} images; flatten it and export again.")
@@ -286,7 +308,8 @@ class _Scan:
 
     def paint_pattern(self, trace, pattern, depth, active) -> None:
         if isinstance(pattern, Stream) and pattern.get("/PatternType") == 1:  # tiling: a content stream of its own
-            inner = self.stream(pattern, pattern.get("/Resources"), None, 0, depth + 1, active)
+            scope = _scope(pattern.get("/Resources"), ("pattern", pattern.objgen))
+            inner = self.stream(pattern, scope, None, 0, depth + 1, active)
             trace.merge(inner, matrix=_matrix(pattern.get("/Matrix")))
 
     def apply_extgstate(self, trace, state, font):
@@ -302,7 +325,7 @@ class _Scan:
 
     def place(self, trace, key, ctm) -> None:
         trace.images.append((key, ctm))
-        if self.image_info[key][4]:
+        if self.image_info[key][3]:
             trace.transparent = True
 
     # Objects
@@ -311,20 +334,23 @@ class _Scan:
         if not isinstance(font, Dictionary):
             return None
         key = font.objgen if font.is_indirect else ("direct", bytes(font.unparse()))
-        self.font_objects.setdefault(key, font)
+        if key not in self.font_objects:
+            self.font_objects[key] = font
+            if font.get("/Subtype") == Name.Type3:
+                self.type3.add(key)
         return key
 
     def image_key(self, image: Stream):
         key = image.objgen if image.is_indirect else ("direct", id(image))
         if key not in self.image_info:
             smask = isinstance(image.get("/SMask"), Stream)
-            self.image_info[key] = (_name(image), int(image.get("/Width", 0)), int(image.get("/Height", 0)),
+            self.image_info[key] = (int(image.get("/Width", 0)), int(image.get("/Height", 0)),
                                     _colour_name(image.get("/ColorSpace", Name.DeviceGray)), smask)
         return key
 
     def inline_key(self, inline) -> tuple:
         key = ("inline", len(self.image_info))
-        self.image_info[key] = ("inline image", int(inline.width), int(inline.height),
+        self.image_info[key] = (int(inline.width), int(inline.height),
                                 _colour_name(inline.obj.get("/ColorSpace", Name.DeviceGray)), False)
         return key
 
@@ -337,7 +363,21 @@ class _Scan:
                 "transparency_pages": self.transparency_pages}
 
 
-def _draws_text(op, operands) -> bool:
+def _first(instruction):
+    operands = instruction.operands
+    return operands[0] if operands else None
+
+
+def _scope(resources, key, fallback=None) -> tuple:
+    """Resources with a key that names them for as long as the file is open (id() of a pikepdf wrapper does
+    not: a direct dictionary gets a new wrapper on every access). Without resources of its own, a stream uses
+    its parent's (fallback)."""
+    if not isinstance(resources, Dictionary):
+        return fallback if fallback is not None else (Dictionary(), ("none",))
+    return resources, (resources.objgen if resources.is_indirect else key)
+
+
+def _draws_text(operands) -> bool:
     if not operands:
         return False
     shown = operands[-1]  # Tj ' : the string; " : aw ac string; TJ: an array of strings and numbers
@@ -346,15 +386,20 @@ def _draws_text(op, operands) -> bool:
     return isinstance(shown, pikepdf.String) and len(bytes(shown)) > 0
 
 
-def _lookup(resources: Dictionary, category: str, name):
-    if not isinstance(name, Name):
-        return None
-    group = resources.get(category)
-    return group.get(name) if isinstance(group, Dictionary) else None
+class _Resources:
+    """Named resources of one content stream; each category dictionary is fetched from pikepdf once."""
 
+    def __init__(self, resources: Dictionary):
+        self.resources = resources
+        self.groups: dict = {}
 
-def _identity(resources):
-    return resources.objgen if isinstance(resources, pikepdf.Object) and resources.is_indirect else id(resources)
+    def __call__(self, category: str, name):
+        if not isinstance(name, Name):
+            return None
+        group = self.groups.get(category)
+        if group is None:
+            group = self.groups[category] = self.resources.get(category)
+        return group.get(name) if isinstance(group, Dictionary) else None
 
 
 def _printed_annotations(page: Dictionary):
@@ -399,10 +444,6 @@ def _colour_name(space) -> str:
             return f"ICC {_ICC_BY_COMPONENTS.get(int(space[1].get('/N', 0)), 'profile')}"
         return _DEVICE.get(str(family), str(family)[1:])
     return _DEVICE.get(str(space), str(space).lstrip("/"))
-
-
-def _name(obj) -> str:
-    return f"object {obj.objgen[0]}" if obj.is_indirect else "image"
 
 
 def _short(message, path: Path | None = None) -> str:

@@ -9,6 +9,7 @@ child starts in a few milliseconds without importing anything.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import resource
@@ -89,6 +90,9 @@ def _child(fd: int, path: Path, kind: str, limits: Limits):
     try:
         for sig in (signal.SIGTERM, signal.SIGINT):  # the caller's handlers are not the child's business
             signal.signal(sig, signal.SIG_DFL)
+        # A collection would walk (and so copy) every page of the caller's heap shared with this short-lived
+        # child; the address-space limit bounds what cycles could hold meanwhile.
+        gc.disable()
         _limit_self(limits)
         try:
             facts = inspect(path, kind, limits)

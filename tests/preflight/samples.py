@@ -350,6 +350,17 @@ def image_scaled_by_form_matrix(dest: Path) -> Path:
     return b.save(dest / "image_scaled_by_form_matrix.pdf")
 
 
+def form_without_resources(dest: Path) -> Path:
+    """One Form without /Resources drawn on 3 pages whose own /Im0 are 100, 300 and 600 px on one inch: the form
+    uses each page's resources, so 100, 300 and 600 ppi (a reader caching the form's result per form alone gets
+    it wrong)."""
+    b = PdfBuilder()
+    form = b.form(draw("Im0", 72, 72, INCH, INCH))
+    for pixels in (100, 300, 600):
+        _poster(b, b"/Fx0 Do\n", {"/XObject": {"/Fx0": form, "/Im0": b.image(pixels, pixels)}})
+    return b.save(dest / "form_without_resources.pdf")
+
+
 def image_in_nested_forms(dest: Path) -> Path:
     """600 px image scaled x8 through two Forms (one /Matrix, cms, a q/Q'd decoy): 75 ppi, fails."""
     # 1 in x inner /Matrix 2 x outer cm 2 x page cm 2 = 8 in. Ignoring forms gives 600 ppi, applying the cm that

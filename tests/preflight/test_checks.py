@@ -38,7 +38,7 @@ def test_files_that_are_fine_pass(tmp_path, sample):
     ("no_bleed_poster", "Page 1 is 210 x 297 mm, the trim size without bleed; Poster A4 needs 216 x 303 mm"),
     ("wrong_size", "Page 1 has a trim box of 148 x 210 mm; Poster A4 needs 216 x 303 mm"),
     ("rotated_wrong", "The page is turned: export it in the product's orientation."),
-    ("trimbox_without_bleed", "Page 1 has 0 mm of bleed around its trim box"),
+    ("trimbox_without_bleed", "Page 1 has 0 mm of bleed around the trim box"),
 ])
 def test_page_size_honours_boxes_rotation_and_bleed(tmp_path, sample, message):
     report = check(getattr(samples, sample)(tmp_path))
@@ -68,6 +68,11 @@ def test_effective_resolution_follows_the_transformation_matrix(tmp_path, sample
     assert low.page == 1
     assert low.message == (f"Page 1 places an image of {size}, which is {ppi} ppi; Poster A4 needs at least 300 ppi: "
                            "use a higher-resolution image or place it smaller.")
+
+
+def test_a_form_without_resources_draws_each_pages_images(tmp_path):
+    facts = inspect_file(samples.form_without_resources(tmp_path))
+    assert [(row[0], row[1], round(row[3])) for row in facts["images"]] == [(1, 100, 100), (2, 300, 300), (3, 600, 600)]
 
 
 @pytest.mark.parametrize("sample", [
