@@ -22,21 +22,26 @@ from urllib.parse import parse_qs, urlsplit
 import httpcore
 
 
-def _minimal_pdf() -> bytes:
-    """One vector page of 303 x 426 mm: A3 (the factories' poster) with 3 mm bleed, so it passes preflight."""
-    content = b"0.9 0.2 0.1 rg 0 0 858.9 1207.56 re f"
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 858.9 1207.56] /Resources << >> /Contents 4 0 R >>",
-               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content)]
-    out, offsets = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"), []
+def raw_pdf(objects: list[bytes], prev_loop: bool = False) -> bytes:
+    """A PDF written by hand (objects numbered from 1, object 1 the catalog), byte for byte as given."""
+    out, offsets = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), []
     for number, body in enumerate(objects, 1):
         offsets.append(len(out))
         out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    prev = b" /Prev %d" % xref if prev_loop else b""  # the table names itself as its predecessor
+    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, prev, xref)
     return bytes(out)
+
+
+def _minimal_pdf() -> bytes:
+    """One vector page of 303 x 426 mm: A3 (the factories' poster) with 3 mm bleed, so it passes preflight."""
+    content = b"0.9 0.2 0.1 rg 0 0 858.9 1207.56 re f"
+    return raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 858.9 1207.56] /Resources << >> /Contents 4 0 R >>",
+                    b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content)])
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:

@@ -20,6 +20,8 @@ import pikepdf
 from PIL import Image, ImageFont
 from pikepdf import Name
 
+from tests.emulators.fileserver import raw_pdf
+
 PT_PER_MM = 72 / 25.4
 INCH = 72.0  # points
 A4 = (210.0, 297.0)
@@ -351,11 +353,10 @@ def image_scaled_by_form_matrix(dest: Path) -> Path:
 
 
 def form_without_resources(dest: Path) -> Path:
-    """One Form without /Resources drawn on 3 pages whose own /Im0 are 100, 300 and 600 px on one inch: the form
-    uses each page's resources, so 100, 300 and 600 ppi (a reader caching the form's result per form alone gets
-    it wrong)."""
+    """A Form without /Resources on 3 pages whose /Im0 are 100, 300, 600 px per inch: 100, 300, 600 ppi."""
     b = PdfBuilder()
     form = b.form(draw("Im0", 72, 72, INCH, INCH))
+    del form.Resources  # so it draws with the resources of each page that draws it
     for pixels in (100, 300, 600):
         _poster(b, b"/Fx0 Do\n", {"/XObject": {"/Fx0": form, "/Im0": b.image(pixels, pixels)}})
     return b.save(dest / "form_without_resources.pdf")
@@ -627,21 +628,6 @@ def truncated_pdf(dest: Path, source: Path, keep_fraction: float = 0.5) -> Path:
     return path
 
 
-def _raw_pdf(objects: list[bytes], prev_loop: bool = False) -> bytes:
-    """A PDF written by hand (objects numbered from 1, object 1 the catalog), so pikepdf cannot repair it."""
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    prev = b" /Prev %d" % xref if prev_loop else b""  # the table names itself as its predecessor
-    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, prev, xref)
-    return bytes(out)
-
-
 _RAW_PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612.2835 858.8976] /Contents 4 0 R /Resources << >> >>"
 _RAW_CONTENT = b"0 0 1 rg 72 72 200 200 re f"
 
@@ -653,7 +639,7 @@ def _raw_stream(data: bytes, length: bytes | None = None) -> bytes:
 def cyclic_page_tree_pdf(dest: Path) -> Path:
     """A page tree whose root /Pages node lists itself among its kids (and /Count lies): no endless walk."""
     path = dest / "cyclic_page_tree.pdf"
-    path.write_bytes(_raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+    path.write_bytes(raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
                                b"<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 2 >>", _RAW_PAGE,
                                _raw_stream(_RAW_CONTENT)]))
     return path
@@ -662,7 +648,7 @@ def cyclic_page_tree_pdf(dest: Path) -> Path:
 def looping_xref_pdf(dest: Path) -> Path:
     """A valid one-page PDF except that its trailer's /Prev points at its own xref table: no endless walk."""
     path = dest / "looping_xref.pdf"
-    path.write_bytes(_raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    path.write_bytes(raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                                _RAW_PAGE, _raw_stream(_RAW_CONTENT)], prev_loop=True))
     return path
 
@@ -670,7 +656,7 @@ def looping_xref_pdf(dest: Path) -> Path:
 def self_referencing_length_pdf(dest: Path) -> Path:
     """A one-page PDF whose content stream's /Length is a reference to that stream object itself."""
     path = dest / "self_referencing_length.pdf"
-    path.write_bytes(_raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    path.write_bytes(raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                                _RAW_PAGE, _raw_stream(_RAW_CONTENT, length=b"4 0 R")]))
     return path
 

@@ -60,8 +60,9 @@ def test_the_decompression_bomb_hits_the_memory_limit_not_the_machine(tmp_path):
 
 
 def test_an_image_stream_bomb_is_never_inflated(tmp_path):
+    baseline = inspect_file(samples.good_poster(tmp_path))["stats"]["peak_rss_kb"]  # the child's shared start
     facts = inspect_file(samples.deflate_bomb_pdf(tmp_path, where="image"))
-    assert facts["stats"]["peak_rss_kb"] < 200 * 1024  # header fields are read; the pixels never are
+    assert facts["stats"]["peak_rss_kb"] - baseline < 50 * 1024  # header fields are read; the pixels never are
 
 
 def test_operator_page_object_and_time_limits(tmp_path):
