@@ -21,7 +21,8 @@ from platen.preflight.limits import LimitExceeded, Limits, Unreadable
 
 MM_PER_PT = 25.4 / 72
 IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-_OPERATORS = "q Q cm Tf Tr Tj TJ ' \" Do gs scn SCN cs CS rg RG k K g G BI ID EI"
+_OPERATORS = "q Q cm Tf Tr Tj TJ ' \" Do gs scn SCN cs CS BI ID EI"
+_DEVICE_COLOUR_OPERATORS = {"RGB": "rg RG", "CMYK": "k K", "Gray": "g G"}
 _SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 _MAX_STATE_STACK = 10_000
 _DEVICE = {"/DeviceRGB": "RGB", "/RGB": "RGB", "/CalRGB": "RGB", "/DeviceCMYK": "CMYK", "/CMYK": "CMYK",
@@ -114,10 +115,14 @@ class _Inherited:
 
 
 def _rect(value) -> tuple[float, float, float, float] | None:
+    """The box normalised (any two opposite corners are allowed), or None when it is not one."""
     if not isinstance(value, pikepdf.Array) or len(value) != 4:
         return None
-    x0, y0, x1, y1 = map(float, value)
-    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+    try:
+        box = pikepdf.Rectangle(value)  # in C++: several times faster than converting four numbers here
+    except (TypeError, ValueError, pikepdf.PdfError):
+        return None  # not numbers: as if the box were missing
+    return box.llx, box.lly, box.urx, box.ury
 
 
 def _size(box, rotate: int, unit: float) -> list[float]:
@@ -170,6 +175,7 @@ class _Scan:
         self.font_objects: dict = {}  # font key -> font dictionary
         self.font_use: dict = {}  # font key -> [first page, pages]
         self.image_info: dict = {}  # image key -> (width, height, colour, has soft mask)
+        self.forms: dict = {}  # form objgen -> (its /Matrix, its own /Resources or None)
         self.images: list[list] = []  # one row per placement: IMAGE_FIELDS
         self.colours: set[str] = set()
         self.transparency_pages: list[int] = []
@@ -189,7 +195,7 @@ class _Scan:
         group = page.get("/Group")
         if trace.transparent or (isinstance(group, Dictionary) and group.get("/S") == Name.Transparency):
             self.transparency_pages.append(number)
-        self.colours |= trace.colours
+        self.colours |= trace.colours  # before the next page is read: see wanted_operators
         for key in trace.fonts:
             use = self.font_use.setdefault(key, [number, 0])
             use[1] += 1
@@ -240,7 +246,7 @@ class _Scan:
 
     def _interpret(self, content, scope, font, mode: int, depth: int, active: tuple) -> _Trace:
         try:
-            instructions = pikepdf.parse_content_stream(content, _OPERATORS)
+            instructions = pikepdf.parse_content_stream(content, self.wanted_operators())
         except pikepdf.PdfError as exc:
             raise Unreadable(f"A content stream of the PDF cannot be read ({_short(exc)}): export the file again.") from exc
         self.operators += len(instructions)
@@ -290,21 +296,33 @@ class _Scan:
                 trace.colours.add(op)
         return trace
 
+    def wanted_operators(self) -> str:
+        """Colour is reported per file, so once a device colour model is seen, its operators need not be read
+        (each one read becomes a Python object)."""
+        return " ".join([_OPERATORS, *(ops for model, ops in _DEVICE_COLOUR_OPERATORS.items() if model not in self.colours)])
+
     def draw_xobject(self, trace, xobject, scope, ctm, font, mode, depth, active) -> None:
         if not isinstance(xobject, Stream):
             return
-        if xobject.is_indirect and xobject.objgen in self.image_info:  # seen before: an image, no lookups
-            self.place(trace, xobject.objgen, ctm)
+        key = xobject.objgen  # streams are always indirect objects
+        if key in self.image_info:  # drawn before: no lookups
+            self.place(trace, key, ctm)
             return
-        subtype = xobject.get("/Subtype")
-        if subtype == Name.Image:
-            self.place(trace, self.image_key(xobject), ctm)
-        elif subtype == Name.Form:
-            inner = self.form(xobject, scope, font, mode, depth + 1, active)
-            self.placements += len(inner.images)
-            if self.placements > self.limits.max_placements:
-                raise LimitExceeded(f"The PDF draws more than {self.limits.max_placements:,} images; flatten it and export again.")
-            trace.merge(inner, matrix=_mul(_matrix(xobject.get("/Matrix")), ctm))
+        form = self.forms.get(key)
+        if form is None:
+            subtype = xobject.get("/Subtype")
+            if subtype == Name.Image:
+                self.place(trace, self.image_key(xobject), ctm)
+                return
+            if subtype != Name.Form:
+                return
+            form = self.forms[key] = (_matrix(xobject.get("/Matrix")), xobject.get("/Resources"))
+        matrix, own = form
+        inner = self.stream(xobject, _scope(own, ("form", key), fallback=scope), font, mode, depth + 1, active)
+        self.placements += len(inner.images)
+        if self.placements > self.limits.max_placements:
+            raise LimitExceeded(f"The PDF draws more than {self.limits.max_placements:,} images; flatten it and export again.")
+        trace.merge(inner, matrix=_mul(matrix, ctm))
 
     def paint_pattern(self, trace, pattern, depth, active) -> None:
         if isinstance(pattern, Stream) and pattern.get("/PatternType") == 1:  # tiling: a content stream of its own
@@ -341,7 +359,7 @@ class _Scan:
         return key
 
     def image_key(self, image: Stream):
-        key = image.objgen if image.is_indirect else ("direct", id(image))
+        key = image.objgen
         if key not in self.image_info:
             smask = isinstance(image.get("/SMask"), Stream)
             self.image_info[key] = (int(image.get("/Width", 0)), int(image.get("/Height", 0)),
