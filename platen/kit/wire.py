@@ -62,7 +62,14 @@ def _iso_text(value):
 
 
 def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)  # a time without zone is read as UTC
+    """In UTC: a time without zone is read as UTC, and offsets the databases cannot store (PostgreSQL stops
+    at 15:59; ISO allows 23:59) are folded in."""
+    if not value.tzinfo:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("The date is out of range.") from None
 
 
 IsoDateTime = Annotated[datetime, BeforeValidator(_iso_text), AfterValidator(_aware)]

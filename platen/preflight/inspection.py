@@ -11,8 +11,9 @@ INSPECTOR_VERSION = 2  # bump when the facts change meaning: cached facts of old
 IMAGE_FIELDS = ("page", "width", "height", "ppi_x", "ppi_y")
 
 
-def inspect(path: Path, kind: str, limits: Limits) -> dict:
-    """Facts about the file at path, whose format `kind` was sniffed from its bytes. Raises Unreadable."""
+def inspect(path: Path, kind: str, limits: Limits, part: tuple[int, int] = (0, 1)) -> dict:
+    """Facts about the file at path, whose format `kind` was sniffed from its bytes (a PDF: of the pages of
+    `part`, see pdf.inspect_pdf). Raises Unreadable."""
     size = path.stat().st_size
     if size > limits.max_file_bytes:
         raise LimitExceeded(f"The file is {size / 2**20:.0f} MiB; Platen checks files of up to {limits.max_file_bytes / 2**20:.0f} MiB.")
@@ -22,7 +23,7 @@ def inspect(path: Path, kind: str, limits: Limits) -> dict:
         if kind == "pdf":
             from platen.preflight.pdf import inspect_pdf
 
-            return inspect_pdf(path, limits)
+            return inspect_pdf(path, limits, part)
         if kind in ("png", "jpeg", "tiff"):
             from platen.preflight.raster import inspect_raster
 

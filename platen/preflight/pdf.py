@@ -20,6 +20,7 @@ from pikepdf import Dictionary, Name, Stream
 from platen.preflight.limits import LimitExceeded, Limits, Unreadable
 
 MM_PER_PT = 25.4 / 72
+Part = tuple[int, int]  # (index, count): which of `count` contiguous page ranges to read
 IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _OPERATORS = "q Q cm Tf Tr Tj TJ ' \" Do gs scn SCN cs CS BI ID EI"
 _DEVICE_COLOUR_OPERATORS = {"RGB": "rg RG", "CMYK": "k K", "Gray": "g G"}
@@ -37,7 +38,12 @@ _DISPATCH = {"Tj": SHOW, "TJ": SHOW, "'": SHOW, '"': SHOW, "q": SAVE, "Q": RESTO
              "INLINE IMAGE": INLINE, "rg": "RGB", "RG": "RGB", "k": "CMYK", "K": "CMYK", "g": "Gray", "G": "Gray"}
 
 
-def inspect_pdf(path: Path, limits: Limits) -> dict:
+SPLIT_FROM_PAGES = 64  # longer files are read by two processes, a half each (Part), on two cores
+
+
+def inspect_pdf(path: Path, limits: Limits, part: Part = (0, 1)) -> dict:
+    """Facts of the whole file, or, with part=(i, n), of the i-th of n page ranges (merge them with merge_parts).
+    A file shorter than SPLIT_FROM_PAGES is read whole by part 0; the other parts then say only the page count."""
     try:
         pdf = pikepdf.open(path)
     except pikepdf.PasswordError:
@@ -50,10 +56,12 @@ def inspect_pdf(path: Path, limits: Limits) -> dict:
         pages = pdf.pages
         if len(pages) > limits.max_pages:
             raise LimitExceeded(f"The PDF has {len(pages):,} pages; Platen checks files of up to {limits.max_pages:,} pages.")
+        first, last = _page_range(len(pages), part)
         inherited = _Inherited()
         scan = _Scan(limits, inherited)
         page_groups: list[dict] = []  # runs of pages with the same boxes: most files have one
-        for number, page in enumerate((p.obj for p in pages), start=1):
+        for number in range(first, last + 1):
+            page = pages[number - 1].obj
             boxes = _page_boxes(page, inherited)
             if page_groups and all(page_groups[-1][k] == v for k, v in boxes.items()):
                 page_groups[-1]["last"] = number
@@ -376,9 +384,47 @@ class _Scan:
         fonts = []
         for key, (first_page, pages) in sorted(self.font_use.items(), key=lambda kv: kv[1][0]):
             name, subtype, embedded = _font_facts(self.font_objects[key])
-            fonts.append({"name": name, "subtype": subtype, "embedded": embedded, "first_page": first_page, "pages": pages})
+            fonts.append({"key": str(key), "name": name, "subtype": subtype, "embedded": embedded,
+                          "first_page": first_page, "pages": pages})
         return {"fonts": fonts, "images": self.images, "colour_spaces": sorted(self.colours - {"Pattern"}),
                 "transparency_pages": self.transparency_pages}
+
+
+def _page_range(count: int, part: Part) -> tuple[int, int]:
+    index, parts = part
+    if count < SPLIT_FROM_PAGES:
+        return (1, count) if index == 0 else (1, 0)
+    size = -(-count // parts)
+    return index * size + 1, min(count, (index + 1) * size)
+
+
+def merge_parts(parts: list[dict]) -> dict:
+    """One file's facts from its parts' (in page order): the same document facts, the page facts joined."""
+    whole = {**parts[0], "pages": [], "fonts": [], "images": [], "colour_spaces": set(), "transparency_pages": [],
+             "repairs": []}
+    fonts: dict[str, dict] = {}
+    for part in parts:
+        for group in part.get("pages", []):
+            previous = whole["pages"][-1] if whole["pages"] else None
+            if previous and previous["last"] + 1 == group["first"] and \
+                    all(previous[k] == v for k, v in group.items() if k not in ("first", "last")):
+                previous["last"] = group["last"]
+            else:
+                whole["pages"].append(dict(group))
+        for font in part.get("fonts", []):
+            if font["key"] in fonts:
+                fonts[font["key"]]["pages"] += font["pages"]
+            else:
+                fonts[font["key"]] = dict(font)
+        whole["images"] += part.get("images", [])
+        whole["colour_spaces"] |= set(part.get("colour_spaces", []))
+        whole["transparency_pages"] += part.get("transparency_pages", [])
+        whole["repairs"] += [r for r in part.get("repairs", []) if r not in whole["repairs"]]
+        whole["damaged"] = whole.get("damaged") or part.get("damaged")
+    whole["fonts"] = [{k: v for k, v in f.items() if k != "key"} for f in fonts.values()]  # first use comes first
+    whole["colour_spaces"] = sorted(whole["colour_spaces"])
+    whole["repairs"] = whole["repairs"][:5]
+    return whole
 
 
 def _first(instruction):

@@ -4,7 +4,8 @@ The caller forks; the child sets an address-space limit, a CPU-time limit and no
 it reads a byte, sends its facts back as JSON over a pipe (never pickle: the child is parsing hostile input)
 and leaves with os._exit, touching none of the caller's connections. The caller reads with a wall-clock
 deadline and kills the child when it passes. pikepdf and Pillow are imported here, before any fork, so a
-child starts in a few milliseconds without importing anything.
+child starts in a few milliseconds without importing anything. A PDF is read by two children at once, each
+a half of its pages (pdf.py), so a 1000-page book takes both cores of a small machine; each has the limits.
 """
 
 from __future__ import annotations
@@ -18,62 +19,78 @@ import signal
 import time
 from pathlib import Path
 
-import pikepdf  # noqa: F401  (imported before forking, see above)
-import PIL.Image  # noqa: F401
+import PIL.Image  # noqa: F401  (imported before forking, see above; pikepdf comes with pdf)
 
 from platen.preflight.inspection import inspect
+from platen.preflight.pdf import merge_parts
 from platen.preflight.limits import LIMITS, LimitExceeded, Limits, Unreadable
 
 
 def inspect_file(path: Path, kind: str | None = None, limits: Limits = LIMITS) -> dict:
-    """Facts about the file (inspection.inspect), computed in a limited child. Raises Unreadable.
+    """Facts about the file (inspection.inspect), computed in limited children. Raises Unreadable.
 
-    The facts carry "stats": wall seconds (here, fork included), the child's CPU seconds and peak RSS."""
+    A PDF is read by one child per core, each reading a range of its pages (a short PDF: the first reads it
+    all). The facts carry "stats": wall seconds (here, forks included), the children's CPU seconds together
+    and the largest peak RSS."""
     if kind is None:
         from platen.preflight.fetching import sniff_type
 
         with open(path, "rb") as f:
             kind = sniff_type(f.read(4096)) or "unknown"
     started = time.monotonic()
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read_end)
-        _child(write_end, Path(path), kind, limits)  # never returns
-    os.close(write_end)
+    count = min(2, os.cpu_count() or 1) if kind == "pdf" else 1
+    children = {}  # read end of the pipe -> pid
+    for index in range(count):
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read_end)
+            _child(write_end, Path(path), kind, limits, (index, count))  # never returns
+        os.close(write_end)
+        children[read_end] = pid
     try:
-        answer = _read_until(read_end, started + limits.wall_seconds)
+        answers = _read_all(list(children), started + limits.wall_seconds)
     finally:
-        os.close(read_end)
-    if answer is None:
-        os.kill(pid, signal.SIGKILL)
-    status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
-    if answer is None:
+        for fd in children:
+            os.close(fd)
+    if answers is None:
+        for pid in children.values():
+            os.kill(pid, signal.SIGKILL)
+    statuses = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in children.values()]
+    if answers is None:
         raise LimitExceeded(f"Reading the file took longer than {limits.wall_seconds:.0f} s; simplify or flatten it and export again.",
                             cacheable=False)
-    if not answer:
-        raise _death_reason(status, limits)
-    message = json.loads(answer)
-    if "facts" not in message:
-        raise (LimitExceeded if message["limit"] else Unreadable)(message["reason"])
-    facts = message["facts"]
-    facts["stats"]["seconds"] = round(time.monotonic() - started, 4)
+    parts = []
+    for answer, status in zip(answers, statuses):
+        if not answer:
+            raise _death_reason(status, limits)
+        message = json.loads(answer)
+        if "facts" not in message:
+            raise (LimitExceeded if message["limit"] else Unreadable)(message["reason"])
+        parts.append(message["facts"])
+    facts = merge_parts(parts)
+    facts["stats"] = {"cpu_seconds": round(sum(p["stats"]["cpu_seconds"] for p in parts), 4),
+                      "peak_rss_kb": max(p["stats"]["peak_rss_kb"] for p in parts),
+                      "seconds": round(time.monotonic() - started, 4)}
     return facts
 
 
-def _read_until(fd: int, deadline: float) -> bytes | None:
-    """Everything the child writes until it closes the pipe, or None when the deadline passes first."""
+def _read_all(fds: list[int], deadline: float) -> list[bytes] | None:
+    """Everything each child writes until it closes its pipe, or None when the deadline passes first."""
     poller = select.poll()
-    poller.register(fd, select.POLLIN)
-    chunks = []
-    while (left := deadline - time.monotonic()) > 0:
-        if not poller.poll(left * 1000):
-            continue
-        chunk = os.read(fd, 1 << 16)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-    return None
+    for fd in fds:
+        poller.register(fd, select.POLLIN)
+    chunks: dict[int, list[bytes]] = {fd: [] for fd in fds}
+    open_fds = set(fds)
+    while open_fds and (left := deadline - time.monotonic()) > 0:
+        for fd, _event in poller.poll(left * 1000):
+            chunk = os.read(fd, 1 << 16)
+            if chunk:
+                chunks[fd].append(chunk)
+            else:
+                poller.unregister(fd)
+                open_fds.discard(fd)
+    return None if open_fds else [b"".join(chunks[fd]) for fd in fds]
 
 
 def _death_reason(exitcode: int | None, limits: Limits) -> Unreadable:
@@ -85,7 +102,7 @@ def _death_reason(exitcode: int | None, limits: Limits) -> Unreadable:
     return Unreadable(f"The file crashed the reader (exit {exitcode}): it is damaged; export it again.", cacheable=False)
 
 
-def _child(fd: int, path: Path, kind: str, limits: Limits):
+def _child(fd: int, path: Path, kind: str, limits: Limits, part: tuple[int, int]):
     status = 0
     try:
         for sig in (signal.SIGTERM, signal.SIGINT):  # the caller's handlers are not the child's business
@@ -95,7 +112,7 @@ def _child(fd: int, path: Path, kind: str, limits: Limits):
         gc.disable()
         _limit_self(limits)
         try:
-            facts = inspect(path, kind, limits)
+            facts = inspect(path, kind, limits, part)
             usage = resource.getrusage(resource.RUSAGE_SELF)
             facts["stats"] = {"cpu_seconds": round(usage.ru_utime + usage.ru_stime, 4), "peak_rss_kb": usage.ru_maxrss}
             message = {"facts": facts}

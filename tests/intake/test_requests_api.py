@@ -33,6 +33,14 @@ def test_filters(api, arrivals):
     assert api.get("/v4/requests?status=lost").status_code == 400
 
 
+def test_dates_with_any_offset_are_read_in_utc(api, arrivals):
+    # +19:18 is valid ISO 8601 but beyond what PostgreSQL stores: it is folded into UTC, not a server error.
+    assert len(api.get("/v4/requests?startDate=1405-08-08T03:58:35.262%2B19:18").json()["requests"]) == 3
+    assert len(api.get("/v4/requests?endDate=2999-01-01T00:00:00-23:59").json()["requests"]) == 3
+    out_of_range = api.get("/v4/requests?startDate=0001-01-01T00:00:00%2B10:00")
+    assert out_of_range.status_code == 400 and "out of range" in out_of_range.text
+
+
 def test_one_request_shows_its_raw_body(api, arrivals):
     rejected = api.get("/v4/requests?status=rejected").json()["requests"][0]
     detail = api.get(f"/v4/requests/{rejected['id']}").json()

@@ -140,3 +140,23 @@ def test_formats_the_product_does_not_take_fail_and_svg_is_refused(tmp_path):
     svg = check(samples.svg_file(tmp_path))
     assert [c.check for c in svg.failures] == ["format"]
     assert svg.failures[0].message.startswith("SVG files are not printed directly")
+
+
+def test_a_long_pdf_read_in_parts_gives_the_facts_of_one_reading(tmp_path):
+    from platen.preflight.limits import LIMITS
+    from platen.preflight.pdf import SPLIT_FROM_PAGES, inspect_pdf, merge_parts
+
+    b = samples.PdfBuilder()
+    helvetica, image = b.standard_font(), b.image(200, 200)
+    pages = SPLIT_FROM_PAGES + 11
+    for n in range(1, pages + 1):  # boxes change mid-file, a font on every 7th page, an image everywhere
+        trim = (200, 200) if n < pages // 2 + 3 else (210, 297)
+        text = samples.text("F1", 9, 30, 30, f"page {n}") if n % 7 == 0 else b""
+        b.add_bled_page(trim, samples.draw("Im0", 72, 72, 36 + n, 36 + n) + text,
+                        {"/XObject": {"/Im0": image}, "/Font": {"/F1": helvetica}})
+    path = b.save(tmp_path / "long.pdf")
+    parted, whole = inspect_file(path), inspect_pdf(path, LIMITS)
+    parted.pop("stats")
+    assert parted == merge_parts([whole])  # merging one part only drops the fonts' internal keys
+    assert [(g["first"], g["last"]) for g in parted["pages"]] == [(1, pages // 2 + 2), (pages // 2 + 3, pages)]
+    assert parted["fonts"][0]["first_page"] == 7 and parted["fonts"][0]["pages"] == pages // 7
