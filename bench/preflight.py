@@ -1,7 +1,7 @@
 """Preflight benchmark: Platen's font/ppi scan of print files against poppler's `pdffonts` + `pdfimages -list`.
 
 On generated photo books of 1, 100 and 1000 pages (bench/pdfgen.py) it times Platen's real, sandboxed check
-(`platen.preflight.sandbox.inspect_file`: a child process under resource limits, as the product runs it) and,
+(`platen.preflight.sandbox.inspect_file`: child processes under resource limits, as the product runs it) and,
 in the same run, poppler's `pdffonts FILE` and `pdfimages -list FILE` (poppler-utils: the peer and the oracle
 of this benchmark only, never used by the product). It prints seconds per file, the ratio Platen/poppler,
 Platen's peak memory and whether the verdicts agree: the set of (font, embedded) and the multiset of (page,
