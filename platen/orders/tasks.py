@@ -11,15 +11,16 @@ from datetime import timedelta
 
 from django.db import transaction
 
+from platen.catalog import services as catalog
 from platen.jobs import Retry, enqueue, job
 from platen.kit.actors import Actor
 from platen.orders import events
 from platen.orders import pipeline
 from platen.orders.models import ItemFile, Order
 from platen.orders.statuses import Fulfillment
-from platen.catalog import services as catalog
 from platen.preflight import services as preflight
 from platen.preflight.fetching import FetchFailed, FetchedFile, fetch_print_file
+from platen.preflight.report import Report
 
 
 def recorded(step: str):
@@ -93,7 +94,7 @@ def fetch_files(order_id: str) -> None:
     pipeline.record_files(order_id, outcomes)
 
 
-def _preflight(file: ItemFile, fetched: FetchedFile):
+def _preflight(file: ItemFile, fetched: FetchedFile) -> Report:
     product = catalog.get_product(file.item.product_uid)
     spec = preflight.spec_for(product, file_type=file.type, page_count=file.item.page_count) if product else None
     return preflight.check_stored_file(fetched.path, fetched.sha256, fetched.detected_type, spec)

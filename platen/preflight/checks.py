@@ -166,7 +166,7 @@ def _pdf_resolution(facts: dict, spec: ProductSpec) -> list[Check]:
     placements = facts["images"]
     if not placements:
         return [ok("resolution", "The PDF places no images (vector artwork prints at any size).")]
-    low = [dict(zip(IMAGE_FIELDS, row)) for row in placements if _below(min(row[3], row[4]), spec)]
+    low = [dict(zip(IMAGE_FIELDS, row, strict=True)) for row in placements if _below(min(row[3], row[4]), spec)]
     if low:
         return _capped([fail("resolution", _low_image(i, spec), i["page"]) for i in low], f"images are below {spec.min_ppi} ppi")
     lowest = min(min(row[3], row[4]) for row in placements)

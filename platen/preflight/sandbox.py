@@ -22,8 +22,8 @@ from pathlib import Path
 import PIL.Image  # noqa: F401  (imported before forking, see above; pikepdf comes with pdf)
 
 from platen.preflight.inspection import inspect
-from platen.preflight.pdf import merge_parts
 from platen.preflight.limits import LIMITS, LimitExceeded, Limits, Unreadable
+from platen.preflight.pdf import merge_parts
 
 
 def inspect_file(path: Path, kind: str | None = None, limits: Limits = LIMITS) -> dict:
@@ -61,7 +61,7 @@ def inspect_file(path: Path, kind: str | None = None, limits: Limits = LIMITS) -
         raise LimitExceeded(f"Reading the file took longer than {limits.wall_seconds:.0f} s; simplify or flatten it and export again.",
                             cacheable=False)
     parts = []
-    for answer, status in zip(answers, statuses):
+    for answer, status in zip(answers, statuses, strict=True):
         if not answer:
             raise _death_reason(status, limits)
         message = json.loads(answer)
