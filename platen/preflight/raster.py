@@ -3,6 +3,7 @@ decoded only where that is cheap (JPEG at 1/8 scale) or streamed (PNG chunk chec
 
 from __future__ import annotations
 
+import os
 import re
 import warnings
 from pathlib import Path
@@ -31,7 +32,8 @@ def inspect_raster(path: Path, limits: Limits) -> dict:
             raise LimitExceeded(f"The image {size}; Platen reads images of up to {limits.max_image_pixels / 1e6:.0f} "
                                 "megapixels: export it at the product's print size and resolution.") from exc
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-            raise Unreadable(f"The image cannot be read ({exc}): it may be damaged or incomplete; export it again.") from exc
+            reason = str(exc).replace(f" '{path}'", "").replace(str(path), "the file")  # no local paths for merchants
+            raise Unreadable(f"The image cannot be read ({reason}): it may be damaged or incomplete; export it again.") from exc
     return facts
 
 
@@ -56,3 +58,9 @@ def _verify(image: Image.Image) -> None:
         image.load()
     elif image.format == "PNG":
         image.verify()  # walks every chunk and its checksum without decoding pixels
+    elif image.format == "TIFF":
+        size = os.fstat(image.fp.fileno()).st_size
+        tags = image.tag_v2  # strips (273, 279) or tiles (324, 325): offsets and byte counts of the pixel data
+        offsets, counts = tags.get(273) or tags.get(324) or (), tags.get(279) or tags.get(325) or ()
+        if any(offset + count > size for offset, count in zip(offsets, counts, strict=False)):
+            raise OSError(f"its pixel data ends after the file's {size} bytes")

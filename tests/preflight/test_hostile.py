@@ -52,6 +52,26 @@ def test_hostile_files_fail_with_a_reason_and_leave_the_caller_unhurt(tmp_path, 
     assert rss_mb() - before < 30  # the inflating, decoding and recursing happened in the child
 
 
+@pytest.mark.parametrize("make", [
+    lambda d: samples.png_rgb(d, 800, 600), lambda d: samples.jpeg_cmyk(d, 800, 600), lambda d: samples.tiff(d, 800, 600),
+])
+def test_truncated_rasters_are_unreadable_without_naming_local_paths(tmp_path, make):
+    whole = make(tmp_path)
+    cut = tmp_path / f"cut-{whole.name}"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    reason = verdict(cut)
+    assert reason.startswith("The image cannot be read") or "not a PDF, PNG" in reason
+    assert str(tmp_path) not in reason
+
+
+def test_a_tiff_whose_pixels_are_cut_off_is_unreadable(tmp_path):
+    from tests.emulators.fileserver import SAMPLES
+
+    cut = tmp_path / "cut.tiff"
+    cut.write_bytes(SAMPLES["tiff"][:-1])  # the header and tags are whole; the one pixel is missing
+    assert "its pixel data ends after the file's 174 bytes" in verdict(cut)
+
+
 def test_the_decompression_bomb_hits_the_memory_limit_not_the_machine(tmp_path):
     path = samples.deflate_bomb_pdf(tmp_path, decoded_bytes=256 * 2**20)
     assert inspect_file(path)["page_count"] == 1  # 256 MiB inflated: within the default limit, fine
