@@ -14,6 +14,13 @@ def _flag(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _positive(env: dict[str, str], name: str, default: int) -> int:
+    value = env.get(name) or str(default)
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{name} must be a whole number above 0, not {value!r}.")
+    return int(value)
+
+
 @dataclass(frozen=True)
 class PlatenConfig:
     data_dir: Path
@@ -27,6 +34,8 @@ class PlatenConfig:
     email_url: str  # smtp://user:pass@host:port (STARTTLS with ?tls=1); empty = write e-mails to the data folder
     email_from: str
     base_url: str  # how merchants reach this Platen (links in e-mails)
+    preflight_memory_mb: int = 512  # address space a file's reader may add (platen/preflight/limits.py)
+    preflight_seconds: int = 120  # wall clock for reading one file; half of it is the CPU-time limit
 
     @property
     def uses_sqlite(self) -> bool:
@@ -49,6 +58,8 @@ class PlatenConfig:
             email_url=env.get("PLATEN_EMAIL_URL", ""),
             email_from=env.get("PLATEN_EMAIL_FROM", "Platen <platen@localhost>"),
             base_url=env.get("PLATEN_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+            preflight_memory_mb=_positive(env, "PLATEN_PREFLIGHT_MEMORY_MB", 512),
+            preflight_seconds=_positive(env, "PLATEN_PREFLIGHT_SECONDS", 120),
         )
 
 

@@ -26,6 +26,12 @@ class Limits:
 LIMITS = Limits()
 
 
+def configured(memory_mb: int, seconds: int) -> Limits:
+    """The limits with an operator's memory and time settings (PLATEN_PREFLIGHT_MEMORY_MB and _SECONDS):
+    a hostile file that burns processor time is stopped at half the wall clock."""
+    return Limits(memory_bytes=memory_mb * MIB, wall_seconds=float(seconds), cpu_seconds=max(1, seconds // 2))
+
+
 class Unreadable(Exception):
     """The file cannot be checked; `reason` is a sentence for the merchant."""
 
@@ -36,4 +42,8 @@ class Unreadable(Exception):
 
 
 class LimitExceeded(Unreadable):
-    pass
+    """Past a limit: another try with other limits (an operator's settings) or on a quieter machine could end
+    otherwise, so the verdict is not cached."""
+
+    def __init__(self, reason: str, *, cacheable: bool = False):
+        super().__init__(reason, cacheable=cacheable)

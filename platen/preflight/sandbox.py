@@ -58,8 +58,7 @@ def inspect_file(path: Path, kind: str | None = None, limits: Limits = LIMITS) -
             os.kill(pid, signal.SIGKILL)
     statuses = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in children.values()]
     if answers is None:
-        raise LimitExceeded(f"Reading the file took longer than {limits.wall_seconds:.0f} s; simplify or flatten it and export again.",
-                            cacheable=False)
+        raise LimitExceeded(f"Reading the file took longer than {limits.wall_seconds:.0f} s; simplify or flatten it and export again.")
     parts = []
     for answer, status in zip(answers, statuses, strict=True):
         if not answer:
@@ -97,8 +96,7 @@ def _death_reason(exitcode: int | None, limits: Limits) -> Unreadable:
     if exitcode == -signal.SIGXCPU:
         return LimitExceeded(f"Reading the file needed more than {limits.cpu_seconds} s of processor time; simplify or flatten it.")
     if exitcode == -signal.SIGKILL:
-        return LimitExceeded("Reading the file needed more memory than Platen allows (it may be a decompression bomb).",
-                             cacheable=False)  # the kernel's out-of-memory killer: the machine's state, not only the file
+        return LimitExceeded("Reading the file needed more memory than Platen allows (it may be a decompression bomb).")
     return Unreadable(f"The file crashed the reader (exit {exitcode}): it is damaged; export it again.", cacheable=False)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.db import IntegrityError
 
 from platen.catalog.models import Product
@@ -13,7 +14,7 @@ from platen.preflight import sandbox
 from platen.preflight.checks import ProductSpec, evaluate
 from platen.preflight.fetching import FetchFailed, fetch_print_file
 from platen.preflight.inspection import INSPECTOR_VERSION
-from platen.preflight.limits import Unreadable
+from platen.preflight.limits import Limits, Unreadable, configured
 from platen.preflight.models import FileFacts
 from platen.preflight.report import Report
 
@@ -45,7 +46,7 @@ def facts_for(path: Path, sha256: str, kind: str) -> dict:
     if cached is not None:
         return cached
     try:
-        facts = sandbox.inspect_file(path, kind)
+        facts = sandbox.inspect_file(path, kind, _limits())
     except Unreadable as exc:
         facts = {"format": kind, "unreadable": exc.reason}
         if not exc.cacheable:
@@ -77,8 +78,13 @@ def _existing(path: Path) -> Path:
     return path
 
 
+def _limits() -> Limits:
+    config = settings.PLATEN
+    return configured(config.preflight_memory_mb, config.preflight_seconds)
+
+
 def _inspect(path: Path, kind: str | None) -> dict:
     try:
-        return sandbox.inspect_file(path, kind)
+        return sandbox.inspect_file(path, kind, _limits())
     except Unreadable as exc:
         return {"format": kind or "unknown", "unreadable": exc.reason}

@@ -101,3 +101,16 @@ def test_operator_page_object_and_time_limits(tmp_path):
         inspect_file(samples.good_poster(tmp_path), limits=dataclasses.replace(LIMITS, max_objects=5))
     with pytest.raises(LimitExceeded, match="Platen checks files of up to 0 MiB"):
         inspect_file(samples.good_poster(tmp_path), limits=dataclasses.replace(LIMITS, max_file_bytes=1000))
+
+
+def test_the_operators_settings_set_the_memory_and_time_limits(db, settings, tmp_path):
+    from platen.preflight.services import check_path_or_url
+
+    bomb = samples.deflate_bomb_pdf(tmp_path, decoded_bytes=256 * 2**20)
+    assert check_path_or_url(str(bomb)).readable  # 256 MiB inflated: within the default 512 MiB
+    settings.PLATEN = dataclasses.replace(settings.PLATEN, preflight_memory_mb=64)
+    assert not check_path_or_url(str(bomb)).readable
+    settings.PLATEN = dataclasses.replace(settings.PLATEN, preflight_memory_mb=512, preflight_seconds=1)
+    many = samples.many_operators_pdf(tmp_path, operators=8_000_000)  # several seconds of tokenising
+    [reason] = [c.message for c in check_path_or_url(str(many)).failures]
+    assert "processor time" in reason or "longer than 1 s" in reason
