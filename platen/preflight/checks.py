@@ -30,6 +30,11 @@ class ProductSpec:
     min_pages: int
     max_pages: int
     page_step: int = 1
+    fit: bool = False  # apparel: the artwork is scaled to fit the print area, any proportions; else it fills the product
+
+    @property
+    def area(self) -> tuple[float, float]:
+        return self.width_mm, self.height_mm
 
     @property
     def bleed_size(self) -> tuple[float, float]:
@@ -113,6 +118,8 @@ def _page_count(facts: dict, spec: ProductSpec) -> Check:
 
 
 def _page_sizes(facts: dict, spec: ProductSpec) -> list[Check]:
+    if spec.fit:
+        return _capped([_fitted_page(group, spec) for group in facts["pages"]], "page sizes")
     wrong = [c for group in facts["pages"] if (c := _page_size(group, spec)) is not None]
     if not wrong:
         w, h = spec.bleed_size
@@ -143,6 +150,19 @@ def _page_size(group: dict, spec: ProductSpec) -> Check | None:
     return fail("page_size", f"{measures}; {need}. {_orientation_hint(trim, spec)}", first)
 
 
+def _fitted_page(group: dict, spec: ProductSpec) -> Check:
+    printed = _fitted(group["trim_mm"], spec)
+    pages = f"Page {group['first']}" if group["first"] == group["last"] else f"Pages {group['first']}-{group['last']}"
+    return ok("page_size", f"{pages} ({_mm(*group['trim_mm'])}) print{'s' if group['first'] == group['last'] else ''} at "
+                           f"{_mm(*printed)}, scaled to fit the {_mm(*spec.area)} print area.", group["first"])
+
+
+def _fitted(size, spec: ProductSpec) -> tuple[float, float]:
+    """The printed size of artwork of `size` (mm or px) scaled to fit the print area, proportions kept."""
+    scale = min(spec.width_mm / size[0], spec.height_mm / size[1])
+    return size[0] * scale, size[1] * scale
+
+
 def _orientation_hint(size, spec: ProductSpec) -> str:
     turned = (size[1], size[0])
     if _close(turned, spec.bleed_size) or _close(turned, (spec.width_mm, spec.height_mm)):
@@ -166,6 +186,10 @@ def _pdf_resolution(facts: dict, spec: ProductSpec) -> list[Check]:
     placements = facts["images"]
     if not placements:
         return [ok("resolution", "The PDF places no images (vector artwork prints at any size).")]
+    if spec.fit:  # pages are scaled to the print area, and their images with them
+        scales = {n: _fitted(g["trim_mm"], spec)[0] / g["trim_mm"][0]
+                  for g in facts["pages"] for n in range(g["first"], g["last"] + 1)}
+        placements = [[page, w, h, x / scales[page], y / scales[page]] for page, w, h, x, y in placements]
     low = [dict(zip(IMAGE_FIELDS, row, strict=True)) for row in placements if _below(min(row[3], row[4]), spec)]
     if low:
         return _capped([fail("resolution", _low_image(i, spec), i["page"]) for i in low], f"images are below {spec.min_ppi} ppi")
@@ -182,8 +206,13 @@ def _low_image(image: dict, spec: ProductSpec) -> str:
 
 
 def _raster_fit(facts: dict, spec: ProductSpec) -> list[Check]:
-    """A raster has no physical size of its own (its DPI tag is only metadata): it fills the product."""
+    """A raster has no physical size of its own (its DPI tag is only metadata): it fills the product, or, on
+    apparel, is scaled to fit the print area."""
     w, h = facts["width"], facts["height"]
+    if spec.fit:
+        printed = _fitted((w, h), spec)
+        return [ok("aspect_ratio", f"The design prints at {_mm(*printed)}, scaled to fit the {_mm(*spec.area)} print area."),
+                _raster_resolution(w, h, printed, spec)]
     with_bleed, trim = spec.bleed_size, (spec.width_mm, spec.height_mm)
     if _same_aspect((w, h), with_bleed):
         printed = with_bleed
@@ -198,14 +227,16 @@ def _raster_fit(facts: dict, spec: ProductSpec) -> list[Check]:
         return [fail("aspect_ratio", f"The image is {w} x {h} px (proportions {w / h:.3f}); {spec.name} needs the "
                                      f"proportions of {_mm(*with_bleed)} ({with_bleed[0] / with_bleed[1]:.3f}): crop or "
                                      f"extend it.{hint}")]
+    return [fit, _raster_resolution(w, h, printed, spec)]
+
+
+def _raster_resolution(w: int, h: int, printed: tuple[float, float], spec: ProductSpec) -> Check:
     ppi = min(w / (printed[0] / 25.4), h / (printed[1] / 25.4))
     if _below(ppi, spec):
         need_w, need_h = (round(s / 25.4 * spec.min_ppi) for s in printed)
-        resolution = fail("resolution", f"The image is {w} x {h} px, which prints at {ppi:.0f} ppi on {spec.name}; it needs "
-                                        f"at least {spec.min_ppi} ppi ({need_w} x {need_h} px): use a larger image.")
-    else:
-        resolution = ok("resolution", f"The image prints at {ppi:.0f} ppi (at least {spec.min_ppi} ppi needed).")
-    return [fit, resolution]
+        return fail("resolution", f"The image is {w} x {h} px, which prints at {ppi:.0f} ppi on {spec.name}; it needs "
+                                  f"at least {spec.min_ppi} ppi ({need_w} x {need_h} px): use a larger image.")
+    return ok("resolution", f"The image prints at {ppi:.0f} ppi (at least {spec.min_ppi} ppi needed).")
 
 
 def _colour_and_transparency(facts: dict) -> list[Check]:

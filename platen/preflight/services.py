@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError
 
-from platen.catalog.models import Product
+from platen.catalog.models import Product, ProductKind
 from platen.preflight import sandbox
 from platen.preflight.checks import ProductSpec, evaluate
 from platen.preflight.fetching import FetchFailed, fetch_print_file
@@ -19,6 +19,7 @@ from platen.preflight.models import FileFacts
 from platen.preflight.report import Report
 
 PAGE_PER_FILE_TYPES = ("front", "back", "neck-inner", "neck-outer", "sleeve-left", "sleeve-right")
+FITTED_KINDS = (ProductKind.T_SHIRT, ProductKind.HOODIE)  # a design is placed within the print area, not filling it
 
 
 def spec_for(product: Product, *, file_type: str = "default", page_count: int | None = None) -> ProductSpec:
@@ -32,7 +33,7 @@ def spec_for(product: Product, *, file_type: str = "default", page_count: int | 
     return ProductSpec(
         name=product.name, file_types=tuple(product.file_types), width_mm=float(product.width_mm),
         height_mm=float(product.height_mm), bleed_mm=float(product.bleed_mm), min_ppi=product.min_ppi,
-        min_pages=low, max_pages=high, page_step=step,
+        min_pages=low, max_pages=high, page_step=step, fit=product.kind in FITTED_KINDS,
     )
 
 

@@ -160,3 +160,20 @@ def test_a_long_pdf_read_in_parts_gives_the_facts_of_one_reading(tmp_path):
     assert parted == merge_parts([whole])  # merging one part only drops the fonts' internal keys
     assert [(g["first"], g["last"]) for g in parted["pages"]] == [(1, pages // 2 + 2), (pages // 2 + 3, pages)]
     assert parted["fonts"][0]["first_page"] == 7 and parted["fonts"][0]["pages"] == pages // 7
+
+
+TSHIRT = ProductSpec("Classic t-shirt", ("png", "pdf"), 300, 400, 0, 150, 1, 1, fit=True)
+
+
+def test_apparel_designs_are_scaled_to_fit_the_print_area(tmp_path):
+    logo = check(samples.png_rgba(tmp_path, 3000, 1000), TSHIRT)  # any proportions: a wide logo
+    assert logo.passed
+    assert "The design prints at 300 x 100 mm, scaled to fit the 300 x 400 mm print area." in [c.message for c in logo.checks]
+    small = check(samples.png_rgb(tmp_path, 600, 200), TSHIRT)  # 600 px over 300 mm: 51 ppi
+    assert [c.check for c in small.failures] == ["resolution"]
+    assert "prints at 51 ppi" in small.failures[0].message
+    # A PDF page is scaled too, and its images with it: an A4 page (trim 210 x 297 mm) grows by 400/297 = 1.35,
+    # so a 320 ppi image prints at 238 ppi, still above 150, and a 25 ppi one (100 px over 4 inches) at 19.
+    assert check(samples.good_poster(tmp_path), TSHIRT).passed
+    [low] = failed(check(samples.low_res_image_large(tmp_path), TSHIRT))["resolution"]
+    assert low.page == 1 and "100 x 100 px at 136.8 x 136.8 mm, which is 19 ppi" in low.message
