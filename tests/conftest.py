@@ -12,6 +12,7 @@ from platen.accounts import services as accounts
 from platen.accounts.services import forget_cached_keys
 from platen.catalog import snapshot
 from platen.jobs import run_pending
+from platen.kit.safehttp import SafeHttpClient, Timeouts
 from tests.emulators.fileserver import serve_files
 from tests.orders import factories
 
@@ -58,6 +59,13 @@ def file_server():
 def files(file_server):
     file_server.hits.clear()
     return file_server
+
+
+@pytest.fixture
+def local_client():
+    """allow_private=True, as tests and demos run it: real DNS and sockets, loopback only."""
+    with SafeHttpClient(allow_private=True, timeouts=Timeouts(2, 2, 5)) as client:
+        yield client
 
 
 @pytest.fixture

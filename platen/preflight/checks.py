@@ -34,6 +34,7 @@ class ProductSpec:
 
     @property
     def area(self) -> tuple[float, float]:
+        """The trim size (on apparel: the print area)."""
         return self.width_mm, self.height_mm
 
     @property
@@ -123,7 +124,7 @@ def _page_sizes(facts: dict, spec: ProductSpec) -> list[Check]:
     wrong = [c for group in facts["pages"] if (c := _page_size(group, spec)) is not None]
     if not wrong:
         w, h = spec.bleed_size
-        return [ok("page_size", f"Every page is {_mm(spec.width_mm, spec.height_mm)} plus {spec.bleed_mm:g} mm bleed "
+        return [ok("page_size", f"Every page is {_mm(*spec.area)} plus {spec.bleed_mm:g} mm bleed "
                                 f"({_mm(w, h)}).")]
     return _capped(wrong, "pages have the wrong size")
 
@@ -133,9 +134,9 @@ def _page_size(group: dict, spec: ProductSpec) -> Check | None:
     trim = group["trim_mm"]
     first, last = group["first"], group["last"]
     pages, has = (f"Page {first}", "has") if first == last else (f"Pages {first}-{last}", "have")
-    need = f"{spec.name} needs {_mm(*spec.bleed_size)}: {_mm(spec.width_mm, spec.height_mm)} plus {spec.bleed_mm:g} mm bleed on every side"
+    need = f"{spec.name} needs {_mm(*spec.bleed_size)}: {_mm(*spec.area)} plus {spec.bleed_mm:g} mm bleed on every side"
     if group["has_trim_box"]:
-        if not _close(trim, (spec.width_mm, spec.height_mm)):
+        if not _close(trim, spec.area):
             return fail("page_size", f"{pages} {has} a trim box of {_mm(*trim)}; {need}. {_orientation_hint(trim, spec)}", first)
         if group["bleed_margin_mm"] + SIZE_TOLERANCE_MM < spec.bleed_mm:
             return fail("page_size", f"{pages} {has} {group['bleed_margin_mm']:g} mm of bleed around the trim box; {need}: "
@@ -144,7 +145,7 @@ def _page_size(group: dict, spec: ProductSpec) -> Check | None:
     if _close(trim, spec.bleed_size):
         return None
     measures = f"{pages} {'is' if first == last else 'are'} {_mm(*trim)}"
-    if spec.bleed_mm and _close(trim, (spec.width_mm, spec.height_mm)):
+    if spec.bleed_mm and _close(trim, spec.area):
         return fail("page_size", f"{measures}, the trim size without bleed; {need}: "
                                  "extend the background beyond the edges and export with bleed.", first)
     return fail("page_size", f"{measures}; {need}. {_orientation_hint(trim, spec)}", first)
@@ -165,7 +166,7 @@ def _fitted(size, spec: ProductSpec) -> tuple[float, float]:
 
 def _orientation_hint(size, spec: ProductSpec) -> str:
     turned = (size[1], size[0])
-    if _close(turned, spec.bleed_size) or _close(turned, (spec.width_mm, spec.height_mm)):
+    if _close(turned, spec.bleed_size) or _close(turned, spec.area):
         return "The page is turned: export it in the product's orientation."
     return "Set the document size to the product's size."
 
@@ -213,7 +214,7 @@ def _raster_fit(facts: dict, spec: ProductSpec) -> list[Check]:
         printed = _fitted((w, h), spec)
         return [ok("aspect_ratio", f"The design prints at {_mm(*printed)}, scaled to fit the {_mm(*spec.area)} print area."),
                 _raster_resolution(w, h, printed, spec)]
-    with_bleed, trim = spec.bleed_size, (spec.width_mm, spec.height_mm)
+    with_bleed, trim = spec.bleed_size, spec.area
     if _same_aspect((w, h), with_bleed):
         printed = with_bleed
         fit = ok("aspect_ratio", f"The image has the proportions of {spec.name}" + (" with bleed." if spec.bleed_mm else "."))

@@ -1,25 +1,13 @@
-"""The file server on loopback, and a stand-in internet so tests run the production address policy."""
+"""A stand-in internet in front of the loopback file server, so tests run the production address policy."""
 
 import subprocess
 
 import pytest
 
 from platen.kit.safehttp import SafeHttpClient, Timeouts
-from tests.emulators.fileserver import LoopbackInternet, ScriptedDns, serve_files
+from tests.emulators.fileserver import LoopbackInternet, ScriptedDns
 
 PUBLIC_IP = "93.184.216.34"  # a public address; LoopbackInternet lands its connections on the file server
-
-
-@pytest.fixture(scope="module")
-def file_server():
-    with serve_files() as server:
-        yield server
-
-
-@pytest.fixture
-def files(file_server):
-    file_server.hits.clear()  # each test sees only its own requests
-    return file_server
 
 
 @pytest.fixture
@@ -36,13 +24,6 @@ def dns():
 def client(dns, internet):
     """allow_private=False, as in production; files.example is the file server seen through the internet."""
     with SafeHttpClient(allow_private=False, resolver=dns, network=internet, timeouts=Timeouts(2, 2, 5)) as c:
-        yield c
-
-
-@pytest.fixture
-def local_client():
-    """allow_private=True, as tests and demos run it: real DNS and sockets, loopback only."""
-    with SafeHttpClient(allow_private=True, timeouts=Timeouts(2, 2, 5)) as c:
         yield c
 
 

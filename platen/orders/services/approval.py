@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.db import transaction
 
 from platen.kit.actors import Actor
-from platen.kit.errors import Conflict, NotFound
+from platen.kit.errors import Conflict
 from platen.orders import events, pipeline, tasks
 from platen.orders.models import ItemFile, Order
 from platen.orders.schemas import FileIn
 from platen.orders.services.changes import cancel
-from platen.orders.services.queries import locked_order
+from platen.orders.services.queries import item_named, locked_order
 from platen.orders.statuses import Fulfillment
 from platen.orders.transitions import transition_items
 
@@ -37,9 +37,7 @@ def personalize(account, order_id, item_reference_id: str, files: list[FileIn], 
     with transaction.atomic():
         order = locked_order(account, order_id)
         items = list(order.items.all())
-        item = next((i for i in items if i.item_reference_id == item_reference_id), None)
-        if item is None:
-            raise NotFound(f"Order {order_id} has no item {item_reference_id}.", code="item_not_found")
+        item = item_named(items, order_id, item_reference_id)
         if item.fulfillment_status != Fulfillment.PENDING_PERSONALIZATION:
             raise Conflict(f"Item {item_reference_id} is {item.fulfillment_status}, not waiting for personalization.",
                            code="not_pending_personalization")

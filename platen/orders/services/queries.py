@@ -28,7 +28,12 @@ def get_order(account, order_id) -> Order:
 
 
 def get_item(account, order_id, item_reference_id: str) -> OrderItem:
-    item = next((i for i in get_order(account, order_id).items.all() if i.item_reference_id == item_reference_id), None)
+    return item_named(get_order(account, order_id).items.all(), order_id, item_reference_id)
+
+
+def item_named(items, order_id, item_reference_id: str) -> OrderItem:
+    """The order's item with that itemReferenceId, or a 404."""
+    item = next((i for i in items if i.item_reference_id == item_reference_id), None)
     if item is None:
         raise NotFound(f"Order {order_id} has no item {item_reference_id!r}.", code="item_not_found")
     return item
