@@ -75,7 +75,7 @@ class Scheduler:
             self._done[job.name] = start
         if time.monotonic() >= self._next_reap:
             services.reap_orphans()
-            self._next_reap = time.monotonic() + max(timing.lease().total_seconds() / 4, 1)
+            self._next_reap = time.monotonic() + timing.reap_every()
         return enqueued
 
     def stop(self, signum, frame) -> None:

@@ -25,6 +25,12 @@ def lease() -> timedelta:
     return timedelta(seconds=float(getattr(settings, "PLATEN_JOB_LEASE_SECONDS", 60)))
 
 
+def reap_every() -> float:
+    """How often each worker (and the scheduler) looks for jobs of lost workers: a quarter of the lease, so
+    a dead worker's job runs again within about 1.25 leases, and at most every 30 s."""
+    return min(max(lease().total_seconds() / 4, 0.1), 30.0)
+
+
 def heartbeat_every() -> float:
     return float(getattr(settings, "PLATEN_JOB_HEARTBEAT_SECONDS", 5))
 

@@ -3,8 +3,9 @@ heartbeat. run_pending() is the same worker in batch mode inside the calling pro
 
 Built on django_tasks_db's Worker (its claim: SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL, an
 exclusive transaction on SQLite), with three changes: results go through platen.jobs.services (retries,
-dead), a heartbeat thread lets the reaper tell a crashed worker from a busy one, and a stop signal never
-calls sys.exit (the job in flight finishes; a second signal interrupts it and puts it back to READY).
+dead), a heartbeat thread lets the reaper tell a crashed worker from a busy one and also runs the reaper
+itself (so a dead worker's jobs come back with no scheduler running), and a stop signal never calls
+sys.exit (the job in flight finishes; a second signal interrupts it and puts it back to READY).
 """
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ def new_worker_id(prefix: str = "") -> str:
 
 
 class Heartbeat:
-    """A row per worker process, touched from a thread so a job that runs for an hour keeps it fresh."""
+    """A row per worker process, touched from a thread so a job that runs for an hour keeps it fresh. The same
+    thread takes back dead workers' jobs every timing.reap_every() seconds, busy or not: every worker does,
+    safely at once (services.reap_orphans locks each row with SKIP LOCKED and updates it conditionally)."""
 
     def __init__(self, worker_id: str, queues: list[str]):
         self.worker_id, self.queues = worker_id, ",".join(queues)
@@ -55,6 +58,7 @@ class Heartbeat:
         self._thread.start()
 
     def _beat(self) -> None:
+        next_reap = time.monotonic() + timing.reap_every()  # run() reaped once at start
         try:
             while not self._stop.wait(timing.heartbeat_every()):
                 close_old_connections()  # this thread's own connection; recover from a dropped one
@@ -63,6 +67,12 @@ class Heartbeat:
                         log.warning("heartbeat row was gone; worker keeps running", extra={"worker": self.worker_id})
                 except Exception:
                     log.warning("heartbeat failed", exc_info=True, extra={"worker": self.worker_id})
+                if time.monotonic() >= next_reap:
+                    next_reap = time.monotonic() + timing.reap_every()
+                    try:
+                        services.reap_orphans()
+                    except Exception:  # a database blip: the next round tries again
+                        log.warning("could not take back lost workers' jobs", exc_info=True, extra={"worker": self.worker_id})
         finally:
             connection.close()
 

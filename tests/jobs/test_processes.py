@@ -52,6 +52,24 @@ def test_a_killed_workers_job_is_taken_back_and_finished_by_another(platen, tmp_
     assert "job taken back from a lost worker" in platen.log(second)
 
 
+def test_a_running_worker_takes_back_a_killed_workers_job_with_no_scheduler(platen, tmp_path):
+    result = enqueue_committed(sample_jobs.wait_for_go, str(tmp_path))
+    first = platen.start("worker")
+    wait_for(lambda: lines(tmp_path / "started") == [str(first.pid)], "the first worker to start the job")
+    second = platen.start("worker")  # its reap at start finds nothing: the first worker is alive
+    wait_for(lambda: WorkerHeartbeat.objects.filter(pid=second.pid).exists(), "the second worker to start")
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+    (tmp_path / "go").touch()
+
+    # No scheduler runs: the idle second worker notices the stale heartbeat by itself, takes the job back, runs it.
+    wait_for(lambda: job(result.id).status_name == "succeeded", "the second worker to take back and finish the job")
+    assert lines(tmp_path / "started") == [str(first.pid), str(second.pid)]
+    assert lines(tmp_path / "done") == [str(second.pid)]
+    assert "job taken back from a lost worker" in platen.log(second)
+    assert [p.args[3] for p, _ in platen.children] == ["worker", "worker"]
+
+
 def test_sigterm_lets_the_job_in_flight_finish(platen, tmp_path):
     result = enqueue_committed(sample_jobs.wait_for_go, str(tmp_path))
     worker = platen.start("worker")
