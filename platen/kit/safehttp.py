@@ -126,6 +126,44 @@ class _Unresolvable(Exception):
     pass
 
 
+def _checked_addresses(host: str, port: int, allow_private: bool, resolver: Resolver) -> list[str]:
+    """The host's addresses, resolved once; _Refused when any one of them is off limits (a name that also
+    points inside is refused outright), _Unresolvable when there is none."""
+    if _is_ip(host):
+        addresses = [host]
+    else:
+        try:
+            addresses = list(resolver(host, port))
+        except (OSError, UnicodeError) as exc:
+            raise _Unresolvable(host) from exc
+    if not addresses:
+        raise _Unresolvable(host)
+    for ip in addresses:
+        if (what := address_refusal(ip, allow_private=allow_private)) is not None:
+            raise _Refused(host, ip, what)
+    return addresses
+
+
+def check_destination(url: str, *, allow_private: bool | None = None, resolver: Resolver | None = None) -> None:
+    """The connect-time check of SafeHttpClient, without connecting: raises FetchFailed (bad_url, bad_scheme,
+    refused_address) when Platen would refuse to send to this URL, so a URL stored for later (a postback
+    endpoint) is refused when it is given, not on every attempt after. A name that cannot be resolved now
+    passes: sending reports it, as a failure that may pass."""
+    if allow_private is None:
+        from django.conf import settings
+
+        allow_private = settings.PLATEN.fetch_allow_private
+    subject = f"Platen cannot send to {display_url(url)}"
+    parsed = _parse(url, subject)
+    try:
+        _checked_addresses(parsed.host, parsed.port or (443 if parsed.scheme == "https" else 80), allow_private,
+                           resolver or system_resolver)
+    except _Refused as exc:
+        raise _refused_failure(subject, exc, url) from None
+    except _Unresolvable:
+        return
+
+
 class _GuardedNetwork(httpcore.NetworkBackend):
     """Resolve once, refuse if any answer is off limits, connect to the checked IP (never the name)."""
 
@@ -133,18 +171,7 @@ class _GuardedNetwork(httpcore.NetworkBackend):
         self.allow_private, self.resolver, self.inner = allow_private, resolver, inner
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        if _is_ip(host):
-            addresses = [host]
-        else:
-            try:
-                addresses = list(self.resolver(host, port))
-            except (OSError, UnicodeError) as exc:
-                raise _Unresolvable(host) from exc
-        if not addresses:
-            raise _Unresolvable(host)
-        for ip in addresses:  # all of them: a name that also points inside is refused outright
-            if (what := address_refusal(ip, allow_private=self.allow_private)) is not None:
-                raise _Refused(host, ip, what)
+        addresses = _checked_addresses(host, port, self.allow_private, self.resolver)
         last_error: Exception | None = None
         for ip in addresses:
             try:
@@ -289,9 +316,7 @@ class SafeHttpClient:
                                    extensions={"timeout": timeout}) as response:
                 yield response
         except _Refused as exc:
-            where = f"{exc.ip} is" if exc.host in ("", exc.ip) else f"{exc.host} points to {exc.ip}, which is"
-            raise FetchFailed("refused_address", f"{subject}: {where} {exc.what}, and Platen never connects there. "
-                              "Use a publicly reachable address.", url=str(url)) from None
+            raise _refused_failure(subject, exc, str(url)) from None
         except _Unresolvable:
             raise FetchFailed("unreachable", f"{subject}: the host name {url.host} could not be found. "
                               "Check the URL for typos.", url=str(url)) from None
@@ -412,6 +437,12 @@ def _raise_for_status(status: int, url: httpx.URL, subject: str) -> None:
     else:
         code, text = "http_error", f"{answered}. Check the URL and the server's access settings."
     raise FetchFailed(code, f"{subject}: {text}", url=str(url), status=status)
+
+
+def _refused_failure(subject: str, exc: _Refused, url: str) -> FetchFailed:
+    where = f"{exc.ip} is" if exc.host in ("", exc.ip) else f"{exc.host} points to {exc.ip}, which is"
+    return FetchFailed("refused_address", f"{subject}: {where} {exc.what}, and Platen never connects there. "
+                       "Use a publicly reachable address.", url=url)
 
 
 def _too_large(subject: str, max_bytes: int, url: str) -> FetchFailed:

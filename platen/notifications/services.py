@@ -6,19 +6,18 @@ Another account's endpoint or delivery is "not found", never "forbidden".
 
 from __future__ import annotations
 
-import ipaddress
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from platen.kit import safehttp
 from platen.kit.errors import Conflict, Detail, InvalidRequest, NotFound
 from platen.notifications import delivery, payloads, signing
 from platen.notifications.models import Delivery, Endpoint, Event
@@ -77,14 +76,10 @@ def _url_problem(url: str) -> str | None:
         return "The URL is longer than 2048 characters."
     if parts.username or parts.password:
         return "Leave credentials out of the URL; check the webhook-signature header instead."
-    if settings.PLATEN.fetch_allow_private:  # tests and local demos post to loopback receivers
-        return None
-    try:
-        if not ipaddress.ip_address(parts.hostname).is_global:
-            return "This is a private address; postbacks go to addresses reachable from the internet."
-    except ValueError:
-        if parts.hostname == "localhost":
-            return "This is a private address; postbacks go to addresses reachable from the internet."
+    try:  # the very check each attempt makes (PLATEN_FETCH_ALLOW_PRIVATE lets tests and demos use loopback)
+        safehttp.check_destination(url)
+    except safehttp.FetchFailed as exc:
+        return exc.reason
     return None
 
 

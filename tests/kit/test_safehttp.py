@@ -20,9 +20,11 @@ from platen.kit.safehttp import (
     SafeHttpClient,
     Timeouts,
     address_refusal,
+    check_destination,
     display_url,
     post_json,
     signed_url_expiry,
+    system_resolver,
 )
 from tests.emulators.fileserver import SAMPLES, LoopbackInternet, ScriptedDns, serve_files
 from tests.kit.conftest import PUBLIC_IP
@@ -393,6 +395,39 @@ def test_post_json_to_inside_is_refused(internet):
     assert caught.value.code == "refused_address"
     assert caught.value.reason.startswith("The request to http://169.254.169.254/latest/api/token could not be completed: ")
     assert internet.connects == []
+
+
+# --- Checking a URL stored for later (postback endpoints) ------------------------------------------
+
+@pytest.mark.parametrize("url", ["http://127.1/hook", "http://0x7f000001/", "http://2130706433/", "http://[::ffff:127.0.0.1]/",
+                                 "http://[::ffff:7f00:1]/", "http://localhost:8080/", "http://169.254.169.254/latest",
+                                 "http://mixed.example/", "http://metadata.example/"])
+def test_check_destination_refuses_what_sending_would_refuse(url, internet):
+    scripted = ScriptedDns({"mixed.example": [[PUBLIC_IP, "10.0.0.7"]], "metadata.example": [["169.254.169.254"]]})
+
+    def dns(host, port):  # the script for the test's names, the operating system for the rest (localhost, 127.1, ...)
+        return scripted(host, port) if host in scripted.script else system_resolver(host, port)
+
+    with pytest.raises(FetchFailed) as caught:
+        check_destination(url, allow_private=False, resolver=dns)
+    assert caught.value.code == "refused_address" and "never connects there" in caught.value.reason
+    with SafeHttpClient(allow_private=False, resolver=dns, network=internet) as client:  # the same verdict when sending
+        with pytest.raises(FetchFailed) as sent:
+            client.post_json(url, {})
+    assert sent.value.code == "refused_address" and internet.connects == []
+
+
+def test_check_destination_passes_public_and_unresolvable_names_and_follows_allow_private():
+    dns = ScriptedDns({"hooks.example": [[PUBLIC_IP]]})
+    check_destination("https://hooks.example/platen", allow_private=False, resolver=dns)
+    check_destination("https://not-yet-deployed.invalid/", allow_private=False, resolver=dns)  # sending reports it later
+    check_destination("http://127.1:9/hook", allow_private=True)
+    with pytest.raises(FetchFailed, match="link-local"):
+        check_destination("http://169.254.169.254/", allow_private=True)
+    for url, code in [("ftp://hooks.example/", "bad_scheme"), ("http://0177.0.0.1/", "bad_url"), ("hooks", "bad_url")]:
+        with pytest.raises(FetchFailed) as caught:
+            check_destination(url, allow_private=False, resolver=dns)
+        assert caught.value.code == code, url
 
 
 def test_display_url_drops_credentials_and_query():

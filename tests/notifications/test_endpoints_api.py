@@ -51,9 +51,24 @@ def test_private_addresses_are_refused_in_production(api, settings):
     import dataclasses
 
     settings.PLATEN = dataclasses.replace(settings.PLATEN, fetch_allow_private=False)
-    for url in ("http://127.0.0.1:8080/", "http://10.0.0.5/hook", "http://localhost/hook"):
+    # The check each postback attempt makes, at registration: other spellings of loopback, names that resolve
+    # inside, IPv4-mapped IPv6, the metadata address.
+    for url, said in [("http://127.0.0.1:8080/", "127.0.0.1 is a loopback address"), ("http://10.0.0.5/hook", "a private network address"),
+                      ("http://localhost/hook", "localhost points to"), ("http://127.1/", "127.1 points to 127.0.0.1"),
+                      ("http://0x7f000001/", "points to 127.0.0.1"), ("http://2130706433/x", "points to 127.0.0.1"),
+                      ("http://[::ffff:127.0.0.1]/", "an IPv4-mapped IPv6 address"),
+                      ("http://169.254.169.254/latest/meta-data", "a link-local address"), ("http://0/", "the unspecified address")]:
         response = api.post("/v4/webhooks", {"url": url, "events": ["order_status_updated"]})
-        assert response.status_code == 400 and "private address" in response.json()["details"][0]["message"]
+        assert response.status_code == 400, url
+        [detail] = response.json()["details"]
+        assert detail["field"] == "url" and said in detail["message"] and "never connects there" in detail["message"], url
+    assert not Endpoint.objects.exists()
+
+
+def test_loopback_is_allowed_where_fetching_from_it_is_but_never_the_metadata_address(api, loopback_fetching):
+    assert api.post("/v4/webhooks", {"url": "http://127.1:9/hook", "events": ["order_status_updated"]}).status_code == 201
+    response = api.post("/v4/webhooks", {"url": "http://169.254.169.254/", "events": ["order_status_updated"]})
+    assert response.status_code == 400 and "link-local" in response.json()["details"][0]["message"]
 
 
 def test_email_endpoint_has_no_secret(api):
