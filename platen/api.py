@@ -56,7 +56,10 @@ def error_response(request, error: PlatenError):
 
 @api.exception_handler(PlatenError)
 def on_platen_error(request, exc: PlatenError):
-    return error_response(request, exc)
+    response = error_response(request, exc)
+    if getattr(exc, "retry_after", None):  # 429 Too many attempts (platen.accounts.throttling)
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)

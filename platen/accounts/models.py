@@ -63,3 +63,18 @@ class ApiKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins (passwords, API keys) counted per user name or per client address, in the database so
+    every web process (any number of gunicorn workers, any machine) sees the same count. See throttling.py."""
+
+    scope = models.CharField(max_length=20)  # "user", "address" (passwords) or "key-address" (API keys)
+    key = models.CharField(max_length=200)  # the user name (lower case) or the client's IP address
+    failures = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField()  # failures count within a window that starts at the first one
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="accounts_one_throttle_per_key")]
+        indexes = [models.Index(fields=["window_start"])]

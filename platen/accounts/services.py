@@ -6,8 +6,10 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from platen.accounts.models import Account, ApiKey, User
@@ -64,6 +66,20 @@ def authenticate_key(key: str) -> ApiKey | None:
         if api_key is not None:
             _keys.put(digest, api_key)
     return api_key
+
+
+LAST_USED_EVERY = timedelta(minutes=1)
+
+
+def note_key_used(api_key: ApiKey) -> None:
+    """Records when a key was last used, at most once a minute per key: a conditional UPDATE (another process
+    may have written it already), and the cached key remembers it, so the minute's other requests write nothing."""
+    now = timezone.now()
+    if api_key.last_used_at is not None and api_key.last_used_at > now - LAST_USED_EVERY:
+        return
+    (ApiKey.objects.filter(pk=api_key.pk)
+     .filter(Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_EVERY)).update(last_used_at=now))
+    api_key.last_used_at = now
 
 
 def forget_cached_keys() -> None:

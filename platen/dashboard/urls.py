@@ -1,12 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from platen.dashboard.views import login
 from platen.dashboard.views import accounts, jobs, notifications, order_actions, orders, requests, settings
 
 app_name = "dashboard"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="dashboard/login.html", redirect_authenticated_user=True), name="login"),
+    path("login/", login.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Both "/" and "/orders/" list orders; reverse() returns the last one, "/orders/".
     path("", orders.order_list, name="orders"),

@@ -1,0 +1,30 @@
+"""The login page: Django's LoginView with failed sign-ins slowed and then refused (accounts.throttling)."""
+
+from django import forms
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+
+from platen.accounts import throttling
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        address = throttling.client_address(self.request)
+        if (wait := throttling.password_wait(username, address)) is not None:
+            # Refused before the password is even checked: a right guess now would tell nothing either.
+            raise forms.ValidationError(throttling.sign_in_refusal(wait), code="throttled")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError as error:
+            if any(e.code == "invalid_login" for e in error.error_list):
+                throttling.password_failed(username, address)
+            raise
+        throttling.password_succeeded(username)
+        return cleaned
+
+
+class LoginView(auth_views.LoginView):
+    form_class = ThrottledAuthenticationForm
+    template_name = "dashboard/login.html"
+    redirect_authenticated_user = True
