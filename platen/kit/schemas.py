@@ -15,5 +15,6 @@ class ErrorOut(Schema):
 
 
 def errors(*codes: int) -> dict[int, type[ErrorOut]]:
-    """Declared error responses; every endpoint can also answer 401 (no valid key)."""
-    return {code: ErrorOut for code in (400, 401, *codes)}
+    """Declared error responses; every endpoint can also answer 401 (no valid key) and 429 (too many invalid
+    keys from one address, with Retry-After)."""
+    return {code: ErrorOut for code in (400, 401, 429, *codes)}
