@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 
 
@@ -14,6 +15,24 @@ def _setup() -> None:
 
     if not apps.ready:  # setting up twice would re-bind the log handlers to whatever stderr is now
         django.setup()
+
+
+def listen_url(host: str, port: int) -> str:
+    """http://host:port as people reach it: a wildcard address (all interfaces) is shown as this machine's name."""
+    if host in ("", "0.0.0.0", "::", "[::]"):
+        host = socket.gethostname()
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def _before_serving(args) -> None:
+    """Set before the settings load (platen.config reads the environment once; serve's children inherit it):
+    the address e-mail links use when PLATEN_BASE_URL is unset, and, for serve, its quieter default log level."""
+    os.environ["PLATEN_LISTEN_URL"] = listen_url(args.host, args.port)
+    if args.command == "serve":
+        # WARNING: warnings and one line per order event (settings.LOGGING); INFO adds every job and request.
+        os.environ.setdefault("PLATEN_LOG_LEVEL", "INFO" if args.verbose else "WARNING")
 
 
 def cmd_migrate(args) -> int:
@@ -55,8 +74,16 @@ def cmd_scheduler(args) -> int:
 def cmd_accounts_create(args) -> int:
     from platen.accounts import services
 
-    account = services.create_account(args.name, args.email)
+    account = services.register_account(args.name, args.email)
     print(account.id)
+    return 0
+
+
+def cmd_accounts_list(args) -> int:
+    from platen.accounts.models import Account
+
+    for a in Account.objects.order_by("name", "created_at"):
+        print(_columns(a.id, a.name, a.email, f"on hold: {a.on_hold_reason or 'yes'}" if a.on_hold else ""))
     return 0
 
 
@@ -64,8 +91,25 @@ def cmd_users_create(args) -> int:
     from platen.accounts import services
 
     account = None if args.operator else services.find_account(args.account)
-    user = services.create_user(account, args.username, args.password, operator=args.operator)
+    user = services.register_user(account, args.username, _password(args), email=args.email, operator=args.operator)
     print(user.username)
+    return 0
+
+
+def cmd_users_list(args) -> int:
+    from platen.accounts.models import User
+
+    for u in User.objects.select_related("account").order_by("username"):
+        role = "operator" if u.is_operator else (f"account {u.account.name} ({u.account_id})" if u.account else "no account")
+        print(_columns(u.id, u.username, u.email or "-", role, "" if u.is_active else "inactive"))
+    return 0
+
+
+def cmd_users_password(args) -> int:
+    from platen.accounts import services
+
+    user = services.set_password(args.username, _password(args))
+    print(f"password changed for {user.username}", file=sys.stderr)
     return 0
 
 
@@ -77,12 +121,47 @@ def cmd_apikey_create(args) -> int:
     return 0
 
 
+def cmd_apikey_list(args) -> int:
+    from platen.accounts import services
+    from platen.accounts.models import ApiKey
+
+    keys = ApiKey.objects.select_related("account").order_by("account__name", "-created_at")
+    if args.account:
+        keys = keys.filter(account=services.find_account(args.account))
+    for k in keys:  # never the key or its hash: the prefix is what `apikey revoke` takes
+        print(_columns(k.id, k.prefix, k.account.name, k.name or "-", f"created {_when(k.created_at)}",
+                       f"last used {_when(k.last_used_at)}", f"revoked {_when(k.revoked_at)}" if k.revoked_at else "active"))
+    return 0
+
+
 def cmd_apikey_revoke(args) -> int:
     from platen.accounts import services
 
     key = services.revoke_api_key(args.prefix)
     print(f"revoked {key.prefix} of {key.account}", file=sys.stderr)
     return 0
+
+
+def _password(args) -> str:
+    """--password, or asked for twice without echo (so it stays out of the shell history and `ps`)."""
+    if args.password is not None:
+        return args.password
+    import getpass
+
+    from platen.kit.errors import InvalidRequest
+
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != first:
+        raise InvalidRequest("The two passwords differ; nothing was changed.")
+    return first
+
+
+def _columns(*values) -> str:
+    return "  ".join(str(v) for v in values if v != "")
+
+
+def _when(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "never"
 
 
 def cmd_catalog_load(args) -> int:
@@ -133,6 +212,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="Run everything in one process tree (the embedded default).")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--verbose", action="store_true",
+                       help="Log every job and request too (default: warnings and one line per order event; PLATEN_LOG_LEVEL overrides).")
     serve.set_defaults(func=cmd_serve)
 
     web = sub.add_parser("web", help="Run the web server (API and dashboard) only.")
@@ -155,24 +236,35 @@ def build_parser() -> argparse.ArgumentParser:
 
     accounts = sub.add_parser("accounts", help="Merchant accounts.").add_subparsers(dest="action", required=True)
     create = accounts.add_parser("create", help="Create an account and print its id.")
-    create.add_argument("name")
+    create.add_argument("name", help="A name no other account has.")
     create.add_argument("--email", required=True)
     create.set_defaults(func=cmd_accounts_create)
+    accounts.add_parser("list", help="One line per account: id, name, e-mail, hold.").set_defaults(func=cmd_accounts_list)
 
+    password_help = "At least 8 characters, not a common password (asked for when left out)."
     users = sub.add_parser("users", help="Dashboard logins.").add_subparsers(dest="action", required=True)
     ucreate = users.add_parser("create", help="Create a dashboard login for an account (or an operator).")
     ucreate.add_argument("username")
-    ucreate.add_argument("--password", required=True)
+    ucreate.add_argument("--password", help=password_help)
+    ucreate.add_argument("--email", default="", help="Where the user's e-mails go (default: the user name, if it is an address).")
     group = ucreate.add_mutually_exclusive_group(required=True)
-    group.add_argument("--account", help="Account id or name.")
+    group.add_argument("--account", help="Account id, or its name when no other account has it.")
     group.add_argument("--operator", action="store_true", help="Staff who see all accounts.")
     ucreate.set_defaults(func=cmd_users_create)
+    users.add_parser("list", help="One line per login: id, user name, e-mail, account.").set_defaults(func=cmd_users_list)
+    upassword = users.add_parser("password", help="Set a new password for a login.")
+    upassword.add_argument("username")
+    upassword.add_argument("--password", help=password_help)
+    upassword.set_defaults(func=cmd_users_password)
 
     apikey = sub.add_parser("apikey", help="API keys.").add_subparsers(dest="action", required=True)
     kcreate = apikey.add_parser("create", help="Create a key for an account; prints the key (shown once).")
-    kcreate.add_argument("account", help="Account id or name.")
+    kcreate.add_argument("account", help="Account id, or its name when no other account has it.")
     kcreate.add_argument("--name", default="")
     kcreate.set_defaults(func=cmd_apikey_create)
+    klist = apikey.add_parser("list", help="One line per key (id, prefix, account, name, dates); never the key itself.")
+    klist.add_argument("account", nargs="?", help="Only this account's keys (id or name).")
+    klist.set_defaults(func=cmd_apikey_list)
     krevoke = apikey.add_parser("revoke", help="Revoke a key by its prefix.")
     krevoke.add_argument("prefix")
     krevoke.set_defaults(func=cmd_apikey_revoke)
@@ -197,6 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command in ("serve", "web"):
+        _before_serving(args)
     _setup()
     from platen.kit.errors import PlatenError
 
@@ -204,6 +298,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args) or 0
     except PlatenError as exc:
         print(f"platen: {exc.message}", file=sys.stderr)
+        for detail in exc.details:
+            if detail.message not in exc.message:
+                print(f"  {detail.message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -57,7 +57,9 @@ class PlatenConfig:
             fetch_allow_private=_flag(env.get("PLATEN_FETCH_ALLOW_PRIVATE"), False),
             email_url=env.get("PLATEN_EMAIL_URL", ""),
             email_from=env.get("PLATEN_EMAIL_FROM", "Platen <platen@localhost>"),
-            base_url=env.get("PLATEN_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+            # Unset: the address `platen serve`/`web` listens on (they pass it to their children, the worker
+            # that sends e-mails among them, as PLATEN_LISTEN_URL).
+            base_url=(env.get("PLATEN_BASE_URL") or env.get("PLATEN_LISTEN_URL") or "http://127.0.0.1:8000").rstrip("/"),
             preflight_memory_mb=_positive(env, "PLATEN_PREFLIGHT_MEMORY_MB", 512),
             preflight_seconds=_positive(env, "PLATEN_PREFLIGHT_SECONDS", 120),
         )

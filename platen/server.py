@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from platen.accounts import demo
+from platen.cli import listen_url
 
 
 def run_web(host: str, port: int, workers: int | None = None) -> int:
@@ -26,6 +27,7 @@ def run_web(host: str, port: int, workers: int | None = None) -> int:
             self.cfg.set("workers", workers or multiprocessing.cpu_count() * 2 + 1)
             self.cfg.set("worker_class", "sync")
             self.cfg.set("accesslog", None)
+            self.cfg.set("loglevel", settings.PLATEN.log_level.lower())
             self.cfg.set("graceful_timeout", 20)
             self.cfg.set("proc_name", "platen-web")
 
@@ -82,7 +84,8 @@ def _supervise(children: list[subprocess.Popen]) -> int:
 
 
 def _print_banner(host: str, port: int, credentials: demo.DemoCredentials) -> None:
-    url = f"http://{host}:{port}/"
+    url = f"{listen_url(host, port)}/"
+    platen = _command()
     lines = [
         "",
         "Platen is running.",
@@ -97,7 +100,30 @@ def _print_banner(host: str, port: int, credentials: demo.DemoCredentials) -> No
             "  (shown once; keep them. Try:",
             f"   curl -H 'X-API-KEY: {credentials.api_key}' {url}v4/products )",
         ]
+    elif credentials.username:
+        lines += [
+            f"  Demo login:   {credentials.username} (password and API key were printed on first start)",
+            f"  New password: {platen} users password {credentials.username}",
+        ]
+        if credentials.account_id:
+            lines.append(f"  New API key:  {platen} apikey create {credentials.account_id}")
     else:
-        lines.append(f"  Demo login:   {credentials.username} (password and API key were printed on first start)")
+        lines += [f"  Logins:       {platen} users list; {platen} users password USERNAME",
+                  f"  API keys:     {platen} accounts list; {platen} apikey create ACCOUNT_ID"]
+    if settings.PLATEN.base_url != listen_url(host, port):
+        lines.append(f"  E-mail links: {settings.PLATEN.base_url}/ (PLATEN_BASE_URL)")
+    if settings.PLATEN.log_level == "WARNING":
+        lines.append("  Logs: warnings and one line per order event (--verbose or PLATEN_LOG_LEVEL=INFO for everything).")
     lines.append("Press Ctrl-C to stop.\n")
     print("\n".join(lines), flush=True)
+
+
+def _command() -> str:
+    """How this `platen` was started, to print commands that work as they are (e.g. .venv/bin/platen)."""
+    import os
+    import shutil
+
+    program = sys.argv[0]
+    if os.path.basename(program) != "platen":
+        return f"{sys.executable} -m platen.cli"
+    return "platen" if shutil.which("platen") == os.path.abspath(program) else program

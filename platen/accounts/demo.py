@@ -20,14 +20,17 @@ class DemoCredentials:
     username: str
     password: str = ""
     api_key: str = ""
+    account_id: str = ""  # the demo user's account, also on later starts (for the banner's commands)
 
 
 def ensure_demo_account() -> DemoCredentials:
     with transaction.atomic():
         if User.objects.filter(username=DEMO_USER).exists() or Account.objects.exists():
-            return DemoCredentials(False, DEMO_USER)
+            demo = User.objects.filter(username=DEMO_USER).first()
+            return DemoCredentials(False, DEMO_USER if demo else "",
+                                   account_id=str(demo.account_id) if demo and demo.account_id else "")
         account = services.create_account(DEMO_ACCOUNT, "demo@example.com")
         password = secrets.token_urlsafe(12)
         services.create_user(account, DEMO_USER, password, email="demo@example.com")
         key = services.issue_api_key(account, name="demo").secret
-        return DemoCredentials(True, DEMO_USER, password, key)
+        return DemoCredentials(True, DEMO_USER, password, key, str(account.id))

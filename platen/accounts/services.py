@@ -8,12 +8,15 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from email_validator import EmailNotValidError, validate_email
 
 from platen.accounts.models import Account, ApiKey, User
-from platen.kit.errors import NotFound
+from platen.kit.errors import Conflict, Detail, InvalidRequest, NotFound
 from platen.kit.ttlcache import TtlCache
 
 KEY_PREFIX = "plk_"
@@ -30,17 +33,94 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+# --- Checks shared by the CLI and the dashboard (Settings, operators' account pages) ----------------------
+
+def checked_email(email: str, field: str = "email") -> str:
+    """The address, normalised (email-validator; no DNS lookup), or InvalidRequest saying what is wrong."""
+    try:
+        return validate_email((email or "").strip(), check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        problem = f"{exc} Give an address such as orders@example.com."
+        raise InvalidRequest(f"“{email}” is not a valid e-mail address: {problem}", [Detail(field, problem)]) from None
+
+
+def checked_account_name(name: str, *, exclude: Account | None = None) -> str:
+    """The name, trimmed; refused when empty or already another account's (in any letter case)."""
+    name = (name or "").strip()
+    if not name:
+        raise InvalidRequest("Give the account a name.", [Detail("name", "Give the account a name.")])
+    taken = Account.objects.filter(name__iexact=name).exclude(pk=exclude.pk if exclude else None).first()
+    if taken is not None:
+        message = f"An account named “{taken.name}” already exists (id {taken.id}); choose another name."
+        raise Conflict(message, code="name_taken", details=[Detail("name", message)])
+    return name
+
+
+def checked_username(username: str) -> str:
+    username = (username or "").strip()
+    if not username:
+        raise InvalidRequest("Give a user name.", [Detail("username", "Give a user name.")])
+    if User.objects.filter(username__iexact=username).exists():
+        message = f"The user name “{username}” is already taken; choose another one."
+        raise Conflict(message, code="username_taken", details=[Detail("username", message)])
+    return username
+
+
+def check_password(password: str, user: User | None = None) -> None:
+    """Django's password validators (settings.AUTH_PASSWORD_VALIDATORS: at least 8 characters, not a common
+    password); their sentences say which rule failed."""
+    try:
+        validate_password(password or "", user)
+    except DjangoValidationError as exc:
+        raise InvalidRequest(f"The password is not accepted: {' '.join(exc.messages)}",
+                             [Detail("password", m) for m in exc.messages]) from None
+
+
+def register_account(name: str, email: str) -> Account:
+    """create_account after the checks: what people creating accounts (CLI, dashboard) go through."""
+    with transaction.atomic():
+        return create_account(checked_account_name(name), checked_email(email))
+
+
+def register_user(account: Account | None, username: str, password: str, *, email: str = "", operator: bool = False) -> User:
+    """create_user after the checks. Without an e-mail address, the user name is used when it is one."""
+    username = checked_username(username)
+    if email:
+        email = checked_email(email)
+    else:
+        try:
+            email = checked_email(username)
+        except InvalidRequest:
+            email = ""
+    check_password(password, User(username=username, email=email))
+    return create_user(account, username, password, email=email, operator=operator)
+
+
+def set_password(username: str, password: str) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise NotFound(f"No user is named {username}.")
+    check_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
+
+
 @transaction.atomic
 def create_account(name: str, email: str) -> Account:
     return Account.objects.create(name=name, email=email)
 
 
-@transaction.atomic
-def create_user(account: Account | None, username: str, password: str, *, email: str = "", operator: bool = False) -> User:
-    return User.objects.create_user(
-        username=username, email=email or username, password=password, account=account,
-        is_staff=operator, is_superuser=operator,
-    )
+def create_user(account: Account | None, username: str, password: str, *, email: str | None = None, operator: bool = False) -> User:
+    """No checks (see register_user); without an e-mail argument, the user name is the address."""
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(
+                username=username, email=username if email is None else email, password=password, account=account,
+                is_staff=operator, is_superuser=operator,
+            )
+    except IntegrityError:  # the unique user name, taken between a check and the insert
+        raise Conflict(f"The user name “{username}” is already taken; choose another one.", code="username_taken") from None
 
 
 @transaction.atomic
@@ -99,13 +179,18 @@ def revoke_api_key(prefix: str) -> ApiKey:
     return api_key
 
 
-def find_account(account_id: str) -> Account:
-    account = Account.objects.filter(pk=account_id).first() if _is_uuid(account_id) else None
-    if account is None:
-        account = Account.objects.filter(name=account_id).first()
-    if account is None:
-        raise NotFound(f"No account has the id or name {account_id}.")
-    return account
+def find_account(id_or_name: str) -> Account:
+    """By id, or by name (any letter case) when exactly one account has it."""
+    account = Account.objects.filter(pk=id_or_name).first() if _is_uuid(id_or_name) else None
+    if account is not None:
+        return account
+    named = list(Account.objects.filter(name__iexact=(id_or_name or "").strip())[:10])
+    if not named:
+        raise NotFound(f"No account has the id or name {id_or_name}.")
+    if len(named) > 1:
+        raise Conflict(f"{len(named)} accounts are named {id_or_name}; give one of their ids instead: "
+                       + ", ".join(str(a.id) for a in named) + ".", code="ambiguous_account")
+    return named[0]
 
 
 def _is_uuid(value: str) -> bool:

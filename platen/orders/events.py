@@ -4,7 +4,11 @@ Every history write goes through `save_all`, which also hands the new events to 
 (postbacks, e-mails) inside the same transaction, so a side effect is queued if and only if the change commits.
 """
 
+import logging
 from collections.abc import Callable
+from functools import partial
+
+from django.db import transaction
 
 from platen.kit.actors import Actor
 from platen.orders.models import Order, OrderEvent, OrderItem
@@ -26,6 +30,8 @@ APPROVAL_SCHEDULED = "approval_scheduled"
 APPROVED = "approved"
 PERSONALIZED = "personalization_received"
 JOB_FAILED = "job_failed"
+
+log = logging.getLogger("platen.orders.events")
 
 
 def event(order: Order, type: str, actor: Actor, *, reason: str = "", params: dict | None = None, item: OrderItem | None = None) -> OrderEvent:
@@ -54,4 +60,14 @@ def save_all(history: list[OrderEvent]) -> list[OrderEvent]:
     saved = OrderEvent.objects.bulk_create(history)
     for callback in _subscribers:
         callback(saved)
+    transaction.on_commit(partial(_log, saved))
     return saved
+
+
+def _log(saved: list[OrderEvent]) -> None:
+    """One line per committed event: what `platen serve` shows by default (settings.LOGGING)."""
+    for e in saved:
+        moved = f"{e.params['from']} -> {e.params['to']}" if {"from", "to"} <= set(e.params or {}) else ""
+        log.info(e.type, extra={"order_id": e.order_id, **({"item_id": e.item_id} if e.item_id else {}),
+                                **({"status": moved} if moved else {}), "by": e.actor_label or e.actor_kind,
+                                **({"reason": e.reason[:200]} if e.reason else {})})
