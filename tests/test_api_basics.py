@@ -21,13 +21,3 @@ def test_interactive_docs_are_served(anonymous_api):
     response = anonymous_api.get("/v4/docs")
     assert response.status_code == 200 and b"openapi.json" in response.content
 
-
-def test_unknown_api_path_is_404_in_the_error_shape(api):
-    response = api.get("/v4/nothing-here")
-    assert response.status_code == 404
-    assert set(response.json()) == {"code", "message", "details"}
-
-
-def test_wrong_method_is_an_error_in_the_shape(api):
-    response = api.call("put", "/v4/orders:search", {})
-    assert response.status_code == 405
