@@ -15,6 +15,7 @@ from platen.diagnostics.api import router as diagnostics_router
 from platen.intake.api import router as intake_router
 from platen.jobs.api import router as jobs_router
 from platen.notifications.api import router as notifications_router
+from platen.kit.apidocs import OfflineSwagger
 from platen.kit.errors import InvalidRequest, NotFound, PlatenError, TooLarge, Unauthorized, for_status, pydantic_details
 from platen.orders.api import router as orders_router
 from platen.orders.schemas import OrderCreateIn
@@ -41,6 +42,7 @@ api = PlatenAPI(
     urls_namespace="api",
     openapi_url="/v4/openapi.json",
     docs_url="/v4/docs",
+    docs=OfflineSwagger(),
     parser=ObjectBodyParser(),
 )
 api.add_router("/v4", orders_router)
