@@ -45,7 +45,8 @@ class AddressIn(WireIn):
     city: Required(30)
     postCode: Required(15)
     state: Str(35) | None = None
-    country: str
+    # Checked by known_country below (a real code, with a sentence); the pattern is for the OpenAPI document.
+    country: str = Field(json_schema_extra={"pattern": r"^[A-Z]{2}$", "minLength": 2, "maxLength": 2})
     email: Required(254)
     phone: Str(25) | None = None
     isBusiness: Flag | None = None
@@ -169,16 +170,16 @@ class DraftPatchIn(WireIn):
 
 
 class SearchIn(WireIn):
-    channels: list[str] | None = None
-    countries: list[str] | None = None
-    currencies: list[str] | None = None
+    channels: list[Str(20)] | None = None
+    countries: list[Str(2)] | None = None
+    currencies: list[Str(3)] | None = None
     startDate: IsoDateTime | None = None
     endDate: IsoDateTime | None = None
     financialStatuses: list[Financial] | None = None
     fulfillmentStatuses: list[Fulfillment] | None = None
     ids: list[UUID] | None = None
-    orderReferenceId: str | None = None
-    orderReferenceIds: list[str] | None = None
+    orderReferenceId: Str(255) | None = None
+    orderReferenceIds: list[Str(255)] | None = None
     orderTypes: list[Literal["order", "draft"]] | None = None
     search: Str(255) | None = None
     storeIds: list[UUID] | None = None
