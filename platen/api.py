@@ -2,6 +2,8 @@
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -13,7 +15,8 @@ from platen.diagnostics.api import router as diagnostics_router
 from platen.intake.api import router as intake_router
 from platen.jobs.api import router as jobs_router
 from platen.notifications.api import router as notifications_router
-from platen.kit.errors import InvalidRequest, NotFound, PlatenError, Unauthorized, pydantic_details
+from platen.kit.apidocs import OfflineSwagger
+from platen.kit.errors import InvalidRequest, NotFound, PlatenError, TooLarge, Unauthorized, for_status, pydantic_details
 from platen.orders.api import router as orders_router
 from platen.orders.schemas import OrderCreateIn
 from platen.kit.wire import NOT_AN_OBJECT, ObjectBodyParser
@@ -39,6 +42,7 @@ api = PlatenAPI(
     urls_namespace="api",
     openapi_url="/v4/openapi.json",
     docs_url="/v4/docs",
+    docs=OfflineSwagger(),
     parser=ObjectBodyParser(),
 )
 api.add_router("/v4", orders_router)
@@ -83,7 +87,13 @@ def on_not_found(request, exc):
 def on_http_error(request, exc: HttpError):
     if exc.status_code == 400:  # ninja's only 400 of its own: a body that ObjectBodyParser refused
         return error_response(request, NOT_AN_OBJECT)
-    return error_response(request, PlatenError(str(exc), [], "http_error", exc.status_code))
+    error = for_status(exc.status_code)
+    return error_response(request, PlatenError(str(exc) or error.message, [], error.code, exc.status_code))
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_large(request, exc):
+    return error_response(request, TooLarge(settings.DATA_UPLOAD_MAX_MEMORY_SIZE))
 
 
 @api.exception_handler(Exception)

@@ -38,6 +38,11 @@ class PlatenConfig:
     preflight_seconds: int = 120  # wall clock for reading one file; half of it is the CPU-time limit
 
     @property
+    def https(self) -> bool:
+        """Merchants reach this Platen over HTTPS: secure cookies, HSTS, CSP (platen/kit/security.py)."""
+        return self.base_url.startswith("https://")
+
+    @property
     def uses_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 

@@ -5,6 +5,7 @@ from pathlib import Path
 import dj_database_url
 
 from platen.config import CONFIG
+from platen.kit.security import https_settings
 
 BASE_DIR = Path(__file__).resolve().parent
 SECRET_KEY = CONFIG.secret_key
@@ -34,6 +35,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "platen.kit.apierrors.JsonErrorsMiddleware",
+    "platen.kit.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -103,6 +106,8 @@ WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# PLATEN_BASE_URL https: secure cookies, HSTS, the proxy's X-Forwarded-Proto, Content-Security-Policy.
+globals().update(https_settings(CONFIG))
 
 PLATEN = CONFIG
 

@@ -3,6 +3,7 @@ from django.http import JsonResponse
 from django.urls import include, path
 
 from platen.api import api
+from platen.kit.apierrors import is_api_path
 from platen.kit.errors import NotFound, PlatenError
 
 urlpatterns = [
@@ -13,7 +14,7 @@ urlpatterns = [
 
 
 def _json_for_api(request, error: PlatenError, fallback):
-    if request.path.startswith("/v4/") or request.path.startswith("/v2/"):
+    if is_api_path(request.path):
         return JsonResponse(error.as_dict(), status=error.status)
     return fallback(request)
 

@@ -22,12 +22,16 @@ def test_interactive_docs_are_served(anonymous_api):
     assert response.status_code == 200 and b"openapi.json" in response.content
 
 
-def test_unknown_api_path_is_404_in_the_error_shape(api):
-    response = api.get("/v4/nothing-here")
-    assert response.status_code == 404
-    assert set(response.json()) == {"code", "message", "details"}
 
-
-def test_wrong_method_is_an_error_in_the_shape(api):
-    response = api.call("put", "/v4/orders:search", {})
-    assert response.status_code == 405
+def test_the_document_states_the_constraints_the_api_enforces(anonymous_api):
+    doc = anonymous_api.get("/v4/openapi.json").json()
+    schemas = doc["components"]["schemas"]
+    country = schemas["AddressIn"]["properties"]["country"]
+    assert (country["pattern"], country["maxLength"]) == ("^[A-Z]{2}$", 2)
+    assert schemas["AddressIn"]["properties"]["firstName"]["maxLength"] == 25
+    assert schemas["ItemIn"]["properties"]["files"]["maxItems"] == 16
+    assert schemas["FileIn"]["properties"]["type"]["maxLength"] == 64
+    [key] = [p for p in doc["paths"]["/v4/orders"]["post"]["parameters"] if p["name"] == "Idempotency-Key"]
+    assert key["schema"]["maxLength"] == 255
+    delay = schemas["AccountPatch"]["properties"]["approvalDelayHours"]["anyOf"][0]
+    assert (delay["type"], delay["minimum"], delay["maximum"]) == ("integer", 6, 72)

@@ -10,7 +10,7 @@ from platen.kit.wire import IsoDateTime
 
 class RequestFilters(Schema):
     status: Outcome | None = None
-    channel: str | None = None
+    channel: Annotated[str, Field(max_length=20)] | None = None
     startDate: IsoDateTime | None = None
     endDate: IsoDateTime | None = None
     limit: Annotated[int, Field(ge=1, le=100)] = 50

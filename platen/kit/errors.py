@@ -68,3 +68,31 @@ def _sentence(err: dict) -> str:
     if err.get("type") == "missing":
         return "This field is required."
     return msg[0].upper() + msg[1:] + ("" if msg.endswith(".") else ".")
+
+
+class TooLarge(PlatenError):
+    def __init__(self, limit: int):
+        super().__init__(f"The request body is larger than the limit of {limit:,} bytes: send print files by URL, "
+                         "not inside the request.", [Detail("body", f"Send at most {limit:,} bytes.")], "too_large", 413)
+
+
+# The code of an error the framework produced before Platen's own code could say more (no route, wrong method).
+STATUS_CODES = {
+    400: ("invalid_request", "The request is not valid."),
+    401: ("unauthorized", "Send a valid API key in the X-API-KEY header."),
+    403: ("forbidden", "This key may not do that."),
+    404: ("not_found", "No such resource."),
+    405: ("method_not_allowed", "This path does not take that method; the Allow header lists the ones it takes."),
+    409: ("conflict", "The request conflicts with the resource's current state."),
+    411: ("length_required", "Send a Content-Length header or a chunked body."),
+    413: ("too_large", "The request body is too large."),
+    415: ("unsupported_media_type", "Send the body as JSON (Content-Type: application/json)."),
+    429: ("too_many_requests", "Too many requests: wait a little (see Retry-After) and try again."),
+}
+
+
+def for_status(status: int) -> PlatenError:
+    code, message = STATUS_CODES.get(status, ("error" if status < 500 else "internal_error",
+                                              "The request failed." if status < 500 else
+                                              "Something went wrong on our side; it has been logged. Try again."))
+    return PlatenError(message, [], code, status)

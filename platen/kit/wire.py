@@ -28,6 +28,9 @@ def refuse_nul(text: bytes | str) -> None:
 
 def parse_json(raw: bytes | str, model: type[T], what: str = "request") -> T:
     refuse_nul(raw)
+    # ninja's Schema reads attributes off any value, so `[]`, `5` or `null` would pass as an empty object.
+    if not (raw.lstrip().startswith(b"{" if isinstance(raw, bytes) else "{")):
+        raise NOT_AN_OBJECT
     try:
         return model.model_validate_json(raw or b"")
     except pydantic.ValidationError as exc:

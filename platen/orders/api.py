@@ -4,7 +4,8 @@ from uuid import UUID
 
 from ninja import Router, Status
 
-from platen.intake import services as intake
+from platen.intake import http as intake_http
+from platen.intake.services import MAX_IDEMPOTENCY_KEY
 from platen.kit.actors import Actor
 from platen.orders import presenters
 from platen.orders.schemas import (
@@ -26,7 +27,8 @@ CREATE_BODY = {
         "required": True,
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OrderCreateIn"}}},
     },
-    "parameters": [{"in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string"},
+    "parameters": [{"in": "header", "name": "Idempotency-Key", "required": False,
+                    "schema": {"type": "string", "maxLength": MAX_IDEMPOTENCY_KEY},
                     "description": "Repeat a create safely: the same key returns the same order."}],
 }
 
@@ -38,10 +40,7 @@ def _actor(request) -> Actor:
 @router.post("/orders", response={200: OrderOut, 201: OrderOut, **ERRORS}, openapi_extra=CREATE_BODY,
              summary="Create an order or a draft")
 def create_order(request):
-    received = intake.receive(
-        request.account, "api", request.body, content_type=request.content_type or "",
-        idempotency_key=request.headers.get("Idempotency-Key", ""),
-    )
+    received = intake_http.receive(request, "api")
     result = create_from_intake(received, _actor(request))
     return Status(201 if result.created else 200, presenters.order(result.order))
 

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from platen.kit.geo import COUNTRY_CODES
 from platen.kit.pagination import MAX_OFFSET
@@ -15,6 +15,8 @@ from platen.kit.wire import IsoDateTime
 from platen.orders.statuses import Financial, Fulfillment, OrderType
 
 FILE_TYPES = {"default", "front", "back", "neck-inner", "neck-outer", "sleeve-left", "sleeve-right", "inside"}
+EMBROIDERY_PLACEMENTS = 8  # embroidery-<placement> types; no garment has more places to embroider
+MAX_FILES_PER_ITEM = len(FILE_TYPES) + EMBROIDERY_PLACEMENTS  # one file per type (placement)
 Count = lambda low, high: Annotated[int, Field(ge=low, le=high, strict=True)]  # noqa: E731  (JSON true is not 1)
 Flag = Annotated[bool, Field(strict=True)]
 Str = lambda n: Annotated[str, StringConstraints(max_length=n)]  # noqa: E731
@@ -43,7 +45,8 @@ class AddressIn(WireIn):
     city: Required(30)
     postCode: Required(15)
     state: Str(35) | None = None
-    country: str
+    # Checked by known_country below (a real code, with a sentence); the pattern is for the OpenAPI document.
+    country: str = Field(json_schema_extra={"pattern": r"^[A-Z]{2}$", "minLength": 2, "maxLength": 2})
     email: Required(254)
     phone: Str(25) | None = None
     isBusiness: Flag | None = None
@@ -72,7 +75,7 @@ class ReturnAddressIn(WireIn):
 
 
 class FileIn(WireIn):
-    type: str = "default"
+    type: Str(64) = "default"
     url: Annotated[str, StringConstraints(min_length=1, max_length=2048)]
 
     @field_validator("type")
@@ -96,14 +99,38 @@ class ItemIn(WireIn):
     storeProductVariantId: Str(255) | None = None
     pageCount: Count(1, 10000) | None = None
     quantity: Count(1, 100000)
-    files: list[FileIn] = []
+    files: Annotated[list[FileIn], Field(max_length=MAX_FILES_PER_ITEM, description=
+                     "At most one file per type (placement).")] = []
     metadata: Metadata = []
+
+    @field_validator("files", mode="before")
+    @classmethod
+    def few_files(cls, value, info: ValidationInfo):
+        # Checked before the files are read: 20,000 of them would otherwise all be parsed first.
+        if isinstance(value, list) and len(value) > MAX_FILES_PER_ITEM:
+            raise ValueError(f"Item {info.data.get('itemReferenceId', '')!r} has {len(value)} files; an item takes one "
+                             f"file per type (placement), so at most {MAX_FILES_PER_ITEM}")
+        return value
+
+    @field_validator("files")
+    @classmethod
+    def one_file_per_type(cls, files: list[FileIn], info: ValidationInfo) -> list[FileIn]:
+        return _one_file_per_type(files, f"Item {info.data.get('itemReferenceId', '')!r}")
 
     @model_validator(mode="after")
     def product_named(self) -> ItemIn:
         if not self.productUid and not self.storeProductVariantId:
             raise ValueError("Give each item a productUid (or a storeProductVariantId)")
         return self
+
+
+def _one_file_per_type(files: list[FileIn], whose: str) -> list[FileIn]:
+    types = [f.type for f in files]
+    repeated = sorted({t for t in types if types.count(t) > 1})
+    if repeated:
+        raise ValueError(f"{whose} has more than one {' and more than one '.join(repeated)} file; "
+                         "give each type (placement) one file")
+    return files
 
 
 def _unique_references(items: list[ItemIn] | None) -> list[ItemIn] | None:
@@ -143,16 +170,16 @@ class DraftPatchIn(WireIn):
 
 
 class SearchIn(WireIn):
-    channels: list[str] | None = None
-    countries: list[str] | None = None
-    currencies: list[str] | None = None
+    channels: list[Str(20)] | None = None
+    countries: list[Str(2)] | None = None
+    currencies: list[Str(3)] | None = None
     startDate: IsoDateTime | None = None
     endDate: IsoDateTime | None = None
     financialStatuses: list[Financial] | None = None
     fulfillmentStatuses: list[Fulfillment] | None = None
     ids: list[UUID] | None = None
-    orderReferenceId: str | None = None
-    orderReferenceIds: list[str] | None = None
+    orderReferenceId: Str(255) | None = None
+    orderReferenceIds: list[Str(255)] | None = None
     orderTypes: list[Literal["order", "draft"]] | None = None
     search: Str(255) | None = None
     storeIds: list[UUID] | None = None
@@ -313,4 +340,9 @@ class CancelIn(WireIn):
 
 
 class PersonalizationIn(WireIn):
-    files: Annotated[list[FileIn], Field(min_length=1, max_length=20)]
+    files: Annotated[list[FileIn], Field(min_length=1, max_length=MAX_FILES_PER_ITEM)]
+
+    @field_validator("files")
+    @classmethod
+    def one_file_per_type(cls, files: list[FileIn]) -> list[FileIn]:
+        return _one_file_per_type(files, "The item")

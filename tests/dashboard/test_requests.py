@@ -92,3 +92,13 @@ def test_duplicate_request_points_to_the_kept_order(merchant_client, api):
     html = merchant_client.get(f"/requests/{duplicate.id}/").content.decode()
     assert "the same order sent again" in html and f'href="/orders/{first["id"]}/"' in html
     assert "k-1" in html
+
+
+def test_an_interrupted_request_says_what_happened(merchant_client, account):
+    cut_off = intake.receive(account, "api", "{}")
+    IntakeRequest.objects.filter(pk=cut_off.pk).update(received_at=timezone.now() - timedelta(minutes=10))
+    intake.mark_interrupted()
+    listed = merchant_client.get("/requests/?status=interrupted").content.decode()
+    assert 'data-status="interrupted"' in listed and "Cut off before Platen answered; no order was made" in listed
+    detail = merchant_client.get(f"/requests/{cut_off.id}/").content.decode()
+    assert "The connection ended before Platen answered" in detail and "the sender should send it again" in detail

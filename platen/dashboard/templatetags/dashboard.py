@@ -22,6 +22,7 @@ TONES = {
     "not_connected": "attention", "partially_refunded": "attention", "refunded": "attention", "returned": "attention",
     "failed": "danger", "refused": "danger", "rejected": "danger",
     "canceled": "muted",
+    "interrupted": "attention",  # intake: the caller was cut off before the answer
 }
 
 
