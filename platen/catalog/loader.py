@@ -178,10 +178,7 @@ def _product_details(entry: dict, product: m.Product, values: dict, where: str) 
             where, product=product)
     breaks = {}
     for min_quantity, amounts in (entry.get("price_breaks") or {}).items():
-        for currency, amount in (amounts or {}).items():
-            if currency not in (entry.get("prices") or {}):
-                raise InvalidRequest(f"{where}: the price break at {min_quantity} is in {currency}, which has no price; "
-                                     "add the currency to prices.")
+        for currency, amount in (amounts or {}).items():  # a break in a currency without a price sells nothing
             breaks[(currency, min_quantity)] = {"currency": currency, "min_quantity": min_quantity,
                                                 "amount": _decimal(amount, where)}
     _mirror(product.price_breaks.all(), lambda b: (b.currency, b.min_quantity), breaks, m.ProductPriceBreak,
