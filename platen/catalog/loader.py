@@ -1,9 +1,10 @@
 """Load the catalog from a YAML file (default: data/catalog.yaml shipped with Platen), idempotently.
 
-What the file lists wins: customs zones, regions, shipment methods and products are upserted by code/uid,
-their prices, availability and rates mirror the file, and the rule tables (restrictions, quantity
-limits, cross-border requirements) are replaced by the file's. Rows the file does not name (a product
-added in the admin) are kept. Everything happens in one transaction with one catalog version bump.
+What the file lists wins: customs zones, regions, catalogs, product attributes (and their values), shipment
+methods and products are upserted by code/uid; a product's prices, price breaks, availability, attribute values
+and dimensions and a method's rates mirror the file, and the rule tables (restrictions, quantity limits,
+cross-border requirements) are replaced by the file's. Rows the file does not name (a product added in the
+admin) are kept. Everything happens in one transaction with one catalog version bump.
 """
 
 from __future__ import annotations
