@@ -179,6 +179,8 @@ def _product_details(entry: dict, product: m.Product, values: dict, where: str) 
             where, product=product)
     breaks = {}
     for min_quantity, amounts in (entry.get("price_breaks") or {}).items():
+        if not isinstance(min_quantity, int):
+            raise InvalidRequest(f"{where}: price break {min_quantity!r} is not a quantity; key each break by a whole number.")
         for currency, amount in (amounts or {}).items():  # a break in a currency without a price sells nothing
             breaks[(currency, min_quantity)] = {"currency": currency, "min_quantity": min_quantity,
                                                 "amount": _decimal(amount, where)}

@@ -241,7 +241,7 @@ class ProductDimension(models.Model):
     """A measure of the finished product (not of its print file), e.g. Width, Height, Thickness."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="dimensions")
-    name = models.CharField(max_length=30, validators=[RegexValidator(r"^[A-Z][A-Za-z]*$", "Use a capitalised word, e.g. Width.")])
+    name = models.CharField(max_length=30, validators=[RegexValidator(r"^[A-Z][A-Za-z]*$", "Use a capitalised word, e.g. Width.", "invalid_name")])
     value_mm = models.DecimalField(max_digits=9, decimal_places=3, validators=[MinValueValidator(0)])
 
     class Meta:

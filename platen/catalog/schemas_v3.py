@@ -46,10 +46,15 @@ class Measure(Camel):
     measure_unit: str
 
 
+class Weight(Camel):
+    value: int
+    measure_unit: str
+
+
 class SearchProductOut(Camel):
     product_uid: str
     attributes: dict[str, str] = Field(description="Attribute uid -> value uid.")
-    weight: Measure = Field(description="In grams.")
+    weight: Weight = Field(description="In grams.")
     dimensions: dict[str, Measure] = Field(description="Of the finished product, in mm: Width, Height, Thickness, ...")
     supported_countries: list[str]
 

@@ -67,6 +67,7 @@ def test_file_edits_of_attributes_and_breaks_apply_and_the_shipped_file_restores
     (lambda d: d["product_attributes"][0].update(values=["A4"]), "'values' must map each value uid to its title"),
     (lambda d: d["catalogs"][0].update(uid="posters and more"), "letters, digits"),
     (lambda d: d["products"][0].update(price_breaks={1: {"EUR": 1}}), "greater than or equal to 2"),
+    (lambda d: d["products"][0].update(price_breaks={"ten": {"EUR": 1}}), "'ten' is not a quantity"),
 ])
 def test_bad_catalog_data_is_refused_with_a_reason(tmp_path, mutate, expected):
     data = shipped()
