@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from platen.accounts.api import router as account_router
 from platen.accounts.auth import ApiKeyAuth
 from platen.catalog.api import router as catalog_router
+from platen.catalog.api_v3 import router as catalog_v3_router, shipment_router as shipment_v1_router
 from platen.diagnostics.api import router as diagnostics_router
 from platen.intake.api import router as intake_router
 from platen.jobs.api import router as jobs_router
@@ -52,6 +53,8 @@ api.add_router("/v4", account_router)
 api.add_router("/v4", diagnostics_router)
 api.add_router("/v4", notifications_router)
 api.add_router("/v4", jobs_router)
+api.add_router("/v3", catalog_v3_router)
+api.add_router("/v1", shipment_v1_router)
 
 
 def error_response(request, error: PlatenError):

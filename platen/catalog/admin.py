@@ -71,7 +71,7 @@ class CustomsZoneAdmin(admin.ModelAdmin):
 @admin.register(m.Region)
 class RegionAdmin(admin.ModelAdmin):
     form = RegionForm
-    list_display = ["code", "name", "fulfillment_country", "customs_zone", "rest_of_world", "country_list"]
+    list_display = ["code", "name", "fulfillment_country", "customs_zone", "stock_region", "rest_of_world", "country_list"]
     search_fields = ["code", "name"]
 
     @admin.display(description="countries")
@@ -89,15 +89,35 @@ class AvailabilityInline(admin.TabularInline):
     extra = 0
 
 
+class PriceBreakInline(admin.TabularInline):
+    model = m.ProductPriceBreak
+    extra = 0
+    verbose_name_plural = "quantity price breaks (price of one piece from a quantity on)"
+
+
+class AttributeLinkInline(admin.TabularInline):
+    model = m.ProductAttributeLink
+    extra = 0
+    autocomplete_fields = ["value"]
+    verbose_name_plural = "attributes (one value per attribute)"
+
+
+class DimensionInline(admin.TabularInline):
+    model = m.ProductDimension
+    extra = 0
+    verbose_name_plural = "dimensions of the finished product (default: the print's width and height)"
+
+
 @admin.register(m.Product)
 class ProductAdmin(admin.ModelAdmin):
     form = ProductForm
-    inlines = [PriceInline, AvailabilityInline]
-    list_display = ["uid", "kind", "name", "width_mm", "height_mm", "max_quantity"]
-    list_filter = ["kind", "personalizable"]
+    inlines = [PriceInline, PriceBreakInline, AvailabilityInline, AttributeLinkInline, DimensionInline]
+    list_display = ["uid", "kind", "catalog", "name", "width_mm", "height_mm", "max_quantity"]
+    list_filter = ["kind", "catalog", "personalizable"]
+    list_select_related = ["catalog"]
     search_fields = ["uid", "name"]
     fieldsets = [
-        (None, {"fields": ["uid", "kind", "name", "personalizable", "max_quantity", "weight_g"]}),
+        (None, {"fields": ["uid", "kind", "catalog", "name", "personalizable", "max_quantity", "weight_g"]}),
         ("Print file", {"fields": ["width_mm", "height_mm", "bleed_mm", "file_types", "min_ppi", "sides"]}),
         ("Pages (multi-page products only)", {"fields": ["page_count_min", "page_count_max", "page_count_step"]}),
     ]
@@ -112,7 +132,7 @@ class RateInline(admin.TabularInline):
 @admin.register(m.ShipmentMethod)
 class ShipmentMethodAdmin(admin.ModelAdmin):
     inlines = [RateInline]
-    list_display = ["uid", "name", "type"]
+    list_display = ["uid", "name", "type", "has_tracking", "is_business", "is_private"]
     list_filter = ["type"]
     search_fields = ["uid", "name"]
 
@@ -146,3 +166,30 @@ class QuantityLimitAdmin(admin.ModelAdmin):
 @admin.register(m.CrossBorderRequirement)
 class CrossBorderRequirementAdmin(admin.ModelAdmin):
     list_display = ["__str__", "country", "requirement"]
+
+
+@admin.register(m.Catalog)
+class CatalogAdmin(admin.ModelAdmin):
+    list_display = ["uid", "title", "position"]
+    list_editable = ["position"]
+    search_fields = ["uid", "title"]
+
+
+class AttributeValueInline(admin.TabularInline):
+    model = m.ProductAttributeValue
+    extra = 0
+
+
+@admin.register(m.ProductAttribute)
+class ProductAttributeAdmin(admin.ModelAdmin):
+    inlines = [AttributeValueInline]
+    list_display = ["uid", "title"]
+    search_fields = ["uid", "title"]
+
+
+@admin.register(m.ProductAttributeValue)
+class ProductAttributeValueAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "title", "position"]
+    list_filter = ["attribute"]
+    list_select_related = ["attribute"]
+    search_fields = ["uid", "title", "attribute__uid"]

@@ -88,7 +88,7 @@ def evaluate(facts: OrderFacts, *, address_field: str = "shippingAddress",
 
     line_prices = {}
     for line, product in known:
-        unit = product.unit_price(currency, line.page_count)
+        unit = product.unit_price(currency, line.page_count, max(line.quantity, 1))
         if unit is not None:
             line_prices[line.field] = (unit * max(line.quantity, 0)).quantize(CENT)
     items_price = sum(line_prices.values(), Decimal("0.00")) if len(line_prices) == len(facts.lines) else None

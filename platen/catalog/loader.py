@@ -1,9 +1,10 @@
 """Load the catalog from a YAML file (default: data/catalog.yaml shipped with Platen), idempotently.
 
-What the file lists wins: customs zones, regions, shipment methods and products are upserted by code/uid,
-their prices, availability and rates mirror the file, and the rule tables (restrictions, quantity
-limits, cross-border requirements) are replaced by the file's. Rows the file does not name (a product
-added in the admin) are kept. Everything happens in one transaction with one catalog version bump.
+What the file lists wins: customs zones, regions, catalogs, product attributes (and their values), shipment
+methods and products are upserted by code/uid; a product's prices, price breaks, availability, attribute values
+and dimensions and a method's rates mirror the file, and the rule tables (restrictions, quantity limits,
+cross-border requirements) are replaced by the file's. Rows the file does not name (a product added in the
+admin) are kept. Everything happens in one transaction with one catalog version bump.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ from platen.kit.errors import InvalidRequest
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "catalog.yaml"
 SECTIONS = {
     "customs_zones", "regions", "products", "shipment_methods", "restrictions", "quantity_limits", "cross_border",
+    "catalogs", "product_attributes",
 }  # plus any "x-..." section, free for YAML anchors
 PRODUCT_KEYS = {
     "uid", "kind", "name", "size_mm", "bleed_mm", "file_types", "min_ppi", "sides", "pages", "weight_g", "personalizable",
     "max_quantity", "prices", "price_per_extra_page", "regions", "out_of_stock",
+    "catalog", "attributes", "price_breaks", "dimensions_mm",
 }
 
 
@@ -48,7 +51,9 @@ def load_catalog(path: str | Path | None = None) -> str:
     with transaction.atomic(), one_change():
         zones = _zones(data, counts)
         regions = _regions(data, zones, counts)
-        products = _products(data, regions, counts)
+        catalogs = _catalogs(data, counts)
+        values = _attributes(data, counts)
+        products = _products(data, regions, catalogs, values, counts)
         _methods(data, regions, counts)
         _restrictions(data, products, counts)
         _quantity_limits(data, counts)
@@ -56,6 +61,7 @@ def load_catalog(path: str | Path | None = None) -> str:
     return (
         f"catalog loaded from {source.name}: {counts['product']} products "
         f"({counts['product created']} new, {counts['product updated']} changed), {counts['price']} prices, "
+        f"{counts['catalog']} catalogs, {counts['attribute']} product attributes, "
         f"{counts['region']} regions, {counts['zone']} customs zones, {counts['method']} shipment methods, {counts['rate']} rates, "
         f"{counts['restriction']} restrictions, {counts['limit']} quantity limits, "
         f"{counts['requirement']} cross-border requirements"
@@ -83,13 +89,44 @@ def _regions(data: dict, zones: dict, counts: Counter) -> dict[str, m.Region]:
         region = existing.get(entry["code"]) or m.Region(code=entry["code"])
         _save(region, where, name=entry.get("name", entry["code"]), countries=entry.get("countries", []),
               rest_of_world=bool(entry.get("rest_of_world", False)),
-              fulfillment_country=entry.get("fulfillment_country"), customs_zone=zone)
+              fulfillment_country=entry.get("fulfillment_country"), customs_zone=zone,
+              stock_region=entry.get("stock_region", ""))
         existing[region.code] = region
         counts["region"] += 1
     return existing
 
 
-def _products(data: dict, regions: dict, counts: Counter) -> dict[str, m.Product]:
+def _catalogs(data: dict, counts: Counter) -> dict[str, m.Catalog]:
+    existing = {c.uid: c for c in m.Catalog.objects.all()}
+    for position, entry in enumerate(_list(data, "catalogs")):
+        catalog = existing.get(entry["uid"]) or m.Catalog(uid=entry["uid"])
+        _save(catalog, f"catalog {entry['uid']}", title=entry.get("title", entry["uid"]), position=position)
+        existing[catalog.uid] = catalog
+        counts["catalog"] += 1
+    return existing
+
+
+def _attributes(data: dict, counts: Counter) -> dict[tuple[str, str], m.ProductAttributeValue]:
+    """Attributes and their values are upserted (values the admin added are kept); returns (attribute, value) -> row."""
+    attributes = {a.uid: a for a in m.ProductAttribute.objects.all()}
+    values = {(v.attribute.uid, v.uid): v for v in m.ProductAttributeValue.objects.select_related("attribute")}
+    for entry in _list(data, "product_attributes"):
+        where = f"product attribute {entry.get('uid')}"
+        attribute = attributes.get(entry["uid"]) or m.ProductAttribute(uid=entry["uid"])
+        _save(attribute, where, title=entry.get("title", entry["uid"]))
+        attributes[attribute.uid] = attribute
+        counts["attribute"] += 1
+        listed = entry.get("values") or {}
+        if not isinstance(listed, dict):
+            raise InvalidRequest(f"{where}: 'values' must map each value uid to its title, e.g. {{A4: A4}}.")
+        for position, (uid, title) in enumerate(listed.items()):
+            value = values.get((attribute.uid, str(uid))) or m.ProductAttributeValue(attribute=attribute, uid=str(uid))
+            _save(value, f"{where} value {uid}", title=str(title), position=position)
+            values[(attribute.uid, value.uid)] = value
+    return values
+
+
+def _products(data: dict, regions: dict, catalogs: dict, values: dict, counts: Counter) -> dict[str, m.Product]:
     existing = {p.uid: p for p in m.Product.objects.all()}
     file_regions = [r["code"] for r in _list(data, "regions")]
     for entry in _list(data, "products"):
@@ -99,9 +136,12 @@ def _products(data: dict, regions: dict, counts: Counter) -> dict[str, m.Product
             raise InvalidRequest(f"{where}: unknown keys {sorted(unknown)}; use only {sorted(PRODUCT_KEYS)}.")
         pages = entry.get("pages") or {}
         width, height = entry.get("size_mm") or (None, None)
+        catalog = catalogs.get(entry["catalog"]) if entry.get("catalog") else None
+        if entry.get("catalog") and catalog is None:
+            raise InvalidRequest(f"{where}: catalog {entry['catalog']!r} is not defined; add it to catalogs.")
         product = existing.get(entry["uid"]) or m.Product(uid=entry["uid"])
         outcome = _save(
-            product, where, kind=entry.get("kind"), name=entry.get("name"),
+            product, where, kind=entry.get("kind"), name=entry.get("name"), catalog=catalog,
             width_mm=_decimal(width, where), height_mm=_decimal(height, where),
             bleed_mm=_decimal(entry.get("bleed_mm", 0), where), file_types=entry.get("file_types", []),
             min_ppi=entry.get("min_ppi", 300), sides=entry.get("sides", 1), page_count_min=pages.get("min"), page_count_max=pages.get("max"),
@@ -115,6 +155,7 @@ def _products(data: dict, regions: dict, counts: Counter) -> dict[str, m.Product
         prices = {cur: {"currency": cur, "amount": _decimal(amount, where), "per_extra_page": _decimal(extra.get(cur, 0), where)}
                   for cur, amount in (entry.get("prices") or {}).items()}
         counts["price"] += _mirror(product.prices.all(), "currency", prices, m.ProductPrice, where, product=product)
+        _product_details(entry, product, values, where)
         offered = entry.get("regions") or file_regions
         out_of_stock = set(entry.get("out_of_stock") or [])
         missing = (set(offered) | out_of_stock) - set(regions)
@@ -126,12 +167,37 @@ def _products(data: dict, regions: dict, counts: Counter) -> dict[str, m.Product
     return existing
 
 
+def _product_details(entry: dict, product: m.Product, values: dict, where: str) -> None:
+    """Attribute values, quantity price breaks and finished dimensions mirror the file's entry."""
+    links = {}
+    for attribute, value_uid in (entry.get("attributes") or {}).items():
+        value = values.get((attribute, str(value_uid)))
+        if value is None:
+            raise InvalidRequest(f"{where}: {attribute} {value_uid!r} is not defined; add it to product_attributes.")
+        links[attribute] = {"attribute": value.attribute, "value": value}
+    _mirror(product.attribute_links.select_related("attribute"), "attribute.uid", links, m.ProductAttributeLink,
+            where, product=product)
+    breaks = {}
+    for min_quantity, amounts in (entry.get("price_breaks") or {}).items():
+        if not isinstance(min_quantity, int):
+            raise InvalidRequest(f"{where}: price break {min_quantity!r} is not a quantity; key each break by a whole number.")
+        for currency, amount in (amounts or {}).items():  # a break in a currency without a price sells nothing
+            breaks[(currency, min_quantity)] = {"currency": currency, "min_quantity": min_quantity,
+                                                "amount": _decimal(amount, where)}
+    _mirror(product.price_breaks.all(), lambda b: (b.currency, b.min_quantity), breaks, m.ProductPriceBreak,
+            where, product=product)
+    dimensions = {name: {"name": name, "value_mm": _decimal(mm, where)} for name, mm in (entry.get("dimensions_mm") or {}).items()}
+    _mirror(product.dimensions.all(), "name", dimensions, m.ProductDimension, where, product=product)
+
+
 def _methods(data: dict, regions: dict, counts: Counter) -> None:
     existing = {sm.uid: sm for sm in m.ShipmentMethod.objects.all()}
     for entry in _list(data, "shipment_methods"):
         where = f"shipment method {entry.get('uid')}"
         method = existing.get(entry["uid"]) or m.ShipmentMethod(uid=entry["uid"])
-        _save(method, where, name=entry.get("name"), type=entry.get("type"))
+        _save(method, where, name=entry.get("name"), type=entry.get("type"),
+              has_tracking=bool(entry.get("has_tracking", True)), is_business=bool(entry.get("is_business", True)),
+              is_private=bool(entry.get("is_private", True)))
         counts["method"] += 1
         wanted = {}
         for rate in entry.get("rates") or []:

@@ -44,6 +44,18 @@ class ShipmentType(models.TextChoices):
     EXPRESS = "express", "Express"
 
 
+class StockRegion(models.TextChoices):
+    """The stock regions of the v3 stock API; each Platen region reports its stock under one of them."""
+
+    US_CA = "US-CA", "United States and Canada"
+    EU = "EU", "Europe"
+    UK = "UK", "United Kingdom"
+    AS = "AS", "Asia"
+    OC = "OC", "Oceania"
+    SA = "SA", "South America"
+    ROW = "ROW", "Rest of the world"
+
+
 class Requirement(models.TextChoices):
     PHONE = "phone", "Recipient phone number"
     FEDERAL_TAX_ID = "federal_tax_id", "Recipient federal tax id"
@@ -91,6 +103,8 @@ class Region(models.Model):
     rest_of_world = models.BooleanField(default=False,
                                         help_text="Serves every destination no other region lists (one region at most).")
     fulfillment_country = models.CharField(max_length=2, validators=[COUNTRY])
+    stock_region = models.CharField(max_length=5, choices=StockRegion.choices, blank=True,
+                                    help_text="The stock region of the v3 stock API this region's stock counts for.")
     customs_zone = models.ForeignKey(CustomsZone, on_delete=models.PROTECT, related_name="regions",
                                      help_text="The customs zone the region ships from.")
 
@@ -105,8 +119,55 @@ class Region(models.Model):
             raise ValidationError({"rest_of_world": "Another region already serves the rest of the world."})
 
 
+UID = RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", "Use letters, digits, '-', '_' and '.' only, e.g. PaperFormat or 300x400-mm.",
+                     "invalid_uid")
+
+
+class Catalog(models.Model):
+    """A group of products that share attributes (the v3 catalog API): posters, mugs, t-shirts, ..."""
+
+    uid = models.CharField(max_length=100, unique=True, validators=[UID], help_text="The catalogUid, e.g. posters.")
+    title = models.CharField(max_length=200)
+    position = models.PositiveIntegerField(default=0, help_text="Lists show catalogs in this order.")
+
+    class Meta:
+        ordering = ["position", "uid"]
+
+    def __str__(self) -> str:
+        return self.uid
+
+
+class ProductAttribute(models.Model):
+    """A property products are told apart by, e.g. PaperFormat or GarmentSize."""
+
+    uid = models.CharField(max_length=100, unique=True, validators=[UID], help_text="The productAttributeUid, e.g. PaperFormat.")
+    title = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["uid"]
+
+    def __str__(self) -> str:
+        return self.uid
+
+
+class ProductAttributeValue(models.Model):
+    attribute = models.ForeignKey(ProductAttribute, on_delete=models.CASCADE, related_name="values")
+    uid = models.CharField(max_length=100, validators=[UID], help_text="The productAttributeValueUid, e.g. A4.")
+    title = models.CharField(max_length=200)
+    position = models.PositiveIntegerField(default=0, help_text="Values of one attribute are listed in this order.")
+
+    class Meta:
+        ordering = ["attribute__uid", "position", "uid"]
+        constraints = [models.UniqueConstraint(fields=["attribute", "uid"], name="catalog_attribute_value_once")]
+
+    def __str__(self) -> str:
+        return f"{self.attribute.uid}: {self.uid}"
+
+
 class Product(models.Model):
     uid = models.CharField(max_length=255, unique=True, help_text="The productUid merchants send.")
+    catalog = models.ForeignKey(Catalog, null=True, blank=True, on_delete=models.SET_NULL, related_name="products",
+                                help_text="The catalog that lists the product (v3 catalog API).")
     kind = models.CharField(max_length=20, choices=ProductKind.choices, db_index=True)
     name = models.CharField(max_length=200)
     width_mm = models.DecimalField(**MM, help_text="Print (file) width without bleed.")
@@ -160,6 +221,57 @@ class ProductPrice(models.Model):
         return f"{self.amount} {self.currency}"
 
 
+class ProductPriceBreak(models.Model):
+    """A lower price per piece when one item asks for at least min_quantity pieces."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="price_breaks")
+    currency = models.CharField(max_length=3, validators=[CURRENCY])
+    min_quantity = models.PositiveIntegerField(validators=[MinValueValidator(2)])
+    amount = models.DecimalField(**MONEY, help_text="Price of one piece from this quantity on (at the minimum page count).")
+
+    class Meta:
+        ordering = ["currency", "min_quantity"]
+        constraints = [models.UniqueConstraint(fields=["product", "currency", "min_quantity"], name="catalog_price_break_once")]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} from {self.min_quantity}"
+
+
+class ProductDimension(models.Model):
+    """A measure of the finished product (not of its print file), e.g. Width, Height, Thickness."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="dimensions")
+    name = models.CharField(max_length=30, validators=[RegexValidator(r"^[A-Z][A-Za-z]*$", "Use a capitalised word, e.g. Width.", "invalid_name")])
+    value_mm = models.DecimalField(max_digits=9, decimal_places=3, validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["product", "name"], name="catalog_dimension_once")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.value_mm} mm"
+
+
+class ProductAttributeLink(models.Model):
+    """The value a product has for one attribute (the attribute is repeated so the database keeps it unique)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="attribute_links")
+    attribute = models.ForeignKey(ProductAttribute, on_delete=models.CASCADE, related_name="+")
+    value = models.ForeignKey(ProductAttributeValue, on_delete=models.CASCADE, related_name="links")
+
+    class Meta:
+        ordering = ["attribute__uid"]
+        constraints = [models.UniqueConstraint(fields=["product", "attribute"], name="catalog_one_value_per_attribute",
+                                               violation_error_message="A product has one value per attribute.")]
+
+    def __str__(self) -> str:
+        return f"{self.product}: {self.value}"
+
+    def clean(self) -> None:
+        if self.value_id and self.attribute_id and self.value.attribute_id != self.attribute_id:
+            raise ValidationError({"value": f"{self.value} is not a value of {self.attribute}; choose one of its values."})
+
+
 class ProductAvailability(models.Model):
     """A product is offered in a region when a row exists; in_stock=False means temporarily not."""
 
@@ -180,6 +292,9 @@ class ShipmentMethod(models.Model):
     uid = models.CharField(max_length=100, unique=True, help_text="The shipmentMethodUid merchants send.")
     name = models.CharField(max_length=100)
     type = models.CharField(max_length=10, choices=ShipmentType.choices)
+    has_tracking = models.BooleanField(default=True)
+    is_business = models.BooleanField(default=True, help_text="Delivers to business addresses.")
+    is_private = models.BooleanField(default=True, help_text="Delivers to private addresses.")
 
     class Meta:
         ordering = ["type", "uid"]

@@ -28,16 +28,20 @@ class ProductFacts:
     prices: dict[str, tuple[Decimal, Decimal]]  # currency -> (amount, per extra page)
     availability: dict[str, bool]  # region code -> in stock
     personalizable: bool = False  # the customer supplies the artwork (print files may come later)
+    breaks: dict[str, tuple[tuple[int, Decimal], ...]] = field(default_factory=dict)  # currency -> (min qty, amount), ascending
 
     @property
     def is_multi_page(self) -> bool:
         return self.page_count_min is not None
 
-    def unit_price(self, currency: str, page_count: int | None) -> Decimal | None:
+    def unit_price(self, currency: str, page_count: int | None, quantity: int = 1) -> Decimal | None:
         price = self.prices.get(currency)
         if price is None:
             return None
         amount, per_page = price
+        for min_quantity, break_amount in self.breaks.get(currency, ()):
+            if quantity >= min_quantity:
+                amount = break_amount
         if self.is_multi_page and page_count is not None and page_count > self.page_count_min:
             amount += per_page * (page_count - self.page_count_min)
         return amount
@@ -132,6 +136,11 @@ def build(version: str) -> Catalog:
         "product_id", "region__code", "in_stock"
     ):
         availability[product_id][region_code] = in_stock
+    breaks: dict[int, dict] = defaultdict(lambda: defaultdict(list))
+    for product_id, currency, min_quantity, amount in m.ProductPriceBreak.objects.order_by("min_quantity").values_list(
+        "product_id", "currency", "min_quantity", "amount"
+    ):
+        breaks[product_id][currency].append((min_quantity, amount))
 
     products = {}
     uid_by_id = {}
@@ -141,6 +150,7 @@ def build(version: str) -> Catalog:
             uid=p.uid, kind=p.kind, name=p.name, page_count_min=p.page_count_min, page_count_max=p.page_count_max,
             page_count_step=p.page_count_step, max_quantity=p.max_quantity, prices=prices[p.pk],
             availability=availability[p.pk], personalizable=p.personalizable,
+            breaks={currency: tuple(steps) for currency, steps in breaks[p.pk].items()},
         )
 
     region_by_country, rest_of_world = {}, None
