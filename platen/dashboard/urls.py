@@ -3,6 +3,7 @@ from django.urls import path
 
 from platen.dashboard.views import login
 from platen.dashboard.views import accounts, jobs, notifications, order_actions, orders, requests, settings
+from platen.dashboard.views import bulk, drafts, orders_csv
 
 app_name = "dashboard"
 
@@ -13,6 +14,10 @@ urlpatterns = [
     path("", orders.order_list, name="orders"),
     path("orders/", orders.order_list, name="orders"),
     path("orders/<uuid:order_id>/", orders.order_detail, name="order"),
+    path("orders/bulk/", bulk.bulk_action, name="orders_bulk"),
+    path("orders/export.csv", orders_csv.export, name="orders_export"),
+    path("orders/<uuid:order_id>/submit/", drafts.submit, name="order_submit_draft"),
+    path("orders/<uuid:order_id>/delete/", drafts.delete, name="order_delete_draft"),
     path("orders/<uuid:order_id>/cancel/", order_actions.cancel, name="order_cancel"),
     path("orders/<uuid:order_id>/reprocess/", order_actions.reprocess, name="order_reprocess"),
     path("orders/<uuid:order_id>/address/", order_actions.edit_address, name="order_address"),

@@ -1,4 +1,4 @@
-"""Orders list (quick filters, search, pages; htmx swaps the results) and order detail."""
+"""Orders list (quick filters, search, dates, pages; htmx swaps the results) and order detail."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from platen.catalog.services import product_names
-from platen.dashboard import history
+from platen.dashboard import history, listing
 from platen.dashboard.access import dashboard_view
 from platen.dashboard.htmx import page_or_results
+from platen.dashboard.views.bulk import BULK_ACTIONS, pop_outcome
 from platen.orders import rules
 from platen.orders.services import queries
 from platen.orders.statuses import Fulfillment
@@ -20,19 +21,17 @@ STATUS_ORDER = list(Fulfillment)
 
 @dashboard_view
 def order_list(request):
-    status = request.GET.get("status", "")
-    status = status if status in Fulfillment._value2member_map_ else ""
-    text = request.GET.get("q", "").strip()[:255]
-
-    orders = queries.listing(request.scope, status=status, text=text)
-    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = listing.OrderFilters.from_query(request.GET)
+    page = Paginator(filters.orders(request.scope), PAGE_SIZE).get_page(request.GET.get("page"))
+    status, params = filters.status, filters.as_params()
 
     counts = queries.status_counts(request.scope)
     context = {
-        "page": page, "status": status, "q": text, "total": sum(counts.values()),
-        "filters": {"status": status, "q": text},
+        "page": page, "rows": listing.rows(page.object_list), "status": status, "q": filters.text,
+        "start": params["from"], "end": params["to"], "filtered": filters.active,
+        "total": sum(counts.values()), "filters": params,
         "quick_filters": [(s, counts.get(s, 0)) for s in STATUS_ORDER if counts.get(s) or s == status],
-        "show_account": request.user.is_operator,
+        "show_account": request.user.is_operator, "bulk_actions": BULK_ACTIONS, "bulk_outcome": pop_outcome(request),
     }
     return page_or_results(request, "dashboard/orders/list.html", "dashboard/orders/_results.html", context)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import uuid
+from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from platen.kit.errors import NotFound
 from platen.orders.models import Order, OrderEvent, OrderItem
@@ -47,6 +49,12 @@ def locked_order(account, order_id) -> Order:
     return order
 
 
+def brief(account, order_id) -> dict | None:
+    """{"order_reference_id", "fulfillment_status"} of the caller's order, or None when there is no such order."""
+    pk = _uuid(order_id)
+    return scoped(account).filter(pk=pk).values("order_reference_id", "fulfillment_status").first() if pk else None
+
+
 def order_events(account, order_id) -> list[OrderEvent]:
     order = get_order(account, order_id)
     return list(order.events.select_related("item").order_by("id"))
@@ -68,25 +76,41 @@ def search(account, filters: SearchIn) -> QuerySet[Order]:
     return orders.order_by("-created_at")[filters.offset : filters.offset + filters.limit]
 
 
+# The dashboard shows an order's id as its first 8 hex digits ("a1b2c3d4…"); people paste it back with or without "#".
+SHORT_ID = re.compile(r"#?([0-9a-f]{6,32})…?", re.IGNORECASE)
+
+
 def text_match(text: str) -> Q:
-    """Shipping first/last name (or both, 'Ada Lovelace'), order reference, or the order id itself."""
+    """Shipping first/last name (or both, 'Ada Lovelace'), e-mail, order or customer reference, the order id
+    itself or the short id the dashboard shows."""
     text = text.strip()
-    match = Q(order_reference_id__icontains=text) | Q(shipping_address__first_name__icontains=text) | Q(shipping_address__last_name__icontains=text)
+    match = (Q(order_reference_id__icontains=text) | Q(customer_reference_id__icontains=text)
+             | Q(shipping_address__first_name__icontains=text) | Q(shipping_address__last_name__icontains=text)
+             | Q(shipping_address__email__icontains=text))
     first, _, last = text.partition(" ")
     if last:
         match |= Q(shipping_address__first_name__icontains=first, shipping_address__last_name__icontains=last.strip())
     if _uuid(text):
         match |= Q(pk=_uuid(text))
+    elif short := SHORT_ID.fullmatch(text):
+        match |= Q(id__istartswith=short.group(1).lower())
     return match
 
 
-def listing(account, *, status: str = "", text: str = "") -> QuerySet[Order]:
-    """The dashboard's order list: newest first, with what its rows show."""
-    orders = scoped(account).select_related("shipping_address", "account").annotate(items_count=Count("items"))
+def listing(account, *, status: str = "", text: str = "", start: datetime | None = None,
+            end: datetime | None = None) -> QuerySet[Order]:
+    """The dashboard's order list and its CSV export: newest first, with what their rows show.
+    `start` is inclusive, `end` exclusive (the midnight after the last day asked for)."""
+    orders = (scoped(account).select_related("shipping_address", "account").prefetch_related("items")
+              .annotate(items_count=Count("items"), quantity=Sum("items__quantity")))
     if status:
         orders = orders.filter(fulfillment_status=status)
     if text:
         orders = orders.filter(text_match(text))
+    if start:
+        orders = orders.filter(created_at__gte=start)
+    if end:
+        orders = orders.filter(created_at__lt=end)
     return orders.order_by("-created_at", "-pk")
 
 
