@@ -112,7 +112,7 @@ class RateInline(admin.TabularInline):
 @admin.register(m.ShipmentMethod)
 class ShipmentMethodAdmin(admin.ModelAdmin):
     inlines = [RateInline]
-    list_display = ["uid", "name", "type"]
+    list_display = ["uid", "name", "type", "requires_phone"]
     list_filter = ["type"]
     search_fields = ["uid", "name"]
 
@@ -146,3 +146,9 @@ class QuantityLimitAdmin(admin.ModelAdmin):
 @admin.register(m.CrossBorderRequirement)
 class CrossBorderRequirementAdmin(admin.ModelAdmin):
     list_display = ["__str__", "country", "requirement"]
+
+
+@admin.register(m.VatRate)
+class VatRateAdmin(admin.ModelAdmin):
+    list_display = ["country", "rate"]
+    search_fields = ["country"]

@@ -182,6 +182,20 @@ def _cross_border_problems(cat: Catalog, facts: OrderFacts, country: str, region
                       f"add {address_field}.federalTaxId.")
 
 
+def phone_need(cat: Catalog, country: str, method_uid: str | None) -> str | None:
+    """Why a shipment to `country` by `method_uid` needs the recipient's phone number (a sentence opening), or None."""
+    region = cat.region_for(country)
+    if method_uid in cat.phone_methods:
+        return f"The carrier for {cat.phone_methods[method_uid]} shipping to {country} needs the recipient's phone number"
+    if region is None or cat.customs_zone_of(country) == region.customs_zone:
+        return None
+    needed = cat.requirements.get("", frozenset()) | cat.requirements.get(country, frozenset())
+    if Requirement.PHONE.value in needed:
+        return (f"Shipments from {region.fulfillment_country} to {country} cross a customs border and the carrier "
+                "needs the recipient's phone number for customs")
+    return None
+
+
 def _options(cat: Catalog, region: RegionFacts, country: str, currency: str, pieces: int) -> list[ShipmentOption]:
     rates: dict[str, RateFacts] = {}
     for rate in cat.rates_by_region.get(region.code, []):

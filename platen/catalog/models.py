@@ -180,6 +180,8 @@ class ShipmentMethod(models.Model):
     uid = models.CharField(max_length=100, unique=True, help_text="The shipmentMethodUid merchants send.")
     name = models.CharField(max_length=100)
     type = models.CharField(max_length=10, choices=ShipmentType.choices)
+    requires_phone = models.BooleanField(default=False, help_text="The carrier needs the recipient's phone number "
+                                                                  "(e.g. express couriers that call before delivery).")
 
     class Meta:
         ordering = ["type", "uid"]
@@ -269,6 +271,21 @@ class CrossBorderRequirement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_requirement_display()} for {self.country or 'every cross-border destination'}"
+
+
+class VatRate(models.Model):
+    """The standard VAT (or GST) rate charged on orders shipped to a country; a country with no row pays none."""
+
+    country = models.CharField(max_length=2, unique=True, validators=[COUNTRY])
+    rate = models.DecimalField(max_digits=5, decimal_places=2, validators=[MinValueValidator(0)],
+                               help_text="Percent, e.g. 19.00 for 19 %.")
+
+    class Meta:
+        verbose_name = "VAT rate"
+        ordering = ["country"]
+
+    def __str__(self) -> str:
+        return f"{self.country}: {self.rate} %"
 
 
 class CatalogVersion(models.Model):

@@ -15,6 +15,7 @@ from platen.catalog import models as m
 WATCHED = (
     m.CustomsZone, m.Region, m.Product, m.ProductPrice, m.ProductAvailability, m.ShipmentMethod, m.ShipmentRate,
     m.ShipmentRatePrice, m.ShippingRestriction, m.QuantityLimit, m.CrossBorderRequirement,
+    m.VatRate,
 )
 _state = threading.local()
 
