@@ -34,9 +34,9 @@ def evaluate_order(facts: OrderFacts, *, address_field: str = "shippingAddress")
     return evaluate(facts, address_field=address_field).evaluation
 
 
-def phone_needed(country: str, method_uid: str | None) -> str | None:
-    """Why the recipient's phone number is needed for this destination and method (customs or the carrier),
-    as the opening of a sentence; None when a missing or invalid number does not stop the shipment."""
+def phone_needed(country: str, method_uid: str | None) -> tuple[str, str] | None:
+    """Why the recipient's phone number is needed for this destination and method: ("carrier", method name) or
+    ("customs", the country shipped from); None when a missing or invalid number does not stop the shipment."""
     return phone_need(snapshot.current(), (country or "").strip().upper(), method_uid)
 
 
