@@ -109,11 +109,17 @@ def phone_findings(address: Address, prefix: str, method_uid: str | None) -> tup
     return [Problem(field_name, code, f"{why}: add it to the shipping address with the country code, {example}.")], []
 
 
+# Country names read with "the" in a sentence ("shipping to the United States").
+_WITH_THE = ("United ", "Netherlands", "Philippines", "Bahamas", "Gambia", "Maldives", "Czech Republic",
+             "Dominican Republic", "Central African Republic", "Isle Of Man", "Vatican")
+
+
 def _country_name(code: str) -> str:
     try:
-        return get_validation_rules({"country_code": code}).country_name.title() or code
+        name = get_validation_rules({"country_code": code}).country_name.title() or code
     except (InvalidAddressError, ValueError):
         return code
+    return f"the {name}" if name.startswith(_WITH_THE) else name
 
 
 def _example_phone(country: str) -> str:
