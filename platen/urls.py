@@ -9,6 +9,7 @@ from platen.kit.errors import NotFound, PlatenError
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("platen.dashboard.urls")),
+    path("stored/", include("platen.preflight.urls")),  # signed links to stored print files and previews
     path("", api.urls),
 ]
 

@@ -1,12 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from platen.accounts.models import Account, ApiKey, User
+from platen.accounts.models import Account, ApiKey, BillingEntity, User
 from platen.orders.services import holds
+
+
+class BillingEntityInline(admin.StackedInline):
+    model = BillingEntity
+    extra = 0
+    max_num = 1
 
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
+    inlines = [BillingEntityInline]
     list_display = ["name", "email", "approval_mode", "on_hold", "id", "created_at"]
     list_filter = ["approval_mode", "on_hold"]
     search_fields = ["name", "email", "id"]

@@ -78,3 +78,23 @@ class SignInThrottle(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "key"], name="accounts_one_throttle_per_key")]
         indexes = [models.Index(fields=["window_start"])]
+class BillingEntity(models.Model):
+    """Who the account's receipts are made out to: the order API's `billingEntity`. Without a row, the account's
+    name and e-mail stand in."""
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="billing_entity")
+    company_name = models.CharField(max_length=200, blank=True)
+    company_number = models.CharField(max_length=50, blank=True)
+    company_vat_number = models.CharField(max_length=50, blank=True)
+    recipient_name = models.CharField(max_length=200, blank=True)
+    address_line1 = models.CharField(max_length=100, blank=True)
+    address_line2 = models.CharField(max_length=100, blank=True)
+    city = models.CharField(max_length=60, blank=True)
+    post_code = models.CharField(max_length=20, blank=True)
+    state = models.CharField(max_length=60, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=25, blank=True)
+
+    def __str__(self) -> str:
+        return self.company_name or self.recipient_name or str(self.account)

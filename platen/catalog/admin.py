@@ -133,6 +133,7 @@ class RateInline(admin.TabularInline):
 class ShipmentMethodAdmin(admin.ModelAdmin):
     inlines = [RateInline]
     list_display = ["uid", "name", "type", "has_tracking", "is_business", "is_private"]
+    list_display = ["uid", "name", "type", "requires_phone"]
     list_filter = ["type"]
     search_fields = ["uid", "name"]
 
@@ -193,3 +194,7 @@ class ProductAttributeValueAdmin(admin.ModelAdmin):
     list_filter = ["attribute"]
     list_select_related = ["attribute"]
     search_fields = ["uid", "title", "attribute__uid"]
+@admin.register(m.VatRate)
+class VatRateAdmin(admin.ModelAdmin):
+    list_display = ["country", "rate"]
+    search_fields = ["country"]

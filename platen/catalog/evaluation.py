@@ -92,7 +92,7 @@ def evaluate(facts: OrderFacts, *, address_field: str = "shippingAddress",
         if unit is not None:
             line_prices[line.field] = (unit * max(line.quantity, 0)).quantize(CENT)
     items_price = sum(line_prices.values(), Decimal("0.00")) if len(line_prices) == len(facts.lines) else None
-    return Outcome(Evaluation(problems, shipment, items_price), region, options, line_prices)
+    return Outcome(Evaluation(problems, shipment, items_price, line_prices), region, options, line_prices)
 
 
 def _line_problems(cat: Catalog, line: LineFacts, product: ProductFacts, country: str,
@@ -180,6 +180,18 @@ def _cross_border_problems(cat: Catalog, facts: OrderFacts, country: str, region
         yield Problem(f"{address_field}.federalTaxId", "cross_border_tax_id_required",
                       f"{route} and customs in {country} need the recipient's federal tax id; "
                       f"add {address_field}.federalTaxId.")
+
+
+def phone_need(cat: Catalog, country: str, method_uid: str | None) -> tuple[str, str] | None:
+    """Why a shipment to `country` by `method_uid` needs the recipient's phone number: ("carrier", method name)
+    when the method requires one, ("customs", fulfillment country) when a cross-border requirement does; else None."""
+    if method_uid in cat.phone_methods:
+        return "carrier", cat.phone_methods[method_uid]
+    region = cat.region_for(country)
+    if region is None or cat.customs_zone_of(country) == region.customs_zone:
+        return None
+    needed = cat.requirements.get("", frozenset()) | cat.requirements.get(country, frozenset())
+    return ("customs", region.fulfillment_country) if Requirement.PHONE.value in needed else None
 
 
 def _options(cat: Catalog, region: RegionFacts, country: str, currency: str, pieces: int) -> list[ShipmentOption]:

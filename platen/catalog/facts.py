@@ -5,7 +5,7 @@ Import these from platen.catalog.services; they live here only to keep that modu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 
@@ -51,6 +51,7 @@ class Evaluation:
     problems: list[Problem]
     shipment: ShipmentChoice | None  # None when problems prevent choosing one
     items_price: Decimal | None  # sum of product prices x quantity in the order currency
+    line_prices: dict[str, Decimal] = field(default_factory=dict)  # LineFacts.field -> price of the whole line
 
     @property
     def ok(self) -> bool:

@@ -25,6 +25,7 @@ DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "catalog.yaml"
 SECTIONS = {
     "customs_zones", "regions", "products", "shipment_methods", "restrictions", "quantity_limits", "cross_border",
     "catalogs", "product_attributes",
+    "vat_rates",
 }  # plus any "x-..." section, free for YAML anchors
 PRODUCT_KEYS = {
     "uid", "kind", "name", "size_mm", "bleed_mm", "file_types", "min_ppi", "sides", "pages", "weight_g", "personalizable",
@@ -58,13 +59,14 @@ def load_catalog(path: str | Path | None = None) -> str:
         _restrictions(data, products, counts)
         _quantity_limits(data, counts)
         _requirements(data, counts)
+        _vat_rates(data, counts)
     return (
         f"catalog loaded from {source.name}: {counts['product']} products "
         f"({counts['product created']} new, {counts['product updated']} changed), {counts['price']} prices, "
         f"{counts['catalog']} catalogs, {counts['attribute']} product attributes, "
         f"{counts['region']} regions, {counts['zone']} customs zones, {counts['method']} shipment methods, {counts['rate']} rates, "
         f"{counts['restriction']} restrictions, {counts['limit']} quantity limits, "
-        f"{counts['requirement']} cross-border requirements"
+        f"{counts['requirement']} cross-border requirements, {counts['vat']} VAT rates"
     )
 
 
@@ -197,7 +199,8 @@ def _methods(data: dict, regions: dict, counts: Counter) -> None:
         method = existing.get(entry["uid"]) or m.ShipmentMethod(uid=entry["uid"])
         _save(method, where, name=entry.get("name"), type=entry.get("type"),
               has_tracking=bool(entry.get("has_tracking", True)), is_business=bool(entry.get("is_business", True)),
-              is_private=bool(entry.get("is_private", True)))
+              is_private=bool(entry.get("is_private", True)),
+              requires_phone=bool(entry.get("requires_phone", False)))
         counts["method"] += 1
         wanted = {}
         for rate in entry.get("rates") or []:
@@ -249,6 +252,17 @@ def _requirements(data: dict, counts: Counter) -> None:
               for e in _list(data, "cross_border")}
     counts["requirement"] = _mirror(m.CrossBorderRequirement.objects.all(), lambda r: (r.country, r.requirement),
                                     wanted, m.CrossBorderRequirement, "cross-border requirement")
+
+
+def _vat_rates(data: dict, counts: Counter) -> None:
+    """`vat_rates` maps country codes to percent; the table mirrors it (a file without the section keeps the rows)."""
+    if "vat_rates" not in data:
+        return
+    rates = data.get("vat_rates") or {}
+    if not isinstance(rates, dict):
+        raise InvalidRequest("'vat_rates' in the catalog file must map country codes to percent, e.g. DE: 19.")
+    wanted = {str(c): {"country": str(c), "rate": _decimal(r, f"VAT rate {c}")} for c, r in rates.items()}
+    counts["vat"] = _mirror(m.VatRate.objects.all(), "country", wanted, m.VatRate, "VAT rate")
 
 
 def _mirror(current, key, wanted: dict, model, where: str, **parent) -> int:

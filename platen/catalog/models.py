@@ -295,6 +295,8 @@ class ShipmentMethod(models.Model):
     has_tracking = models.BooleanField(default=True)
     is_business = models.BooleanField(default=True, help_text="Delivers to business addresses.")
     is_private = models.BooleanField(default=True, help_text="Delivers to private addresses.")
+    requires_phone = models.BooleanField(default=False, help_text="The carrier needs the recipient's phone number "
+                                                                  "(e.g. express couriers that call before delivery).")
 
     class Meta:
         ordering = ["type", "uid"]
@@ -384,6 +386,21 @@ class CrossBorderRequirement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_requirement_display()} for {self.country or 'every cross-border destination'}"
+
+
+class VatRate(models.Model):
+    """The standard VAT (or GST) rate charged on orders shipped to a country; a country with no row pays none."""
+
+    country = models.CharField(max_length=2, unique=True, validators=[COUNTRY])
+    rate = models.DecimalField(max_digits=5, decimal_places=2, validators=[MinValueValidator(0)],
+                               help_text="Percent, e.g. 19.00 for 19 %.")
+
+    class Meta:
+        verbose_name = "VAT rate"
+        ordering = ["country"]
+
+    def __str__(self) -> str:
+        return f"{self.country}: {self.rate} %"
 
 
 class CatalogVersion(models.Model):

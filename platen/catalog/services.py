@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, QuerySet
 
 from platen.catalog import snapshot
-from platen.catalog.evaluation import ShipmentOption, evaluate
+from platen.catalog.evaluation import ShipmentOption, evaluate, phone_need
 from platen.catalog.facts import PROBLEM_CODES, Evaluation, LineFacts, OrderFacts, Problem, ShipmentChoice
 from platen.catalog.models import Product, ProductAvailability, ProductKind
 from platen.kit.errors import Detail, InvalidRequest
@@ -22,6 +22,7 @@ from platen.kit.pagination import page
 __all__ = [
     "PROBLEM_CODES", "Evaluation", "LineFacts", "OrderFacts", "Problem", "ShipmentChoice", "ShipmentOption",
     "Quote", "QuoteLine", "QuotedProduct", "evaluate_order", "get_product", "list_products", "personalizable", "product_names", "quote_order",
+    "phone_needed", "vat_rate", "product_weights",
 ]
 
 
@@ -31,6 +32,22 @@ def evaluate_order(facts: OrderFacts, *, address_field: str = "shippingAddress")
     address_field is the wire name of the address object in problem fields ("recipient" for quotes).
     """
     return evaluate(facts, address_field=address_field).evaluation
+
+
+def phone_needed(country: str, method_uid: str | None) -> tuple[str, str] | None:
+    """Why the recipient's phone number is needed for this destination and method: ("carrier", method name) or
+    ("customs", the country shipped from); None when a missing or invalid number does not stop the shipment."""
+    return phone_need(snapshot.current(), (country or "").strip().upper(), method_uid)
+
+
+def vat_rate(country: str) -> Decimal:
+    """The VAT rate in percent on orders shipped to `country` (catalog data; 0 where none is listed)."""
+    return snapshot.current().vat_rates.get((country or "").strip().upper(), Decimal("0"))
+
+
+def product_weights(uids) -> dict[str, int]:
+    """Shipping weight in grams of one piece of each known product among `uids`."""
+    return dict(Product.objects.filter(uid__in=set(uids)).values_list("uid", "weight_g"))
 
 
 def _products() -> QuerySet[Product]:

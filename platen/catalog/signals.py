@@ -16,6 +16,7 @@ WATCHED = (
     m.CustomsZone, m.Region, m.Product, m.ProductPrice, m.ProductAvailability, m.ShipmentMethod, m.ShipmentRate,
     m.ShipmentRatePrice, m.ShippingRestriction, m.QuantityLimit, m.CrossBorderRequirement,
     m.Catalog, m.ProductAttribute, m.ProductAttributeValue, m.ProductAttributeLink, m.ProductPriceBreak, m.ProductDimension,
+    m.VatRate,
 )
 _state = threading.local()
 

@@ -87,6 +87,8 @@ class Catalog:
     global_restrictions: list[Restriction]
     order_limits: dict[str, int]  # kind ("" = all products) -> most pieces per order
     requirements: dict[str, frozenset[str]] = field(default_factory=dict)  # country ("" = any) -> requirements
+    vat_rates: dict[str, Decimal] = field(default_factory=dict)  # destination country -> percent
+    phone_methods: dict[str, str] = field(default_factory=dict)  # uid -> name of the methods that need a phone
 
     def region_for(self, country: str) -> RegionFacts | None:
         return self.region_by_country.get(country, self.rest_of_world)
@@ -202,4 +204,6 @@ def build(version: str) -> Catalog:
         global_restrictions=global_restrictions,
         order_limits=dict(m.QuantityLimit.objects.values_list("kind", "max_per_order")),
         requirements={k: frozenset(v) for k, v in requirements.items()},
+        vat_rates=dict(m.VatRate.objects.values_list("country", "rate")),
+        phone_methods=dict(m.ShipmentMethod.objects.filter(requires_phone=True).values_list("uid", "name")),
     )

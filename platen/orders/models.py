@@ -53,6 +53,14 @@ class Order(models.Model):
     shipping_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     # What stops the order right now: [{"field", "code", "message"}]; earlier ones stay in the history.
     problems = models.JSONField(default=list, blank=True)
+    # What the merchant should look at without it stopping the order (e.g. a phone number the carrier does not need).
+    warnings = models.JSONField(default=list, blank=True)
+    # The shipment is known once the checks passed with a chosen method (pricing.py); null before.
+    shipment_id = models.UUIDField(null=True, blank=True)
+    min_delivery_date = models.DateField(null=True, blank=True)
+    max_delivery_date = models.DateField(null=True, blank=True)
+    total_weight_g = models.PositiveIntegerField(null=True, blank=True)
+    total_incl_vat = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     # Exactly one order per real-world order: the Idempotency-Key, and (channel, source, external id).
     idempotency_key = models.CharField(max_length=255, null=True, blank=True)
     source_key = models.CharField(max_length=100, default="", blank=True)
@@ -110,6 +118,41 @@ class ItemFile(models.Model):
     detected_type = models.CharField(max_length=10, blank=True)
     fetch_attempts = models.PositiveSmallIntegerField(default=0)
     preflight = models.JSONField(null=True, blank=True)  # the report (preflight/report.py) against the item's product
+
+    class Meta:
+        ordering = ["position"]
+
+
+class Receipt(models.Model):
+    """What the order costs, written when it is priced (transaction type "order"); its totals are the sums of
+    its items (presenters.receipt). Prices are the catalog's (net); VAT is the destination's rate."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="receipts")
+    transaction_type = models.CharField(max_length=20, default="order")
+    currency = models.CharField(max_length=3)
+    vat_rate = models.DecimalField(max_digits=5, decimal_places=2)  # percent
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [models.UniqueConstraint(fields=["order", "transaction_type"], name="receipt_once_per_type")]
+
+
+class ReceiptItem(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField(default=0)
+    type = models.CharField(max_length=20)  # product, shipping
+    reference_id = models.CharField(max_length=255)  # the order item's id, or the shipment's
+    title = models.CharField(max_length=255)
+    price_base = models.DecimalField(max_digits=12, decimal_places=2)  # one piece
+    amount = models.PositiveIntegerField()  # pieces
+    discount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    vat = models.DecimalField(max_digits=12, decimal_places=2)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["position"]

@@ -1,8 +1,13 @@
-"""Orders as the wire shows them."""
+"""Orders as the wire shows them (the reference's order response, plus Platen's problems, warnings and price)."""
 
 from __future__ import annotations
 
-from platen.orders.models import Address, Order, OrderEvent, OrderItem
+import uuid
+from decimal import Decimal
+
+from platen.orders.models import Address, Order, OrderEvent, OrderItem, Receipt, ReceiptItem
+from platen.orders.statuses import Fulfillment
+from platen.preflight.downloads import file_link, preview_link
 
 ADDRESS_WIRE = [
     ("firstName", "first_name"), ("lastName", "last_name"), ("companyName", "company_name"),
@@ -13,10 +18,39 @@ ADDRESS_WIRE = [
 ]
 
 
+RETURN_ADDRESS_WIRE = [
+    ("companyName", "company_name"), ("addressLine1", "address_line1"), ("addressLine2", "address_line2"),
+    ("city", "city"), ("postCode", "post_code"), ("state", "state"), ("country", "country"), ("email", "email"),
+    ("phone", "phone"),
+]
+BILLING_WIRE = [
+    ("companyName", "company_name"), ("companyNumber", "company_number"), ("companyVatNumber", "company_vat_number"),
+    ("recipientName", "recipient_name"), ("addressLine1", "address_line1"), ("addressLine2", "address_line2"),
+    ("city", "city"), ("postCode", "post_code"), ("state", "state"), ("country", "country"), ("email", "email"),
+    ("phone", "phone"),
+]
+ZERO = Decimal("0.00")
+
+
 def address(addr: Address | None) -> dict | None:
     if addr is None:
         return None
     return {wire: getattr(addr, column) for wire, column in ADDRESS_WIRE}
+
+
+def return_address(addr: Address | None) -> dict | None:
+    """The return address in its own shape (no names: it is the sender's), with what was sent."""
+    if addr is None:
+        return None
+    return {wire: getattr(addr, column) or None for wire, column in RETURN_ADDRESS_WIRE}
+
+
+def billing_entity(account) -> dict:
+    """Who the receipts are made out to: the account's billing details, or its name and e-mail until it has them."""
+    details = getattr(account, "billing_entity", None)
+    if details is None:
+        return {**{wire: None for wire, _ in BILLING_WIRE}, "companyName": account.name, "email": account.email or None}
+    return {wire: getattr(details, column) or None for wire, column in BILLING_WIRE}
 
 
 def _money(value) -> str | None:
@@ -24,6 +58,8 @@ def _money(value) -> str | None:
 
 
 def item(i: OrderItem) -> dict:
+    files = list(i.files.all())
+    processed = [link for f in files if (link := file_link(f.content_sha256, f.detected_type))]
     return {
         "id": str(i.id),
         "itemReferenceId": i.item_reference_id,
@@ -33,8 +69,68 @@ def item(i: OrderItem) -> dict:
         "quantity": i.quantity,
         "fulfillmentStatus": i.fulfillment_status,
         "isIgnored": i.is_ignored,
-        "files": [{"type": f.type, "url": f.url, "preflight": f.preflight} for f in i.files.all()],
+        "files": [{"type": f.type, "url": f.url, "processedFileUrl": file_link(f.content_sha256, f.detected_type),
+                   "preflight": f.preflight} for f in files],
+        # The stored copy of the item's (first) print file, once fetched and checked; never the merchant's URL.
+        "processedFileUrl": processed[0] if processed else None,
+        "previews": previews(files),
+        "options": [],
         "metadata": i.metadata,
+    }
+
+
+def previews(files, *, absolute: bool = True) -> list[dict]:
+    return [{"type": f.type, "url": link} for f in files if (link := preview_link(f.content_sha256, absolute=absolute))]
+
+
+def shipment(o: Order, items: list[OrderItem]) -> dict | None:
+    """null until the order is checked and priced with a chosen method (services/pricing.py); then complete."""
+    if o.shipment_id is None:
+        return None
+    packed = [str(i.id) for i in items if not i.is_ignored and i.fulfillment_status != Fulfillment.CANCELED]
+    return {
+        "id": str(o.shipment_id),
+        "shipmentMethodName": o.shipment_method_name,
+        "shipmentMethodUid": o.shipment_method_uid,
+        "minDeliveryDays": o.min_delivery_days,
+        "maxDeliveryDays": o.max_delivery_days,
+        "minDeliveryDate": o.min_delivery_date.isoformat(),
+        "maxDeliveryDate": o.max_delivery_date.isoformat(),
+        "totalWeight": o.total_weight_g,
+        "fulfillmentCountry": o.fulfillment_country,
+        "packageCount": 1,  # one parcel holds the whole order; tracking is set when it ships
+        "packages": [{"id": str(uuid.uuid5(o.shipment_id, "package-1")), "orderItemIds": packed,
+                      "trackingCode": None, "trackingUrl": None}],
+    }
+
+
+def receipt(r: Receipt) -> dict:
+    rows = [receipt_item(x, r) for x in r.items.all()]
+
+    def sums(kind: str | None, prefix: str) -> dict:
+        chosen = [x for x in rows if kind is None or x["type"] == kind]
+        initial, discount, price, vat = (sum((x[k] for x in chosen), ZERO) for k in ("priceInitial", "discount", "price", "vat"))
+        if prefix == "total":
+            return {"totalInitial": initial, "total": price, "totalVat": vat, "totalInclVat": price + vat,
+                    "discount": discount, "discountVat": ZERO, "discountInclVat": discount}
+        return {f"{prefix}Initial": initial, f"{prefix}Discount": discount, prefix: price, f"{prefix}Vat": vat,
+                f"{prefix}InclVat": price + vat}
+
+    return {
+        "id": str(r.id), "orderId": str(r.order_id), "transactionType": r.transaction_type, "currency": r.currency,
+        "items": rows, **sums("product", "productsPrice"), **sums("packaging", "packagingPrice"),
+        **sums("shipping", "shippingPrice"), **sums(None, "total"),
+    }
+
+
+def receipt_item(x: ReceiptItem, r: Receipt) -> dict:
+    initial = x.price_base * x.amount
+    price = initial - x.discount
+    return {
+        "id": str(x.id), "receiptId": str(r.id), "referenceId": x.reference_id, "type": x.type, "title": x.title,
+        "currency": r.currency, "priceBase": x.price_base, "amount": x.amount, "priceInitial": initial,
+        "discount": x.discount, "price": price, "vat": x.vat, "priceInclVat": price + x.vat,
+        "createdAt": x.created_at.isoformat(), "updatedAt": x.updated_at.isoformat(),
     }
 
 
@@ -53,22 +149,18 @@ def order(o: Order) -> dict:
         "createdAt": o.created_at.isoformat(),
         "updatedAt": o.updated_at.isoformat(),
         "orderedAt": o.ordered_at.isoformat(),
+        "totalInclVat": _money(o.total_incl_vat),
+        "connectedOrderIds": [],  # Platen never splits a request into several orders
         "items": [item(i) for i in items],
-        "shipment": {
-            "shipmentMethodName": o.shipment_method_name or None,
-            "shipmentMethodUid": o.shipment_method_uid or o.requested_shipment_method or None,
-            "minDeliveryDays": o.min_delivery_days,
-            "maxDeliveryDays": o.max_delivery_days,
-            "fulfillmentCountry": o.fulfillment_country or None,
-            "packages": [],
-        },
+        "shipment": shipment(o, items),
         "shippingAddress": address(o.shipping_address),
-        "returnAddress": address(o.return_address),
+        "billingEntity": billing_entity(o.account),
+        "returnAddress": return_address(o.return_address),
+        "receipts": [receipt(r) for r in o.receipts.all()],
         "metadata": o.metadata,
         "problems": o.problems,
+        "warnings": o.warnings,
         "price": {"items": _money(o.items_price), "shipping": _money(o.shipping_price), "currency": o.currency},
-        "receipts": [],
-        "connectedOrderIds": [],
     }
 
 
@@ -77,6 +169,7 @@ def summary(o: Order) -> dict:
         "id": str(o.id),
         "orderType": o.order_type,
         "orderReferenceId": o.order_reference_id,
+        "customerReferenceId": o.customer_reference_id,
         "fulfillmentStatus": o.fulfillment_status,
         "financialStatus": o.financial_status,
         "channel": o.channel,
@@ -84,7 +177,9 @@ def summary(o: Order) -> dict:
         "firstName": o.shipping_address.first_name,
         "lastName": o.shipping_address.last_name,
         "currency": o.currency,
-        "itemsCount": getattr(o, "items_count", None),
+        "totalInclVat": _money(o.total_incl_vat),
+        "connectedOrderIds": [],
+        "itemsCount": o.items_count if hasattr(o, "items_count") else o.items.count(),
         "storeId": str(o.store_id) if o.store_id else None,
         "createdAt": o.created_at.isoformat(),
         "updatedAt": o.updated_at.isoformat(),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
+from pydantic import ConfigDict, Field, PlainSerializer, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from platen.kit.geo import COUNTRY_CODES
 from platen.kit.pagination import MAX_OFFSET
@@ -189,6 +190,9 @@ class SearchIn(WireIn):
 
 # ---- responses -------------------------------------------------------------------------------------
 
+# Money in receipts is a JSON number, as in the reference; float() of a two-place Decimal prints that decimal.
+Number = Annotated[Decimal, PlainSerializer(float, return_type=float)]
+
 
 class AddressOut(Schema):
     firstName: str | None = None
@@ -223,11 +227,27 @@ class PreflightOut(Schema):
     checks: list[CheckOut]
 
 
+SIGNED_LINK = "A Platen link to the stored copy, signed and valid for 7 days; read the order again for a fresh one."
+
+
 class FileOut(Schema):
     type: str
-    url: str
+    url: str = Field(description="The URL the file was sent with.")
+    processedFileUrl: str | None = Field(description=f"The fetched file as checked; null until then. {SIGNED_LINK}")
     preflight: PreflightOut | None = Field(None, description="The checks of the file against the item's product; "
                                                              "null until it has been fetched and checked.")
+
+
+class PreviewOut(Schema):
+    type: str = Field(description="The file type it shows (default, front, back...).")
+    url: str = Field(description=f"A PNG of the file's first page, 300 px on its longer side. {SIGNED_LINK}")
+
+
+class OptionOut(Schema):
+    id: str
+    type: str
+    productUid: str
+    quantity: int
 
 
 class ItemOut(Schema):
@@ -240,21 +260,106 @@ class ItemOut(Schema):
     fulfillmentStatus: Fulfillment
     isIgnored: bool
     files: list[FileOut]
+    processedFileUrl: str | None = Field(description=f"The item's (first) print file as fetched and checked; null until then. {SIGNED_LINK}")
+    previews: list[PreviewOut] = Field(description="One per print file, once it has been fetched and drawn.")
+    options: list[OptionOut]
     metadata: list[dict]
 
 
 class PackageOut(Schema):
-    trackingCode: str | None = None
-    trackingUrl: str | None = None
+    id: str
+    orderItemIds: list[str]
+    trackingCode: str | None = Field(description="Set when the package ships.")
+    trackingUrl: str | None = Field(description="Set when the package ships.")
 
 
 class ShipmentOut(Schema):
-    shipmentMethodName: str | None
-    shipmentMethodUid: str | None
-    minDeliveryDays: int | None
-    maxDeliveryDays: int | None
-    fulfillmentCountry: str | None
+    id: str
+    shipmentMethodName: str
+    shipmentMethodUid: str
+    minDeliveryDays: int
+    maxDeliveryDays: int
+    minDeliveryDate: str = Field(description="YYYY-MM-DD: the delivery days counted from the day the order was checked.")
+    maxDeliveryDate: str = Field(description="YYYY-MM-DD")
+    totalWeight: int = Field(description="Grams.")
+    fulfillmentCountry: str
+    packageCount: int
     packages: list[PackageOut]
+
+
+class ReturnAddressOut(Schema):
+    companyName: str | None
+    addressLine1: str | None
+    addressLine2: str | None
+    city: str | None
+    postCode: str | None
+    state: str | None
+    country: str | None
+    email: str | None
+    phone: str | None
+
+
+class BillingEntityOut(Schema):
+    companyName: str | None
+    companyNumber: str | None
+    companyVatNumber: str | None
+    recipientName: str | None
+    addressLine1: str | None
+    addressLine2: str | None
+    city: str | None
+    postCode: str | None
+    state: str | None
+    country: str | None
+    email: str | None
+    phone: str | None
+
+
+class ReceiptItemOut(Schema):
+    id: str
+    receiptId: str
+    referenceId: str = Field(description="The order item's id (type product) or the shipment's id (type shipping).")
+    type: str = Field(description="product or shipping")
+    title: str
+    currency: str
+    priceBase: Number = Field(description="One piece, without VAT.")
+    amount: int = Field(description="Pieces.")
+    priceInitial: Number
+    discount: Number
+    price: Number
+    vat: Number
+    priceInclVat: Number
+    createdAt: str
+    updatedAt: str
+
+
+class ReceiptOut(Schema):
+    id: str
+    orderId: str
+    transactionType: str = Field(description="order: what the order costs, written when it is checked and priced.")
+    currency: str
+    items: list[ReceiptItemOut]
+    productsPriceInitial: Number
+    productsPriceDiscount: Number
+    productsPrice: Number
+    productsPriceVat: Number
+    productsPriceInclVat: Number
+    packagingPriceInitial: Number
+    packagingPriceDiscount: Number
+    packagingPrice: Number
+    packagingPriceVat: Number
+    packagingPriceInclVat: Number
+    shippingPriceInitial: Number
+    shippingPriceDiscount: Number
+    shippingPrice: Number
+    shippingPriceVat: Number
+    shippingPriceInclVat: Number
+    discount: Number
+    discountVat: Number
+    discountInclVat: Number
+    totalInitial: Number
+    total: Number
+    totalVat: Number
+    totalInclVat: Number
 
 
 class ProblemOut(Schema):
@@ -282,21 +387,27 @@ class OrderOut(Schema):
     createdAt: str
     updatedAt: str
     orderedAt: str
+    totalInclVat: str | None = Field(description="The receipt's total with VAT, e.g. \"23.45\"; null until priced.")
+    connectedOrderIds: list[str]
     items: list[ItemOut]
-    shipment: ShipmentOut
+    shipment: ShipmentOut | None = Field(description="null until the order is checked and priced with a chosen "
+                                                     "shipment method; then every field is set.")
     shippingAddress: AddressOut
-    returnAddress: AddressOut | None
+    billingEntity: BillingEntityOut
+    returnAddress: ReturnAddressOut | None = Field(description="As sent with the order.")
+    receipts: list[ReceiptOut] = Field(description="Empty until the order is priced (when its checks pass).")
     metadata: list[dict]
     problems: list[ProblemOut] = Field(description="What stops the order now, one readable reason each.")
+    warnings: list[ProblemOut] = Field(description="What to look at that does not stop the order (e.g. a phone "
+                                                   "number the carrier does not need).")
     price: PriceOut
-    receipts: list[dict]
-    connectedOrderIds: list[str]
 
 
 class OrderSummaryOut(Schema):
     id: str
     orderType: OrderType
     orderReferenceId: str
+    customerReferenceId: str
     fulfillmentStatus: Fulfillment
     financialStatus: Financial
     channel: str
@@ -304,7 +415,9 @@ class OrderSummaryOut(Schema):
     firstName: str
     lastName: str
     currency: str
-    itemsCount: int | None
+    totalInclVat: str | None
+    connectedOrderIds: list[str]
+    itemsCount: int
     storeId: str | None
     createdAt: str
     updatedAt: str

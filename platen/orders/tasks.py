@@ -84,6 +84,7 @@ def fetch_files(order_id: str) -> None:
             continue
         fetched_by_url[file.url] = fetched
         report = _preflight(file, fetched)
+        preflight.make_preview(fetched.path, fetched.sha256, fetched.detected_type)
         ItemFile.objects.filter(pk=file.pk).update(
             content_sha256=fetched.sha256, size=fetched.size, detected_type=fetched.detected_type,
             fetch_attempts=file.fetch_attempts + 1, preflight=report.to_dict(),

@@ -6,10 +6,13 @@ and leaves with os._exit, touching none of the caller's connections. The caller 
 deadline and kills the child when it passes. pikepdf and Pillow are imported here, before any fork, so a
 child starts in a few milliseconds without importing anything. A PDF is read by two children at once, each
 a half of its pages (pdf.py), so a 1000-page book takes both cores of a small machine; each has the limits.
+Previews (preview.py) are drawn the same way, in one child with the same limits.
 """
 
 from __future__ import annotations
 
+import base64
+import functools
 import gc
 import json
 import os
@@ -20,7 +23,9 @@ import time
 from pathlib import Path
 
 import PIL.Image  # noqa: F401  (imported before forking, see above; pikepdf comes with pdf)
+import pypdfium2  # noqa: F401  (the same, for previews)
 
+from platen.preflight import preview
 from platen.preflight.inspection import inspect
 from platen.preflight.limits import LIMITS, LimitExceeded, Limits, Unreadable
 from platen.preflight.pdf import merge_parts
@@ -39,15 +44,39 @@ def inspect_file(path: Path, kind: str | None = None, limits: Limits = LIMITS) -
             kind = sniff_type(f.read(4096)) or "unknown"
     started = time.monotonic()
     count = min(2, os.cpu_count() or 1) if kind == "pdf" else 1
-    children = {}  # read end of the pipe -> pid
-    for index in range(count):
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(read_end)
-            _child(write_end, Path(path), kind, limits, (index, count))  # never returns
-        os.close(write_end)
-        children[read_end] = pid
+    children = dict(_fork(functools.partial(inspect, Path(path), kind, limits, (index, count)), limits)
+                    for index in range(count))
+    parts = _answers(children, started, limits)
+    facts = merge_parts(parts)
+    facts["stats"] = {"cpu_seconds": round(sum(p["stats"]["cpu_seconds"] for p in parts), 4),
+                      "peak_rss_kb": max(p["stats"]["peak_rss_kb"] for p in parts),
+                      "seconds": round(time.monotonic() - started, 4)}
+    return facts
+
+
+def render_preview(path: Path, kind: str, limits: Limits = LIMITS) -> bytes:
+    """A small PNG of the file's first page (preview.render), drawn in one limited child. Raises Unreadable."""
+    def draw() -> dict:
+        return {"png": base64.b64encode(preview.render(Path(path), kind, limits)).decode()}
+
+    started = time.monotonic()
+    (answer,) = _answers(dict([_fork(draw, limits)]), started, limits)
+    return base64.b64decode(answer["png"])
+
+
+def _fork(work, limits: Limits) -> tuple[int, int]:
+    """A child running work() under the limits; returns (read end of its pipe, pid)."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        _child(write_end, work, limits)  # never returns
+    os.close(write_end)
+    return read_end, pid
+
+
+def _answers(children: dict[int, int], started: float, limits: Limits) -> list[dict]:
+    """What each child (read end -> pid) found, in order; kills them all when the wall clock runs out."""
     try:
         answers = _read_all(list(children), started + limits.wall_seconds)
     finally:
@@ -67,11 +96,7 @@ def inspect_file(path: Path, kind: str | None = None, limits: Limits = LIMITS) -
         if "facts" not in message:
             raise (LimitExceeded if message["limit"] else Unreadable)(message["reason"])
         parts.append(message["facts"])
-    facts = merge_parts(parts)
-    facts["stats"] = {"cpu_seconds": round(sum(p["stats"]["cpu_seconds"] for p in parts), 4),
-                      "peak_rss_kb": max(p["stats"]["peak_rss_kb"] for p in parts),
-                      "seconds": round(time.monotonic() - started, 4)}
-    return facts
+    return parts
 
 
 def _read_all(fds: list[int], deadline: float) -> list[bytes] | None:
@@ -100,7 +125,7 @@ def _death_reason(exitcode: int | None, limits: Limits) -> Unreadable:
     return Unreadable(f"The file crashed the reader (exit {exitcode}): it is damaged; export it again.", cacheable=False)
 
 
-def _child(fd: int, path: Path, kind: str, limits: Limits, part: tuple[int, int]):
+def _child(fd: int, work, limits: Limits):
     status = 0
     try:
         for sig in (signal.SIGTERM, signal.SIGINT):  # the caller's handlers are not the child's business
@@ -110,7 +135,7 @@ def _child(fd: int, path: Path, kind: str, limits: Limits, part: tuple[int, int]
         gc.disable()
         _limit_self(limits)
         try:
-            facts = inspect(path, kind, limits, part)
+            facts = work()
             usage = resource.getrusage(resource.RUSAGE_SELF)
             facts["stats"] = {"cpu_seconds": round(usage.ru_utime + usage.ru_stime, 4), "peak_rss_kb": usage.ru_maxrss}
             message = {"facts": facts}

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import IntegrityError
 
 from platen.catalog.models import Product, ProductKind
-from platen.preflight import sandbox
+from platen.preflight import preview, sandbox
 from platen.preflight.checks import ProductSpec, evaluate
 from platen.preflight.fetching import FetchFailed, fetch_print_file
 from platen.preflight.inspection import INSPECTOR_VERSION
@@ -39,6 +39,11 @@ def spec_for(product: Product, *, file_type: str = "default", page_count: int | 
 
 def check_stored_file(path: Path, sha256: str, kind: str, spec: ProductSpec | None) -> Report:
     return evaluate(facts_for(path, sha256, kind), spec)
+
+
+def make_preview(path: Path, sha256: str, kind: str) -> None:
+    """Draw the stored file's preview (once per content); a file that cannot be drawn has none."""
+    preview.ensure_preview(path, sha256, kind, _limits())
 
 
 def facts_for(path: Path, sha256: str, kind: str) -> dict:

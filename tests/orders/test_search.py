@@ -33,9 +33,11 @@ def test_no_filter_lists_all_newest_first(api, orders):
 def test_summary_fields(api, orders):
     row = api.post("/v4/orders:search", {"ids": [orders["usd"]["id"]]}).json()["orders"][0]
     assert row == {
-        "id": orders["usd"]["id"], "orderType": "order", "orderReferenceId": "shop-3", "fulfillmentStatus": "created",
-        "financialStatus": "pending", "channel": "api", "country": "US", "firstName": "Grace", "lastName": "Hopper",
-        "currency": "USD", "itemsCount": 2, "storeId": None, "createdAt": row["createdAt"],
+        "id": orders["usd"]["id"], "orderType": "order", "orderReferenceId": "shop-3", "customerReferenceId": "customer-42",
+        "fulfillmentStatus": "created", "financialStatus": "pending", "channel": "api", "country": "US",
+        "firstName": "Grace", "lastName": "Hopper", "currency": "USD",
+        # 2 x A3 poster 12.90 + t-shirt 13.50, USPS 4.69 + 2 x 0.99 for the further pieces; no VAT to the US
+        "totalInclVat": "45.97", "connectedOrderIds": [], "itemsCount": 2, "storeId": None, "createdAt": row["createdAt"],
         "updatedAt": row["updatedAt"], "orderedAt": row["orderedAt"],
     }
 

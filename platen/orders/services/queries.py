@@ -19,7 +19,8 @@ def scoped(account) -> QuerySet[Order]:
 
 
 def with_details(orders: QuerySet[Order]) -> QuerySet[Order]:
-    return orders.select_related("shipping_address", "return_address", "account").prefetch_related("items__files")
+    return orders.select_related("shipping_address", "return_address", "account__billing_entity") \
+        .prefetch_related("items__files", "receipts__items")
 
 
 def get_order(account, order_id) -> Order:
