@@ -227,7 +227,7 @@ class PreflightOut(Schema):
     checks: list[CheckOut]
 
 
-SIGNED_LINK = "A Platen link to the stored copy, signed and valid for 7 days; read the order again for a fresh one."
+SIGNED_LINK = "A Platen link to the stored copy, signed and valid for at least 7 days; read the order again for a fresh one."
 
 
 class FileOut(Schema):

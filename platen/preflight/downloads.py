@@ -16,7 +16,8 @@ from django.views.decorators.http import require_safe
 
 from platen.preflight.preview import preview_path
 
-LINK_SECONDS = 7 * 24 * 3600
+DAY = 24 * 3600
+LINK_DAYS = 7  # a link is valid for 7 to 8 days: it expires at a day boundary, so reading an order twice gives equal links
 CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg", "tiff": "image/tiff",
                  "svg": "image/svg+xml"}
 _NAME = re.compile(r"^(?P<sha>[0-9a-f]{64})\.(?P<kind>pdf|png|jpeg|tiff|svg)$")
@@ -37,7 +38,7 @@ def preview_link(sha256: str, *, absolute: bool = True) -> str | None:
 
 
 def _link(what: str, name: str, absolute: bool) -> str:
-    expires = int(time.time()) + LINK_SECONDS
+    expires = (int(time.time()) // DAY + LINK_DAYS + 1) * DAY
     signature = _signer.signature(f"{what}:{name}:{expires}")
     path = reverse(f"stored_{what}", args=[name]) + f"?expires={expires}&signature={signature}"
     return settings.PLATEN.base_url + path if absolute else path

@@ -11,7 +11,7 @@ from django.test import Client
 from platen.accounts import services as accounts
 from platen.catalog.models import ShipmentMethod
 from platen.catalog.services import phone_needed
-from tests.orders.factories import BERLIN, NEW_YORK, TSHIRT, order_payload
+from tests.orders.factories import BERLIN, NEW_YORK, TSHIRT
 from tests.orders.test_pipeline import create
 
 pytestmark = pytest.mark.django_db

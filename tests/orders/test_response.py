@@ -138,6 +138,9 @@ def test_processed_files_and_previews_are_signed_platen_links(api, other_api, se
         [preview] = item["previews"]
         assert preview["type"] == item["files"][0]["type"]
 
+    again = api.get(f"/v4/orders/{order['id']}").json()["items"][0]
+    assert again["processedFileUrl"] == poster["processedFileUrl"] and again["previews"] == poster["previews"]
+
     anyone = Client()  # the link is the permission, as with a pre-signed storage URL: no key needed
     stored = anyone.get(_path(poster["processedFileUrl"]))
     assert stored.status_code == 200 and stored["Content-Type"] == "application/pdf"
@@ -161,8 +164,10 @@ def test_an_expired_link_is_refused(api, settle, files, monkeypatch):
     link = _path(order["items"][0]["processedFileUrl"])
     import time as clock
 
-    later = clock.time() + 8 * 24 * 3600
-    monkeypatch.setattr("platen.preflight.downloads.time.time", lambda: later)
+    now = clock.time()
+    monkeypatch.setattr("platen.preflight.downloads.time.time", lambda: now + 7 * 24 * 3600 - 1)
+    assert Client().get(link).status_code == 200  # valid for at least 7 days
+    monkeypatch.setattr("platen.preflight.downloads.time.time", lambda: now + 8 * 24 * 3600 + 1)
     assert Client().get(link).status_code == 404
 
 
