@@ -17,6 +17,7 @@ from platen.orders.statuses import Fulfillment
 from tests.dashboard.conftest import ADDRESS, PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
 SCREENSHOTS = os.environ.get("PLATEN_SCREENSHOTS")
 
 
