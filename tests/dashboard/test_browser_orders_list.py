@@ -127,3 +127,22 @@ def test_orders_list_fits_the_screen(browser, live_server, operator, make_order,
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     context.close()
+
+
+def test_bulk_cancel_without_javascript_asks_on_a_page(browser, live_server, merchant, make_order):
+    make_order("NOJS-1")
+    make_order("NOJS-2")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, merchant, "/orders/?q=NOJS")
+    # The boxes sit inside the search form but belong to the bulk form (form="list-actions").
+    row(page, "NOJS-1").get_by_role("checkbox").check()
+    row(page, "NOJS-2").get_by_role("checkbox").check()
+    page.get_by_test_id("bulk-bar").get_by_role("button", name="Cancel…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cancel 2 orders?")
+    page.get_by_label("Reason").fill("No script")
+    page.get_by_role("button", name="Yes, cancel").click()
+    expect(page).to_have_url(re.compile(r"/orders/\?q=NOJS"))
+    expect(page.get_by_test_id("bulk-outcome")).to_have_text("2 orders were canceled.")
+    assert set(Order.objects.values_list("fulfillment_status", flat=True)) == {Fulfillment.CANCELED}
+    context.close()
