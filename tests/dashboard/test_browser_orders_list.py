@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from platen.orders.models import Order
 from platen.orders.statuses import Fulfillment
 from tests.dashboard.conftest import ADDRESS, move_to_printed
-from tests.dashboard.test_browser import browser, log_in, page, rows, shot  # noqa: F401 (fixtures)
+from tests.dashboard.test_browser import log_in, rows, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -91,6 +91,7 @@ def test_date_filter_and_short_id_search(page: Page, merchant, make_order):
     expect(rows(page)).to_have_count(2)
     page.get_by_label("Created to").fill("2026-03-01")
     expect(page).to_have_url(re.compile(r"to=2026-03-01"))
+    assert "back=" not in page.url and "ids=" not in page.url  # the bulk form's fields are not filters
     expect(rows(page)).to_have_count(1)
     expect(rows(page).first).to_contain_text("OLD-1")
     page.get_by_label("Created to").fill("")
@@ -101,7 +102,7 @@ def test_date_filter_and_short_id_search(page: Page, merchant, make_order):
 
 
 @pytest.mark.parametrize("width", [1366, 390])
-def test_orders_list_fits_the_screen(browser, live_server, operator, make_order, other_api, width):  # noqa: F811
+def test_orders_list_fits_the_screen(browser, live_server, operator, make_order, other_api, width):
     make_order("FAILED-WITH-A-RATHER-LONG-REFERENCE-0001",
                shippingAddress={**ADDRESS, "postCode": "ABC", "firstName": "Maximiliane", "lastName": "Mustermann-Lüdenscheid"})
     make_order("DRAFT-1", orderType="draft")
@@ -125,4 +126,23 @@ def test_orders_list_fits_the_screen(browser, live_server, operator, make_order,
     shot(page, f"23-orders-dialog-{width}", full_page=False)
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
+    context.close()
+
+
+def test_bulk_cancel_without_javascript_asks_on_a_page(browser, live_server, merchant, make_order):
+    make_order("NOJS-1")
+    make_order("NOJS-2")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, merchant, "/orders/?q=NOJS")
+    # The boxes sit inside the search form but belong to the bulk form (form="list-actions").
+    row(page, "NOJS-1").get_by_role("checkbox").check()
+    row(page, "NOJS-2").get_by_role("checkbox").check()
+    page.get_by_test_id("bulk-bar").get_by_role("button", name="Cancel…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cancel 2 orders?")
+    page.get_by_label("Reason").fill("No script")
+    page.get_by_role("button", name="Yes, cancel").click()
+    expect(page).to_have_url(re.compile(r"/orders/\?q=NOJS"))
+    expect(page.get_by_test_id("bulk-outcome")).to_have_text("2 orders were canceled.")
+    assert set(Order.objects.values_list("fulfillment_status", flat=True)) == {Fulfillment.CANCELED}
     context.close()

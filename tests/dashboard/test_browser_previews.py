@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.dashboard.conftest import ADDRESS
-from tests.dashboard.test_browser import browser, log_in, shot  # noqa: F401  (browser is a fixture)
+from tests.dashboard.test_browser import log_in, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from platen.kit.security import CONTENT_SECURITY_POLICY
-from tests.dashboard.test_browser import browser, log_in, shot  # noqa: F401  (the session's chromium)
+from tests.dashboard.test_browser import log_in, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

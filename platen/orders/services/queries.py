@@ -77,8 +77,9 @@ def search(account, filters: SearchIn) -> QuerySet[Order]:
     return orders.order_by("-created_at")[filters.offset : filters.offset + filters.limit]
 
 
-# The dashboard shows an order's id as its first 8 hex digits ("a1b2c3d4…"); people paste it back with or without "#".
-SHORT_ID = re.compile(r"#?([0-9a-f]{6,32})…?", re.IGNORECASE)
+# The dashboard shows an order's id as its first 8 hex digits ("a1b2c3d4…"); people paste it back with or without
+# "#". At most 8: PostgreSQL compares the text form, which has a hyphen after them.
+SHORT_ID = re.compile(r"#?([0-9a-f]{6,8})…?", re.IGNORECASE)
 
 
 def text_match(text: str) -> Q:
