@@ -1,5 +1,7 @@
 """Every client error under the API prefixes is JSON in the one error shape: never an HTML page."""
 
+import json
+
 import pytest
 
 from tests.orders.factories import order_payload
@@ -12,7 +14,7 @@ SHAPE = {"code", "message", "details"}
 def assert_error(response, status: int, code: str) -> dict:
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/json")
-    body = response.json()
+    body = json.loads(response.content)
     assert set(body) == SHAPE and body["code"] == code and body["message"]
     return body
 
@@ -107,3 +109,16 @@ def test_every_placement_once_is_accepted(api):
     types = ["front", "back", "neck-inner", "neck-outer", "sleeve-left", "sleeve-right", "embroidery-chest-left"]
     payload = with_files([{"type": t, "url": f"https://files.example.com/{t}.png"} for t in types])
     assert api.post("/v4/orders", payload).status_code in (200, 201)
+
+
+def test_framework_answers_keep_their_status_and_headers(rf):
+    # e.g. a throttle's 429 or a server's 411 that no Platen handler wrote: JSON, with Retry-After kept.
+    from django.http import HttpResponse
+
+    from platen.kit.apierrors import JsonErrorsMiddleware
+
+    middleware = JsonErrorsMiddleware(lambda request: HttpResponse("Slow down", status=429, headers={"Retry-After": "30"}))
+    response = middleware(rf.get("/v4/orders"))
+    assert_error(response, 429, "too_many_requests")
+    assert response["Retry-After"] == "30"
+    assert middleware(rf.get("/orders/")).content == b"Slow down"  # dashboard pages are left alone

@@ -57,16 +57,12 @@ def complete(request: IntakeRequest, outcome: Outcome, *, order=None, reasons: l
     current = Outcome(request.status)
     if outcome not in TRANSITIONS[current]:
         raise Conflict(f"Intake request {request.id} is already {request.status}.")
-    request.status = outcome
-    request.order = order
-    request.reasons = [r.as_dict() for r in reasons or []]
-    request.processed_at = timezone.now()
-    moved = IntakeRequest.objects.filter(pk=request.pk, status=current).update(
-        status=outcome, order=order, reasons=request.reasons, processed_at=request.processed_at,
-    )
-    if not moved:
+    values = {"status": outcome, "order": order, "reasons": [r.as_dict() for r in reasons or []], "processed_at": timezone.now()}
+    if not IntakeRequest.objects.filter(pk=request.pk, status=current).update(**values):
         request.refresh_from_db()
         raise Conflict(f"Intake request {request.id} is already {request.status}.")
+    for name, value in values.items():
+        setattr(request, name, value)
 
 
 def reject(request: IntakeRequest, reasons: list[Detail]) -> None:

@@ -12,7 +12,6 @@ class OfflineSwagger(Swagger):
         "layout": "BaseLayout",
         "deepLinking": True,
         "validatorUrl": None,  # Swagger UI would otherwise send the document to validator.swagger.io
-        "persistAuthorization": True,
     }
 
     def render_page(self, request, api, **kwargs):

@@ -1,5 +1,6 @@
 """Requests cut off before their answer end as `interrupted` (by a scheduled sweep), never as orders later."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -28,8 +29,6 @@ def arrived(account, minutes_ago: int, channel: str = "api", body: str = "{}") -
 @pytest.fixture
 def cut_off(account):
     """An API order whose web process died before the answer: stored, never interpreted."""
-    import json
-
     return arrived(account, minutes_ago=10, body=json.dumps(order_payload()))
 
 
@@ -38,7 +37,8 @@ def test_the_scheduled_sweep_marks_only_stale_requests_answered_while_waiting(ac
     later = arrived(account, minutes_ago=60, channel="ftp")  # processed by jobs, not while the sender waits
     assert "intake.mark-interrupted" in Scheduler().tick()
     settle()
-    cut_off.refresh_from_db(), fresh.refresh_from_db(), later.refresh_from_db()
+    for request in (cut_off, fresh, later):
+        request.refresh_from_db()
     assert cut_off.status == Outcome.INTERRUPTED and cut_off.order is None
     assert timezone.now() - cut_off.processed_at < timedelta(minutes=1)
     assert fresh.status == later.status == Outcome.RECEIVED
