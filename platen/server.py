@@ -4,6 +4,8 @@ supervisor that both `serve` and `platen worker --concurrency N` use for their c
 from __future__ import annotations
 
 import multiprocessing
+import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -120,9 +122,6 @@ def _print_banner(host: str, port: int, credentials: demo.DemoCredentials) -> No
 
 def _command() -> str:
     """How this `platen` was started, to print commands that work as they are (e.g. .venv/bin/platen)."""
-    import os
-    import shutil
-
     program = sys.argv[0]
     if os.path.basename(program) != "platen":
         return f"{sys.executable} -m platen.cli"

@@ -136,7 +136,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "kv"}},
     "root": {"handlers": ["console"], "level": CONFIG.log_level},
     # pikepdf announces its logging bridge at INFO once per process: noise in every preflight.
-    "loggers": {"django.server": {"level": "WARNING"}, "pikepdf": {"level": "WARNING"},
-                # WARNING (`platen serve`'s default) still tells, one line each, what happens to orders.
-                "platen.orders.events": {"level": "INFO" if CONFIG.log_level == "WARNING" else CONFIG.log_level}},
+    "loggers": {"django.server": {"level": "WARNING"}, "pikepdf": {"level": "WARNING"}},
 }
+# WARNING (`platen serve`'s default) still tells what happens to orders, one line per order event.
+LOGGING["loggers"]["platen.orders.events"] = {"level": "INFO" if CONFIG.log_level == "WARNING" else CONFIG.log_level}

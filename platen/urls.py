@@ -4,7 +4,10 @@ from django.urls import include, path
 
 from platen.api import api
 from platen.kit.apierrors import is_api_path
+from platen.dashboard.views.login import ThrottledAdminAuthenticationForm
 from platen.kit.errors import NotFound, PlatenError
+
+admin.site.login_form = ThrottledAdminAuthenticationForm  # the admin's login counts failures like the dashboard's
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -133,3 +133,53 @@ def test_ctrl_c_stops_the_whole_tree(served):
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) == 0
     assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]  # serve waited for each child
+
+
+def test_serve_logs_one_line_per_order_event_and_links_e_mails_to_its_own_address(served, tmp_path):
+    base, banner, process = served
+    key = re.search(r"Demo API key: (\S+)", banner).group(1)
+    payload = order_payload()
+    payload["items"][0]["files"][0]["url"] = payload["items"][0]["files"][0]["url"].replace("print.pdf", "gone.pdf")
+    created = httpx.post(base + "/v4/orders", json=payload, headers={"X-API-KEY": key}, timeout=10)
+    assert created.status_code in (200, 201)
+    order_id = created.json()["id"]
+
+    # The file cannot be fetched: the order fails and its merchant gets an e-mail whose link is this server's
+    # address (PLATEN_BASE_URL is unset), written by serve's worker process.
+    outbox = tmp_path / "data" / "outbox"
+    link = f"{base}/orders/{order_id}/"
+    wait_for(lambda: outbox.exists() and any(link in f.read_text() for f in outbox.iterdir()),
+             "the needs-action e-mail with a link to this server", time.monotonic() + 60)
+
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=30) == 0
+    logs = process.stdout.read()
+    assert f"event=order_created order_id={order_id}" in logs  # one line per order event...
+    assert re.search(rf"event=order_status_changed order_id={order_id} status=\"\S+ -> failed\"", logs)
+    assert "job started" not in logs and "job succeeded" not in logs  # ...and none per job
+
+
+def test_a_later_start_says_how_to_get_a_new_key_or_password(served, tmp_path):
+    base, _, process = served
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=30) == 0
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(PLATEN_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1")
+    again = subprocess.Popen([sys.executable, "-m", "platen.cli", "serve", "--port", base.rsplit(":", 1)[1]],
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        banner = read_banner(again, time.monotonic() + 120)
+    finally:
+        again.send_signal(signal.SIGINT)
+        again.wait(timeout=30)
+    assert "Demo API key" not in banner
+    new_key = re.search(r"New API key:\s+(.+)", banner).group(1).split()
+    new_password = re.search(r"New password:\s+(.+)", banner).group(1).split()
+    assert new_password[-3:] == ["users", "password", "demo"]
+
+    # The commands work as printed.
+    key = subprocess.run(new_key, env=env, capture_output=True, text=True, timeout=60)
+    assert key.returncode == 0 and key.stdout.startswith("plk_")
+    changed = subprocess.run([*new_password, "--password", "a-new-long-password"], env=env, capture_output=True,
+                             text=True, timeout=60)
+    assert changed.returncode == 0 and "password changed for demo" in changed.stderr

@@ -25,10 +25,11 @@ class DemoCredentials:
 
 def ensure_demo_account() -> DemoCredentials:
     with transaction.atomic():
-        if User.objects.filter(username=DEMO_USER).exists() or Account.objects.exists():
-            demo = User.objects.filter(username=DEMO_USER).first()
-            return DemoCredentials(False, DEMO_USER if demo else "",
-                                   account_id=str(demo.account_id) if demo and demo.account_id else "")
+        demo = User.objects.filter(username=DEMO_USER).first()
+        if demo is not None:
+            return DemoCredentials(False, DEMO_USER, account_id=str(demo.account_id or ""))
+        if Account.objects.exists():  # a real installation: no demo to speak of
+            return DemoCredentials(False, "")
         account = services.create_account(DEMO_ACCOUNT, "demo@example.com")
         password = secrets.token_urlsafe(12)
         services.create_user(account, DEMO_USER, password, email="demo@example.com")

@@ -49,7 +49,8 @@ def checked_account_name(name: str, *, exclude: Account | None = None) -> str:
     name = (name or "").strip()
     if not name:
         raise InvalidRequest("Give the account a name.", [Detail("name", "Give the account a name.")])
-    taken = Account.objects.filter(name__iexact=name).exclude(pk=exclude.pk if exclude else None).first()
+    same = Account.objects.filter(name__iexact=name)
+    taken = (same.exclude(pk=exclude.pk) if exclude is not None else same).first()
     if taken is not None:
         message = f"An account named “{taken.name}” already exists (id {taken.id}); choose another name."
         raise Conflict(message, code="name_taken", details=[Detail("name", message)])

@@ -156,8 +156,8 @@ def check_destination(url: str, *, allow_private: bool | None = None, resolver: 
     subject = f"Platen cannot send to {display_url(url)}"
     parsed = _parse(url, subject)
     try:
-        _checked_addresses(parsed.host, parsed.port or (443 if parsed.scheme == "https" else 80), allow_private,
-                           resolver or system_resolver)
+        _checked_addresses(parsed.raw_host.decode("ascii"), parsed.port or (443 if parsed.scheme == "https" else 80),
+                           allow_private, resolver or system_resolver)  # the host as the connection names it (IDNA)
     except _Refused as exc:
         raise _refused_failure(subject, exc, url) from None
     except _Unresolvable:

@@ -28,6 +28,11 @@ def user(account, fast_hashing):
     return accounts.create_user(account, "ana@acme.test", PASSWORD)
 
 
+@pytest.fixture
+def operator_user(fast_hashing):
+    return accounts.create_user(None, "ops@platen.example", PASSWORD, operator=True)
+
+
 def sign_in(username: str, password: str, address: str = "203.0.113.5"):
     return Client().post("/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
 
@@ -120,3 +125,14 @@ def test_prune_drops_counts_whose_window_and_lock_are_over(user):
     assert throttling.prune() == 0
     SignInThrottle.objects.update(window_start=timezone.now() - timedelta(hours=1))
     assert throttling.prune() == 2  # the user's and the address's
+
+
+def test_the_admin_login_is_throttled_too(operator_user):
+    for _ in range(throttling.USER.lock_after):
+        let_waits_pass()
+        Client().post("/admin/login/", {"username": operator_user.username, "password": "wrong"}, REMOTE_ADDR="192.0.2.9")
+    page = Client().post("/admin/login/", {"username": operator_user.username, "password": PASSWORD}, REMOTE_ADDR="192.0.2.10")
+    assert page.status_code == 200 and f"{TOO_MANY} 15 minutes." in page.content.decode()
+    let_waits_pass()
+    signed = Client().post("/admin/login/", {"username": operator_user.username, "password": PASSWORD}, REMOTE_ADDR="192.0.2.10")
+    assert signed.status_code == 302

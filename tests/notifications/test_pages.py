@@ -43,6 +43,13 @@ def test_add_endpoint_errors_are_shown(merchant_client):
     assert not Endpoint.objects.exists()
 
 
+def test_an_address_postbacks_could_never_reach_is_refused_when_added(merchant_client):
+    # The metadata address, spelled in hex: refused by the same check each attempt would make.
+    html = add_endpoint(merchant_client, "http://0xa9fea9fe/latest/meta-data").content.decode()
+    assert "0xa9fea9fe points to 169.254.169.254, which is a link-local address" in html
+    assert "Use a publicly reachable address." in html and not Endpoint.objects.exists()
+
+
 def test_a_bare_email_address_makes_an_email_endpoint(merchant_client):
     add_endpoint(merchant_client, "orders@acme.test")
     endpoint = Endpoint.objects.get()

@@ -1,13 +1,17 @@
-"""The login page: Django's LoginView with failed sign-ins slowed and then refused (accounts.throttling)."""
+"""The login pages (the dashboard's and the admin's): Django's forms with failed sign-ins slowed and then
+refused (accounts.throttling)."""
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 
 from platen.accounts import throttling
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
+class Throttled:
+    """Mixed into an AuthenticationForm (which has self.request)."""
+
     def clean(self):
         username = self.cleaned_data.get("username") or ""
         address = throttling.client_address(self.request)
@@ -22,6 +26,14 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             raise
         throttling.password_succeeded(username)
         return cleaned
+
+
+class ThrottledAuthenticationForm(Throttled, AuthenticationForm):
+    pass
+
+
+class ThrottledAdminAuthenticationForm(Throttled, AdminAuthenticationForm):
+    pass
 
 
 class LoginView(auth_views.LoginView):
