@@ -7,14 +7,16 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
+from platen.accounts import validation
 from platen.accounts.models import Account, ApiKey, User
-from platen.kit.errors import NotFound
+from platen.kit.errors import Detail, InvalidRequest, NotFound
 from platen.kit.ttlcache import TtlCache
 
 KEY_PREFIX = "plk_"
+KEY_NAME_MAX = 100
 
 
 @dataclass(frozen=True)
@@ -30,19 +32,43 @@ def hash_key(key: str) -> str:
 
 @transaction.atomic
 def create_account(name: str, email: str) -> Account:
+    """Raises InvalidRequest (name or e-mail) or Conflict (the name is taken), changing nothing."""
+    name, email = validation.check_account(name, email)
     return Account.objects.create(name=name, email=email)
 
 
 @transaction.atomic
+def update_account(account_id, name: str, email: str) -> Account:
+    account = Account.objects.select_for_update().filter(pk=account_id).first()
+    if account is None:
+        raise NotFound("No such account.", code="account_not_found")
+    account.name, account.email = validation.check_account(name, email, exclude=account)
+    account.save(update_fields=["name", "email"])
+    return account
+
+
+@transaction.atomic
 def create_user(account: Account | None, username: str, password: str, *, email: str = "", operator: bool = False) -> User:
+    """A login; the username, when it is an e-mail address, is the address. Raises InvalidRequest or Conflict."""
+    username = (username or "").strip()
+    if not username:
+        raise InvalidRequest("Enter a username.", [Detail("username", "Enter a username.")])
+    if "@" in username:
+        username = validation.clean_email(username, field="username")
+    email = validation.clean_email(email) if email else (username if "@" in username else "")
+    validation.check_username_free(username)
+    validation.check_password(password)
     return User.objects.create_user(
-        username=username, email=email or username, password=password, account=account,
+        username=username, email=email, password=password, account=account,
         is_staff=operator, is_superuser=operator,
     )
 
 
 @transaction.atomic
 def issue_api_key(account: Account, name: str = "") -> IssuedKey:
+    name = " ".join((name or "").split())
+    if len(name) > KEY_NAME_MAX:
+        raise InvalidRequest("Choose a shorter name.", [Detail("name", f"A key's name has at most {KEY_NAME_MAX} characters.")])
     prefix = secrets.token_hex(4)
     secret = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     api_key = ApiKey.objects.create(account=account, name=name, prefix=prefix, key_hash=hash_key(secret))
@@ -83,6 +109,20 @@ def revoke_api_key(prefix: str) -> ApiKey:
     return api_key
 
 
+def api_keys(account: Account):
+    """The account's keys, active first; never the hash."""
+    return ApiKey.objects.filter(account=account).defer("key_hash").order_by(models.F("revoked_at").asc(nulls_first=True), "-created_at")
+
+
+@transaction.atomic
+def revoke_key_of(account: Account, key_id) -> ApiKey:
+    """Revoke one of the account's own keys (another account's key is not found)."""
+    api_key = ApiKey.objects.filter(account=account, pk=_uuid_or_none(key_id)).first() if _uuid_or_none(key_id) else None
+    if api_key is None:
+        raise NotFound("No such API key in this account.", code="api_key_not_found")
+    return revoke_api_key(api_key.prefix)
+
+
 def find_account(account_id: str) -> Account:
     account = Account.objects.filter(pk=account_id).first() if _is_uuid(account_id) else None
     if account is None:
@@ -93,11 +133,14 @@ def find_account(account_id: str) -> Account:
 
 
 def _is_uuid(value: str) -> bool:
+    return _uuid_or_none(value) is not None
+
+
+def _uuid_or_none(value) -> uuid.UUID | None:
     try:
-        uuid.UUID(value)
+        return uuid.UUID(str(value))
     except ValueError:
-        return False
-    return True
+        return None
 
 
 @transaction.atomic
