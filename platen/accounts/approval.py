@@ -23,10 +23,10 @@ def waiting_for_approval(account: Account) -> int:
     return _waiting(account).count()
 
 
-def switch_to_automatic(account: Account, actor: Actor, *, release: bool) -> Released:
+def switch_to_automatic(account: Account, actor: Actor, *, release: bool, delay_hours: int | None = None) -> Released:
     """Automatic from now on; with `release`, every order still waiting is approved, each in its own transaction
     (with its history), so one that changed meanwhile is skipped without holding the others back."""
-    set_approval(account, ApprovalMode.AUTOMATIC, None)
+    set_approval(account, ApprovalMode.AUTOMATIC, delay_hours)
     if not release:
         return Released(0, 0)
     released = skipped = 0

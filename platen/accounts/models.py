@@ -2,6 +2,7 @@ import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 
 class ApprovalMode(models.TextChoices):
@@ -83,3 +84,7 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.account})"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()

@@ -56,6 +56,10 @@ def of(endpoint: Endpoint) -> Health:
     )
 
 
+def of_endpoint(endpoint: Endpoint) -> Health:
+    return of(annotate(Endpoint.objects.filter(pk=endpoint.pk)).get())
+
+
 def listed(endpoints: QuerySet[Endpoint]) -> list[Endpoint]:
     """The endpoints, each with `.health`, in one query."""
     rows = list(annotate(endpoints))
