@@ -127,3 +127,39 @@ def test_back_to_automatic_asks_before_releasing(page: Page, merchant, account, 
     assert Account.objects.get(pk=account.pk).approval_mode == "automatic"
     assert {Order.objects.get(pk=o.pk).fulfillment_status for o in orders} == {Fulfillment.CREATED}
     expect(page).to_have_url(re.compile(r"/settings/$"))
+
+
+def test_operator_creates_and_edits_an_account(page: Page, operator):
+    log_in(page, operator, "/accounts/")
+    page.get_by_role("link", name="New account").click()
+    page.get_by_label("Name").fill("Poster Shop")
+    page.get_by_role("textbox", name="E-mail").fill("not an address")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.locator(".field-error")).to_contain_text("is not an e-mail address")
+    assert_no_horizontal_overflow(page)
+    page.get_by_role("textbox", name="E-mail").fill("hi@poster.test")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.locator(".flash-success").first).to_contain_text("The account Poster Shop was created.")
+    expect(page.get_by_test_id("account-logins")).to_contain_text("hi@poster.test")
+    assert_no_horizontal_overflow(page)
+    shot(page, f"account-edit-{page.width}")
+    page.get_by_label("Name").fill("Poster Shop Ltd")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("accounts")).to_contain_text("Poster Shop Ltd")
+    assert_no_horizontal_overflow(page)
+
+
+def test_postbacks_show_a_failing_endpoint(page: Page, merchant, account):
+    from django.utils import timezone
+
+    from tests.notifications.test_health import attempts, endpoint
+
+    bad = endpoint(account, "https://orders.example.com/hooks/platen", failing_since=timezone.now())
+    attempts(bad, (None, "Could not connect: connection refused."))
+    log_in(page, merchant, "/postbacks/")
+    expect(page.get_by_test_id("health")).to_contain_text("failing")
+    assert_no_horizontal_overflow(page)
+    page.get_by_role("link", name=bad.url).click()
+    expect(page.get_by_test_id("health")).to_contain_text("Could not connect: connection refused.")
+    assert_no_horizontal_overflow(page)
+    shot(page, f"postback-health-{page.width}")
