@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from platen.accounts import validation
 from platen.accounts.models import Account, Invitation, User
+from platen.accounts.services import as_uuid
 from platen.accounts.tokens import invitation_token, token_hash
 from platen.kit.errors import Conflict, NotFound
 from platen.notifications import emails
@@ -53,7 +54,8 @@ def invite(account: Account, email: str, by: User | None) -> Invitation:
 
 
 def withdraw(account: Account, invitation_id) -> None:
-    deleted, _ = open_invitations(account).filter(pk=_uuid_or_none(invitation_id)).delete() if _uuid_or_none(invitation_id) else (0, {})
+    pk = as_uuid(invitation_id)
+    deleted, _ = open_invitations(account).filter(pk=pk).delete() if pk else (0, {})
     if not deleted:
         raise NotFound("No such invitation in this account.", code="invitation_not_found")
 
@@ -80,10 +82,3 @@ def accept(token: str, password: str) -> User:
         validation.check_username_free(invitation.email, field="email")
         return User.objects.create_user(username=invitation.email, email=invitation.email, password=password,
                                         account=invitation.account)
-
-
-def _uuid_or_none(value) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None

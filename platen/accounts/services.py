@@ -7,7 +7,8 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from django.db import models, transaction
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from platen.accounts import validation
@@ -111,13 +112,13 @@ def revoke_api_key(prefix: str) -> ApiKey:
 
 def api_keys(account: Account):
     """The account's keys, active first; never the hash."""
-    return ApiKey.objects.filter(account=account).defer("key_hash").order_by(models.F("revoked_at").asc(nulls_first=True), "-created_at")
+    return ApiKey.objects.filter(account=account).defer("key_hash").order_by(F("revoked_at").asc(nulls_first=True), "-created_at")
 
 
 @transaction.atomic
 def revoke_key_of(account: Account, key_id) -> ApiKey:
     """Revoke one of the account's own keys (another account's key is not found)."""
-    api_key = ApiKey.objects.filter(account=account, pk=_uuid_or_none(key_id)).first() if _uuid_or_none(key_id) else None
+    api_key = ApiKey.objects.filter(account=account, pk=as_uuid(key_id)).first() if as_uuid(key_id) else None
     if api_key is None:
         raise NotFound("No such API key in this account.", code="api_key_not_found")
     return revoke_api_key(api_key.prefix)
@@ -133,10 +134,15 @@ def find_account(account_id: str) -> Account:
 
 
 def _is_uuid(value: str) -> bool:
-    return _uuid_or_none(value) is not None
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
-def _uuid_or_none(value) -> uuid.UUID | None:
+def as_uuid(value) -> uuid.UUID | None:
+    """The UUID in an id from a URL or a command line, or None when it is not one."""
     try:
         return uuid.UUID(str(value))
     except ValueError:

@@ -46,11 +46,11 @@ def user_remove(request, user_id):
         else:
             messages.success(request, f"{removed.username} can no longer log in to this account.")
         return redirect("dashboard:settings_users")
-    login_ = users.logins(request.scope).filter(pk=user_id).first()
-    if login_ is None:
+    member = users.logins(request.scope).filter(pk=user_id).first()
+    if member is None:
         raise NotFound("No such login in this account.")
     return render(request, "dashboard/settings/confirm.html", {
-        "sections": SECTIONS, "confirm": "dashboard/settings/_remove_user.html", "login": login_,
+        "sections": SECTIONS, "confirm": "dashboard/settings/_remove_user.html", "login": member,
     })
 
 
