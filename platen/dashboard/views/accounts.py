@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from platen.accounts import invitations, services as accounts, users
 from platen.accounts.models import Account
 from platen.dashboard.access import dashboard_view
+from platen.dashboard.views.settings import error_text
 from platen.kit.errors import NotFound, PlatenError
 from platen.orders.services import holds
 
@@ -52,11 +53,11 @@ def account_edit(request, account_id):
     if request.method == "POST" and request.POST.get("action") == "invite":
         invite["email"] = request.POST.get("email", "")
         try:
-            invitations.invite(account, invite["email"], request.user)
+            invitation = invitations.invite(account, invite["email"], request.user)
         except PlatenError as exc:
-            invite["error"] = " ".join(d.message for d in exc.details) or exc.message
+            invite["error"] = error_text(exc)
         else:
-            messages.success(request, f"An invitation is on its way to {invite['email'].strip()}.")
+            messages.success(request, f"An invitation is on its way to {invitation.email}.")
             return redirect("dashboard:account_edit", account_id=account.pk)
     elif request.method == "POST":
         form.update(name=request.POST.get("name", ""), email=request.POST.get("email", ""))

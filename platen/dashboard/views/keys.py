@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from platen.accounts import services as accounts
-from platen.dashboard.views.settings import SECTIONS, settings_view
+from platen.dashboard.views.settings import SECTIONS, error_text, settings_view
 from platen.kit.errors import NotFound, PlatenError
 
 NEW_KEY = "new-api-key"  # the key just made, in the session only until the next page shows it
@@ -23,7 +23,7 @@ def key_list(request):
             try:
                 issued = accounts.issue_api_key(request.scope, form["name"])
             except PlatenError as exc:
-                form["error"] = " ".join(d.message for d in exc.details) or exc.message
+                form["error"] = error_text(exc)
             else:
                 request.session[NEW_KEY] = {"id": str(issued.api_key.pk), "secret": issued.secret}
                 return redirect("dashboard:settings_keys")

@@ -14,9 +14,15 @@ from platen.accounts import approval, services as accounts
 from platen.accounts.models import ApprovalMode
 from platen.dashboard.access import dashboard_view
 from platen.kit.actors import Actor
+from platen.kit.errors import PlatenError
 
 DELAY_HOURS = (6, 72)
 SECTIONS = (("settings", "Approval"), ("settings_keys", "API keys"), ("settings_users", "Users"))
+
+
+def error_text(exc: PlatenError) -> str:
+    """A refusal as one sentence next to a one-field form: the field's problems, else the message."""
+    return " ".join(d.message for d in exc.details) or exc.message
 
 
 def settings_view(view):

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from platen.accounts import invitations, users, validation
-from platen.dashboard.views.settings import SECTIONS, settings_view
+from platen.dashboard.views.settings import SECTIONS, error_text, settings_view
 from platen.kit.errors import NotFound, PlatenError
 
 
@@ -21,7 +21,7 @@ def user_list(request):
         try:
             invitation = invitations.invite(request.scope, form["email"], request.user)
         except PlatenError as exc:
-            form["error"] = " ".join(d.message for d in exc.details) or exc.message
+            form["error"] = error_text(exc)
         else:
             messages.success(request, f"An invitation is on its way to {invitation.email}. "
                                       f"Its link works once, for {invitations.VALID_FOR.days} days.")
@@ -79,7 +79,7 @@ def accept_invitation(request, token):
             except NotFound as exc:
                 return render(request, "dashboard/settings/invitation.html", {"problem": exc.message}, status=404)
             except PlatenError as exc:
-                error = " ".join(d.message for d in exc.details) or exc.message
+                error = error_text(exc)
             else:
                 login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
                 messages.success(request, f"Welcome to {invitation.account.name}. Your username is {user.username}.")
