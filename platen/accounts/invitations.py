@@ -23,6 +23,7 @@ from platen.notifications.statuses import EmailKind
 
 VALID_FOR = timedelta(days=7)
 MAX_OPEN = 20  # open invitations per account: enough for a team, not a way to send e-mail to anyone
+RESEND_AFTER = timedelta(minutes=1)  # nor a way to flood one address
 
 
 def open_invitations(account: Account) -> QuerySet[Invitation]:
@@ -37,8 +38,11 @@ def invite(account: Account, email: str, by: User | None) -> Invitation:
     now = timezone.now()
     with transaction.atomic():
         Account.objects.select_for_update().filter(pk=account.pk).first()  # one count at a time
-        # A new invitation to the same address replaces the old link.
-        open_invitations(account).filter(email__iexact=email).delete()
+        earlier = open_invitations(account).filter(email__iexact=email)
+        if earlier.filter(created_at__gt=now - RESEND_AFTER).exists():
+            raise Conflict(f"An invitation went to {email} a moment ago; wait a minute before sending another.",
+                           code="invitation_just_sent")
+        earlier.delete()  # a new invitation to the same address replaces the old link
         if open_invitations(account).filter(expires_at__gt=now).count() >= MAX_OPEN:
             raise Conflict(f"This account already has {MAX_OPEN} open invitations; withdraw some first.", code="too_many_invitations")
         pk = uuid.uuid4()

@@ -118,6 +118,9 @@ def test_invitation_expires_and_unknown_tokens_are_not_found(account):
 
 def test_inviting_again_replaces_the_link_and_withdrawing_is_per_account(account, other_account):
     old = invitations.invite(account, "twice@acme.test", None)
+    with pytest.raises(Conflict, match="a moment ago"):
+        invitations.invite(account, "twice@acme.test", None)
+    Invitation.objects.filter(pk=old.pk).update(created_at=timezone.now() - invitations.RESEND_AFTER)
     new = invitations.invite(account, "twice@acme.test", None)
     with pytest.raises(NotFound):
         invitations.find_open(invitation_token(old.pk))
