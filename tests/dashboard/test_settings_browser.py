@@ -163,3 +163,25 @@ def test_postbacks_show_a_failing_endpoint(page: Page, merchant, account):
     expect(page.get_by_test_id("health")).to_contain_text("Could not connect: connection refused.")
     assert_no_horizontal_overflow(page)
     shot(page, f"postback-health-{page.width}")
+
+
+def test_invitation_link_sets_a_password_and_logs_in(page: Page, account):
+    from platen.accounts import invitations
+    from platen.accounts.tokens import invitation_token
+
+    invitation = invitations.invite(account, "new.person@acme.test", None)
+    page.goto(f"/invitations/{invitation_token(invitation.pk)}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Join Acme Prints")
+    assert_no_horizontal_overflow(page)
+    shot(page, f"invitation-{page.width}")
+    page.get_by_label("Password", exact=True).fill("short")
+    page.get_by_label("The same password again").fill("short")
+    page.get_by_role("button", name="Make my login").click()
+    expect(page.get_by_role("alert")).to_contain_text("too short")
+    page.get_by_label("Password", exact=True).fill("correct horse battery staple")
+    page.get_by_label("The same password again").fill("correct horse battery staple")
+    page.get_by_role("button", name="Make my login").click()
+    expect(page.locator(".flash-success")).to_contain_text("Welcome to Acme Prints")
+    expect(page.get_by_test_id("account-name")).to_have_text("Acme Prints")
+    page.goto(f"/invitations/{invitation_token(invitation.pk)}/")
+    expect(page.get_by_test_id("invitation-problem")).to_contain_text("already used")
