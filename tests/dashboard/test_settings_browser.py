@@ -185,3 +185,26 @@ def test_invitation_link_sets_a_password_and_logs_in(page: Page, account):
     expect(page.get_by_test_id("account-name")).to_have_text("Acme Prints")
     page.goto(f"/invitations/{invitation_token(invitation.pk)}/")
     expect(page.get_by_test_id("invitation-problem")).to_contain_text("already used")
+
+
+def test_settings_work_without_javascript(browser, live_server, merchant, account, make_order):  # noqa: F811
+    accounts.issue_api_key(account, "Old")
+    accounts.set_approval(account, "manual", None)
+    order = make_order("NOJS-WAIT")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, merchant, "/settings/keys/")
+    # Without a dialog, Revoke… opens the confirmation as a page.
+    page.get_by_test_id("api-key").filter(has_text="Old").get_by_role("link", name="Revoke…").click()
+    expect(page).to_have_url(re.compile(r"/revoke/$"))
+    page.get_by_role("button", name="Revoke key").click()
+    expect(page.locator(".flash-success")).to_contain_text("is revoked")
+    # The server's question shows in place.
+    page.goto("/settings/")
+    page.get_by_role("radio", name=re.compile(r"^Automatic Checked")).check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("release-dialog")).to_contain_text("1 order is waiting for your approval.")
+    page.get_by_role("button", name="Release it").click()
+    expect(page.locator(".flash-success")).to_contain_text("1 waiting order went to production")
+    assert Order.objects.get(pk=order.pk).fulfillment_status == Fulfillment.CREATED
+    context.close()
