@@ -1,5 +1,7 @@
 """Endpoint health on the Postbacks pages: last attempt, last error, failing since, the red badge; one query."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -20,7 +22,7 @@ def attempts(endpoint, *results) -> None:
     for n, (code, error) in enumerate(results):
         event = Event.objects.create(account=endpoint.account, type="order_status_updated", payload={})
         d = Delivery.objects.create(event=event, endpoint=endpoint, retry_until=timezone.now())
-        Attempt.objects.create(delivery=d, number=1, started_at=timezone.now() + timezone.timedelta(seconds=n),
+        Attempt.objects.create(delivery=d, number=1, started_at=timezone.now() + timedelta(seconds=n),
                                duration_ms=5, status_code=code, error=error)
 
 
