@@ -74,7 +74,7 @@ def cmd_scheduler(args) -> int:
 def cmd_accounts_create(args) -> int:
     from platen.accounts import services
 
-    account = services.register_account(args.name, args.email)
+    account = services.create_account(args.name, args.email)
     print(account.id)
     return 0
 
@@ -91,7 +91,7 @@ def cmd_users_create(args) -> int:
     from platen.accounts import services
 
     account = None if args.operator else services.find_account(args.account)
-    user = services.register_user(account, args.username, _password(args), email=args.email, operator=args.operator)
+    user = services.create_user(account, args.username, _password(args), email=args.email or "", operator=args.operator)
     print(user.username)
     return 0
 

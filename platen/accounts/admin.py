@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from platen.accounts.models import Account, ApiKey, BillingEntity, User
+from platen.accounts.models import Account, ApiKey, BillingEntity, Invitation, User
 from platen.orders.services import holds
 
 
@@ -44,3 +44,11 @@ class ApiKeyAdmin(admin.ModelAdmin):
     list_filter = ["account"]
     readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
     search_fields = ["prefix", "account__name"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "account", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["account"]
+    readonly_fields = ["token_hash", "created_at", "accepted_at"]
+    search_fields = ["email", "account__name"]

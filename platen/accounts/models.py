@@ -2,6 +2,7 @@ import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 
 class ApprovalMode(models.TextChoices):
@@ -78,6 +79,8 @@ class SignInThrottle(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "key"], name="accounts_one_throttle_per_key")]
         indexes = [models.Index(fields=["window_start"])]
+
+
 class BillingEntity(models.Model):
     """Who the account's receipts are made out to: the order API's `billingEntity`. Without a row, the account's
     name and e-mail stand in."""
@@ -98,3 +101,27 @@ class BillingEntity(models.Model):
 
     def __str__(self) -> str:
         return self.company_name or self.recipient_name or str(self.account)
+
+
+class Invitation(models.Model):
+    """A dashboard login offered by e-mail. The link's token is derived from the id with the server's secret
+    key (so the e-mail job can rebuild the link); only its SHA-256 is stored, for the lookup."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.account})"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()

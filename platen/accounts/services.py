@@ -8,18 +8,17 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
-from email_validator import EmailNotValidError, validate_email
 
+from platen.accounts import validation
 from platen.accounts.models import Account, ApiKey, User
 from platen.kit.errors import Conflict, Detail, InvalidRequest, NotFound
 from platen.kit.ttlcache import TtlCache
 
 KEY_PREFIX = "plk_"
+KEY_NAME_MAX = 100
 
 
 @dataclass(frozen=True)
@@ -33,99 +32,58 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-# --- Checks shared by the CLI and the dashboard (Settings, operators' account pages) ----------------------
-
-def checked_email(email: str, field: str = "email") -> str:
-    """The address, normalised (email-validator; no DNS lookup), or InvalidRequest saying what is wrong."""
-    try:
-        return validate_email((email or "").strip(), check_deliverability=False).normalized
-    except EmailNotValidError as exc:
-        problem = f"{exc} Give an address such as orders@example.com."
-        raise InvalidRequest(f"“{email}” is not a valid e-mail address: {problem}", [Detail(field, problem)]) from None
+@transaction.atomic
+def create_account(name: str, email: str) -> Account:
+    """Raises InvalidRequest (name or e-mail) or Conflict (the name is taken), changing nothing."""
+    name, email = validation.check_account(name, email)
+    return Account.objects.create(name=name, email=email)
 
 
-def checked_account_name(name: str, *, exclude: Account | None = None) -> str:
-    """The name, trimmed; refused when empty or already another account's (in any letter case)."""
-    name = (name or "").strip()
-    if not name:
-        raise InvalidRequest("Give the account a name.", [Detail("name", "Give the account a name.")])
-    same = Account.objects.filter(name__iexact=name)
-    taken = (same.exclude(pk=exclude.pk) if exclude is not None else same).first()
-    if taken is not None:
-        message = f"An account named “{taken.name}” already exists (id {taken.id}); choose another name."
-        raise Conflict(message, code="name_taken", details=[Detail("name", message)])
-    return name
+@transaction.atomic
+def update_account(account_id, name: str, email: str) -> Account:
+    account = Account.objects.select_for_update().filter(pk=account_id).first()
+    if account is None:
+        raise NotFound("No such account.", code="account_not_found")
+    account.name, account.email = validation.check_account(name, email, exclude=account)
+    account.save(update_fields=["name", "email"])
+    return account
 
 
-def checked_username(username: str) -> str:
+def create_user(account: Account | None, username: str, password: str, *, email: str = "", operator: bool = False) -> User:
+    """A login; the username, when it is an e-mail address, is the address. Raises InvalidRequest or Conflict."""
     username = (username or "").strip()
     if not username:
-        raise InvalidRequest("Give a user name.", [Detail("username", "Give a user name.")])
-    if User.objects.filter(username__iexact=username).exists():
-        message = f"The user name “{username}” is already taken; choose another one."
-        raise Conflict(message, code="username_taken", details=[Detail("username", message)])
-    return username
-
-
-def check_password(password: str, user: User | None = None) -> None:
-    """Django's password validators (settings.AUTH_PASSWORD_VALIDATORS: at least 8 characters, not a common
-    password); their sentences say which rule failed."""
+        raise InvalidRequest("Enter a username.", [Detail("username", "Enter a username.")])
+    if "@" in username:
+        username = validation.clean_email(username, field="username")
+    email = validation.clean_email(email) if email else (username if "@" in username else "")
+    validation.check_username_free(username)
+    validation.check_password(password, User(username=username, email=email))
     try:
-        validate_password(password or "", user)
-    except DjangoValidationError as exc:
-        raise InvalidRequest(f"The password is not accepted: {' '.join(exc.messages)}",
-                             [Detail("password", m) for m in exc.messages]) from None
-
-
-def register_account(name: str, email: str) -> Account:
-    """create_account after the checks: what people creating accounts (CLI, dashboard) go through."""
-    with transaction.atomic():
-        return create_account(checked_account_name(name), checked_email(email))
-
-
-def register_user(account: Account | None, username: str, password: str, *, email: str = "", operator: bool = False) -> User:
-    """create_user after the checks. Without an e-mail address, the user name is used when it is one."""
-    username = checked_username(username)
-    if email:
-        email = checked_email(email)
-    else:
-        try:
-            email = checked_email(username)
-        except InvalidRequest:
-            email = ""
-    check_password(password, User(username=username, email=email))
-    return create_user(account, username, password, email=email, operator=operator)
+        with transaction.atomic():
+            return User.objects.create_user(
+                username=username, email=email, password=password, account=account,
+                is_staff=operator, is_superuser=operator,
+            )
+    except IntegrityError:  # the same name, taken between the check and the insert
+        raise Conflict(f"A login named “{username}” already exists.", code="username_taken") from None
 
 
 def set_password(username: str, password: str) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
         raise NotFound(f"No user is named {username}.")
-    check_password(password, user)
+    validation.check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
     return user
 
 
 @transaction.atomic
-def create_account(name: str, email: str) -> Account:
-    return Account.objects.create(name=name, email=email)
-
-
-def create_user(account: Account | None, username: str, password: str, *, email: str | None = None, operator: bool = False) -> User:
-    """No checks (see register_user); without an e-mail argument, the user name is the address."""
-    try:
-        with transaction.atomic():
-            return User.objects.create_user(
-                username=username, email=username if email is None else email, password=password, account=account,
-                is_staff=operator, is_superuser=operator,
-            )
-    except IntegrityError:  # the unique user name, taken between a check and the insert
-        raise Conflict(f"The user name “{username}” is already taken; choose another one.", code="username_taken") from None
-
-
-@transaction.atomic
 def issue_api_key(account: Account, name: str = "") -> IssuedKey:
+    name = " ".join((name or "").split())
+    if len(name) > KEY_NAME_MAX:
+        raise InvalidRequest("Choose a shorter name.", [Detail("name", f"A key's name has at most {KEY_NAME_MAX} characters.")])
     prefix = secrets.token_hex(4)
     secret = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     api_key = ApiKey.objects.create(account=account, name=name, prefix=prefix, key_hash=hash_key(secret))
@@ -180,9 +138,23 @@ def revoke_api_key(prefix: str) -> ApiKey:
     return api_key
 
 
+def api_keys(account: Account):
+    """The account's keys, active first; never the hash."""
+    return ApiKey.objects.filter(account=account).defer("key_hash").order_by(F("revoked_at").asc(nulls_first=True), "-created_at")
+
+
+@transaction.atomic
+def revoke_key_of(account: Account, key_id) -> ApiKey:
+    """Revoke one of the account's own keys (another account's key is not found)."""
+    api_key = ApiKey.objects.filter(account=account, pk=as_uuid(key_id)).first() if as_uuid(key_id) else None
+    if api_key is None:
+        raise NotFound("No such API key in this account.", code="api_key_not_found")
+    return revoke_api_key(api_key.prefix)
+
+
 def find_account(id_or_name: str) -> Account:
     """By id, or by name (any letter case) when exactly one account has it."""
-    account = Account.objects.filter(pk=id_or_name).first() if _is_uuid(id_or_name) else None
+    account = Account.objects.filter(pk=as_uuid(id_or_name)).first() if as_uuid(id_or_name) else None
     if account is not None:
         return account
     named = list(Account.objects.filter(name__iexact=(id_or_name or "").strip())[:10])
@@ -194,12 +166,12 @@ def find_account(id_or_name: str) -> Account:
     return named[0]
 
 
-def _is_uuid(value: str) -> bool:
+def as_uuid(value) -> uuid.UUID | None:
+    """The UUID in an id from a URL or a command line, or None when it is not one."""
     try:
-        uuid.UUID(value)
+        return uuid.UUID(str(value))
     except ValueError:
-        return False
-    return True
+        return None
 
 
 @transaction.atomic

@@ -1,9 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from platen.dashboard.views import login
-from platen.dashboard.views import accounts, jobs, notifications, order_actions, orders, requests, settings
-from platen.dashboard.views import bulk, drafts, orders_csv
+from platen.dashboard.views import (
+    accounts, bulk, drafts, jobs, keys, login, notifications, order_actions, orders, orders_csv, requests, settings, team,
+)
 
 app_name = "dashboard"
 
@@ -24,7 +24,15 @@ urlpatterns = [
     path("orders/<uuid:order_id>/approve/", order_actions.approve, name="order_approve"),
     path("orders/<uuid:order_id>/reject/", order_actions.reject, name="order_reject"),
     path("settings/", settings.account_settings, name="settings"),
+    path("settings/keys/", keys.key_list, name="settings_keys"),
+    path("settings/keys/<uuid:key_id>/revoke/", keys.key_revoke, name="settings_key_revoke"),
+    path("settings/users/", team.user_list, name="settings_users"),
+    path("settings/users/<int:user_id>/remove/", team.user_remove, name="settings_user_remove"),
+    path("settings/invitations/<uuid:invitation_id>/withdraw/", team.invitation_withdraw, name="settings_invitation_withdraw"),
+    path("invitations/<str:token>/", team.accept_invitation, name="invitation"),
     path("accounts/", accounts.account_list, name="accounts"),
+    path("accounts/new/", accounts.account_create, name="account_create"),
+    path("accounts/<uuid:account_id>/", accounts.account_edit, name="account_edit"),
     path("accounts/<uuid:account_id>/hold/", accounts.hold, name="account_hold"),
     path("accounts/<uuid:account_id>/release/", accounts.release, name="account_release"),
     path("requests/", requests.request_list, name="requests"),

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from platen.accounts.models import Account
+from platen.accounts.tokens import invitation_token
 from platen.jobs import enqueue
 from platen.kit.actors import Actor
 from platen.notifications import tasks
@@ -61,9 +62,10 @@ def set_route(account: Account, kind: EmailKind, address: str, enabled: bool) ->
 
 # Queue and send --------------------------------------------------------------------------------------------
 
-def queue(account_id, kind: EmailKind, *, order=None, context: dict) -> OutboxMessage | None:
-    """Call inside the transaction of the change the e-mail is about; it is sent only if that commits."""
-    to = recipient(account_id, kind)
+def queue(account_id, kind: EmailKind, *, order=None, context: dict, to: str | None = None) -> OutboxMessage | None:
+    """Call inside the transaction of the change the e-mail is about; it is sent only if that commits.
+    `to` is for e-mails to a person rather than to the account (an invitation); otherwise the route decides."""
+    to = recipient(account_id, kind) if to is None else to
     if to is None:
         return None
     message = OutboxMessage.objects.create(account_id=account_id, order=order, kind=kind, to=to, context=context)
@@ -79,8 +81,9 @@ def send(message_id) -> None:
     if not m.subject:
         m.subject, m.body_text, m.body_html = render(m.kind, _context(m))
         OutboxMessage.objects.filter(pk=m.pk).update(subject=m.subject, body_text=m.body_text, body_html=m.body_html)
+    sent = render(m.kind, _private_context(m)) if m.kind in PRIVATE_LINK_KINDS else (m.subject, m.body_text, m.body_html)
     try:
-        _send(m.to, m.subject, m.body_text, m.body_html)
+        _send(m.to, *sent)
     except SEND_ERRORS as exc:
         _failed_try(m, exc)
         return
@@ -148,9 +151,22 @@ def _subject(kind: EmailKind, c: dict) -> str:
         return f"Order {ref} has shipped"
     if kind == EmailKind.ENDPOINT_DISABLED:
         return f"Postbacks to {c.get('url')} were stopped"
+    if kind == EmailKind.INVITATION:
+        return f"You are invited to {c.get('accountName')} on Platen"
     if c.get("event") == "webhook_test":
         return "Platen test postback"
     return f"{c.get('event')} for order {ref}".strip()
+
+
+# E-mails whose link alone grants access: the link is put in the e-mail sent, never in the copy kept in the outbox.
+PRIVATE_LINK_KINDS = frozenset({EmailKind.INVITATION})
+
+
+def _private_context(m: OutboxMessage) -> dict:
+    c = _context(m)
+    if m.kind == EmailKind.INVITATION:
+        c["invitationUrl"] = settings.PLATEN.base_url + reverse("dashboard:invitation", args=[invitation_token(c["invitationId"])])
+    return c
 
 
 def _context(m: OutboxMessage) -> dict:

@@ -35,6 +35,7 @@ class EmailKind(StrEnum):
     SHIPPED = "shipped"
     ENDPOINT_DISABLED = "endpoint_disabled"
     POSTBACK = "postback"  # an event sent to an e-mail endpoint (routed by the endpoint, not by EmailRoute)
+    INVITATION = "invitation"  # to the invited person, with a link to set a password (accounts.invitations)
 
 
 ROUTED_KINDS = (EmailKind.NEEDS_ACTION, EmailKind.SHIPPED, EmailKind.ENDPOINT_DISABLED)
@@ -43,6 +44,7 @@ KIND_LABELS = {
     EmailKind.SHIPPED: "An order shipped, with its tracking link",
     EmailKind.ENDPOINT_DISABLED: "A postback endpoint was disabled after failing for 3 days",
     EmailKind.POSTBACK: "Postback sent to an e-mail address",
+    EmailKind.INVITATION: "An invitation to the dashboard",
 }
 
 

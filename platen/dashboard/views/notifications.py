@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from platen.dashboard.access import dashboard_view
 from platen.dashboard.htmx import page_or_results
 from platen.kit.errors import NotFound, PlatenError
-from platen.notifications import emails, queries, services
+from platen.notifications import emails, health, queries, services
 from platen.notifications.statuses import KIND_LABELS, ROUTED_KINDS, DeliveryStatus, PostbackEvent
 
 PAGE_SIZE = 25
@@ -40,7 +40,7 @@ def postbacks(request):
             messages.success(request, "The endpoint was added.")
             return redirect("dashboard:postback", endpoint_id=created.endpoint.pk)
     return render(request, "dashboard/notifications/postbacks.html", {
-        "endpoints": queries.endpoints_with_counts(request.scope), "form": form,
+        "endpoints": health.listed(queries.endpoints_with_counts(request.scope)), "form": form,
         "event_names": [str(e) for e in PostbackEvent], "show_account": request.user.is_operator,
     })
 
@@ -56,6 +56,7 @@ def _as_url(text: str) -> str:
 @dashboard_view
 def postback_detail(request, endpoint_id):
     endpoint = services.get_endpoint(request.scope, endpoint_id)
+    endpoint.health = health.of_endpoint(endpoint)
     status = request.GET.get("status", "")
     status = status if status in DeliveryStatus._value2member_map_ else ""
     page = Paginator(services.deliveries(request.scope, endpoint_id, status=status or None), PAGE_SIZE).get_page(request.GET.get("page"))
