@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json as jsonlib
 
+import email_validator
 import pytest
 from django.test import Client
 
@@ -15,6 +16,9 @@ from platen.jobs import run_pending
 from platen.kit.safehttp import SafeHttpClient, Timeouts
 from tests.emulators.fileserver import serve_files
 from tests.orders import factories
+
+# Test accounts use the reserved .test domain, which email-validator refuses outside a test environment.
+email_validator.TEST_ENVIRONMENT = True
 
 
 class ApiClient:

@@ -45,7 +45,7 @@ def check_account(name: str, email: str, *, exclude: Account | None = None) -> t
     except InvalidRequest as exc:
         details += exc.details
     if details:
-        raise InvalidRequest("The account was not saved; check the fields below.", details)
+        raise InvalidRequest(" ".join(d.message for d in details), details)
     taken = Account.objects.filter(name__iexact=name)
     if exclude is not None:
         taken = taken.exclude(pk=exclude.pk)

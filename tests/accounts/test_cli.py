@@ -63,10 +63,10 @@ def test_users_create_for_an_account_and_an_operator(capsys):
 def test_a_taken_account_name_or_user_name_is_a_clear_error_not_a_traceback(capsys):
     _, account_id, _ = run(capsys, "accounts", "create", "Poster Shop", "--email", "hi@poster.example")
     code, out, err = run(capsys, "accounts", "create", "poster shop", "--email", "other@poster.example")
-    assert (code, out) == (1, "") and err == f"platen: An account named “Poster Shop” already exists (id {account_id}); choose another name."
+    assert (code, out) == (1, "") and err.startswith("platen: An account named “poster shop” already exists; choose another name.")
     assert run(capsys, "users", "create", "ana", "--password", "a-long-password", "--account", account_id)[0] == 0
     code, _, err = run(capsys, "users", "create", "Ana", "--password", "a-long-password", "--operator")
-    assert code == 1 and err == "platen: The user name “Ana” is already taken; choose another one."
+    assert code == 1 and err.startswith("platen: A login named “Ana” already exists.")
     assert "Traceback" not in err and Account.objects.count() == 1 and User.objects.count() == 1
 
 
@@ -77,7 +77,7 @@ def test_a_taken_account_name_or_user_name_is_a_clear_error_not_a_traceback(caps
 ])
 def test_e_mail_addresses_are_validated(capsys, argv):
     code, out, err = run(capsys, *argv)
-    assert (code, out) == (1, "") and "is not a valid e-mail address" in err and "orders@example.com" in err
+    assert (code, out) == (1, "") and "is not an e-mail address" in err and "name@example.com" in err
     assert not Account.objects.exists() and not User.objects.exists()
 
 
@@ -97,7 +97,7 @@ def test_passwords_have_a_minimum_length(capsys):
 
 
 def test_accounts_are_addressed_by_name_only_when_it_is_unique(capsys, account):
-    twin = accounts.create_account(account.name, "twin@acme.example")  # made before names were checked
+    twin = Account.objects.create(name=account.name, email="twin@acme.example")  # made before names were checked
     code, out, err = run(capsys, "apikey", "create", "acme prints")
     assert (code, out) == (1, "")
     assert err == f"platen: 2 accounts are named acme prints; give one of their ids instead: {account.id}, {twin.id}." or \
