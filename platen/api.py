@@ -14,8 +14,7 @@ from platen.intake.api import router as intake_router
 from platen.jobs.api import router as jobs_router
 from platen.notifications.api import router as notifications_router
 from platen.kit.errors import InvalidRequest, NotFound, PlatenError, Unauthorized, pydantic_details
-from platen.orders.api import router as orders_router
-from platen.orders.schemas import OrderCreateIn
+from platen.orders.api import RAW_BODIES, router as orders_router
 from platen.kit.wire import NOT_AN_OBJECT, ObjectBodyParser
 
 log = logging.getLogger("platen.api")
@@ -24,10 +23,11 @@ class PlatenAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
         # The create endpoint reads its body raw (see orders.api.CREATE_BODY); publish its schema here.
         schema = super().get_openapi_schema(*args, **kwargs)
-        body = OrderCreateIn.model_json_schema(ref_template="#/components/schemas/{model}")
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components.update(body.pop("$defs", {}))
-        components["OrderCreateIn"] = body
+        for model in RAW_BODIES:  # create and PATCH read their bodies raw (orders.api)
+            body = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(body.pop("$defs", {}))
+            components[model.__name__] = body
         return schema
 
 

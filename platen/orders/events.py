@@ -26,6 +26,8 @@ APPROVAL_SCHEDULED = "approval_scheduled"
 APPROVED = "approved"
 PERSONALIZED = "personalization_received"
 JOB_FAILED = "job_failed"
+ITEM_CHANGED = "item_changed"  # a failed item fixed in place: product, pages, quantity or a file's URL
+FILE_UPLOADED = "file_uploaded"  # a print file uploaded to Platen for an item
 
 
 def event(order: Order, type: str, actor: Actor, *, reason: str = "", params: dict | None = None, item: OrderItem | None = None) -> OrderEvent:

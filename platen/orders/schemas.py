@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from platen.kit.geo import COUNTRY_CODES
 from platen.kit.pagination import MAX_OFFSET
@@ -314,3 +314,33 @@ class CancelIn(WireIn):
 
 class PersonalizationIn(WireIn):
     files: Annotated[list[FileIn], Field(min_length=1, max_length=20)]
+
+
+# ---- fixing a failed order in place (PATCH of a submitted order) ------------------------------------
+
+
+class ItemFixIn(WireIn):
+    itemReferenceId: Required(255)
+    productUid: Required(255) | None = Field(None, description="Another product from the catalog for this item.")
+    pageCount: Count(1, 10000) | None = Field(None, description="The new page count; null removes it.")
+    quantity: Count(1, 100000) | None = None
+    files: Annotated[list[FileIn], Field(min_length=1, max_length=20)] | None = Field(
+        None, description="Each file replaces the item's file of the same type; files of other types stay.")
+
+    @model_validator(mode="after")
+    def something_to_change(self) -> ItemFixIn:
+        if not self.model_fields_set & {"productUid", "pageCount", "quantity", "files"}:
+            raise ValueError("Say what to change on this item: files, productUid, pageCount or quantity")
+        return self
+
+
+class OrderFixIn(BaseModel):
+    """The changes to the failed items of a submitted order, each item named by its itemReferenceId."""
+
+    # Draft fields sent to a submitted order are kept (in model_extra) to refuse them with the reason (409).
+    # A plain pydantic model: ninja's Schema drops unknown fields before they could be seen.
+    model_config = ConfigDict(extra="allow")
+
+    items: Annotated[list[ItemFixIn], Field(min_length=1, max_length=500)] | None = None
+
+    _unique_items = field_validator("items")(_unique_references)

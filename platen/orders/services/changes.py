@@ -106,9 +106,11 @@ def reprocess(account, order_id, actor: Actor) -> Order:
             raise Conflict(f"Only failed or not connected orders can be reprocessed; this order is {order.fulfillment_status}.",
                            code="nothing_to_reprocess")
         events.record(order, events.REPROCESS_REQUESTED, actor)
-        # The merchant may have replaced a print file at its URL: fetch and check the stuck items' files anew.
-        ItemFile.objects.filter(item__in=stuck).update(content_sha256="", size=None, detected_type="", fetch_attempts=0,
-                                                       preflight=None)
+        # The merchant may have replaced a print file at its URL: fetch and check the stuck items' files anew
+        # (an uploaded file is already stored: only checked again).
+        files = ItemFile.objects.filter(item__in=stuck)
+        files.filter(uploaded_as="").update(content_sha256="", size=None, detected_type="", fetch_attempts=0, preflight=None)
+        files.exclude(uploaded_as="").update(fetch_attempts=0, preflight=None)
         transition_items(order, stuck, Fulfillment.RECEIVED, actor, reason="Reprocess requested.", siblings=items)
         tasks.enqueue_check(order)
         return order
