@@ -220,7 +220,7 @@ def _recheck(order: Order, items: list[OrderItem], work: list[_Change]) -> None:
         product = catalog.get_product(item.product_uid) if item.product_uid else None
         renewed = {f.pk for f in change.replaced}
         judge_all = bool({"productUid", "pageCount"} & set(change.line))
-        now = [{"field": p.field, "code": p.code, "message": p.message} for p in rule_problems if _about(p.field, item)]
+        now = [{"field": p.field, "code": p.code, "message": p.message} for p in rule_problems if about(p.field, item)]
         for file in item.files.all():
             field = f"items[{item.position}].files[{file.position}]"
             if file.pk in renewed or (judge_all and file.content_sha256):
@@ -228,7 +228,7 @@ def _recheck(order: Order, items: list[OrderItem], work: list[_Change]) -> None:
                 now += file_problems(item, file, None) if file.preflight else []
             else:
                 now += [p for p in problems if p["field"] == field]
-        problems = [p for p in problems if not _about(p["field"], item)] + now
+        problems = [p for p in problems if not about(p["field"], item)] + now
     order.problems = problems
     order.save(update_fields=["problems", "updated_at"])
 
@@ -244,7 +244,8 @@ def _judge_again(file: ItemFile, item: OrderItem, product) -> None:
     ItemFile.objects.filter(pk=file.pk).update(preflight=file.preflight)
 
 
-def _about(field: str, item: OrderItem) -> bool:
+def about(field: str, item: OrderItem) -> bool:
+    """Whether a problem's field is about this item (items[2], items[2].quantity, items[2].files[0]...)."""
     prefix = f"items[{item.position}]"
     return field == prefix or field.startswith(prefix + ".")
 
