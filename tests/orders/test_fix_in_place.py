@@ -187,3 +187,13 @@ def test_draft_patch_is_unchanged(api):
     response = api.patch(f"/v4/orders/{draft['id']}", {"items": items})
     assert response.status_code == 200 and [i["itemReferenceId"] for i in response.json()["items"]] == ["only"]
     assert Order.objects.get(pk=draft["id"]).is_draft
+
+
+def test_a_fixed_shipping_address_takes_its_problems_off_at_once(api, settle):
+    from tests.orders.factories import BERLIN
+
+    order = create(api, settle, shippingAddress={**BERLIN, "postCode": "ABC"})
+    assert order["fulfillmentStatus"] == "failed" and order["problems"][0]["field"] == "shippingAddress.postCode"
+    response = api.put(f"/v4/orders/{order['id']}/shipping-address", BERLIN)
+    assert response.status_code == 200 and response.json()["problems"] == []
+    assert response.json()["fulfillmentStatus"] == "failed"  # until Reprocess checks it again

@@ -174,7 +174,7 @@ def _change_line(item: OrderItem, fix: ItemFixIn, where: str) -> dict:
     wanted = {"productUid": fix.productUid, "quantity": fix.quantity}
     if "pageCount" in given:
         wanted["pageCount"] = fix.pageCount
-    elif fix.productUid and not catalog.get_product(fix.productUid).is_multi_page:
+    elif fix.productUid and fix.productUid != item.product_uid and not catalog.get_product(fix.productUid).is_multi_page:
         wanted["pageCount"] = None  # a single-page product has no page count
     changed = {}
     for wire, value in wanted.items():
