@@ -21,6 +21,13 @@ Str = lambda n: Annotated[str, StringConstraints(max_length=n)]  # noqa: E731
 Required = lambda n: Annotated[str, StringConstraints(min_length=1, max_length=n, strip_whitespace=True)]  # noqa: E731
 
 
+FILE_TYPE_HELP = f"Use one of {', '.join(sorted(FILE_TYPES))} or an embroidery placement"
+
+
+def is_file_type(value: str) -> bool:
+    return value in FILE_TYPES or value.startswith("embroidery")
+
+
 class WireIn(Schema):
     # Clients of the original API send fields Platen does not use; they are ignored, not refused.
     model_config = ConfigDict(extra="ignore")
@@ -78,8 +85,8 @@ class FileIn(WireIn):
     @field_validator("type")
     @classmethod
     def known_type(cls, value: str) -> str:
-        if value not in FILE_TYPES and not value.startswith("embroidery"):
-            raise ValueError(f"Use one of {', '.join(sorted(FILE_TYPES))} or an embroidery placement")
+        if not is_file_type(value):
+            raise ValueError(FILE_TYPE_HELP)
         return value
 
     @field_validator("url")

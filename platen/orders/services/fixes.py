@@ -23,7 +23,7 @@ from platen.orders import events, rules
 from platen.orders.checks import check_order
 from platen.orders.models import ItemFile, Order, OrderItem
 from platen.orders.pipeline import file_problems
-from platen.orders.schemas import FILE_TYPES, DraftPatchIn, ItemFixIn, OrderFixIn
+from platen.orders.schemas import FILE_TYPE_HELP, DraftPatchIn, ItemFixIn, OrderFixIn, is_file_type
 from platen.orders.services import queries
 from platen.orders.services.approval import personalized
 from platen.orders.statuses import PRINTED_OR_LATER, Fulfillment
@@ -48,6 +48,7 @@ class _Change:
     item: OrderItem
     field: str  # where the request named it: "items[0]", or "file" for an upload
     line: dict = field(default_factory=dict)  # {"productUid": {"from", "to"}, ...}
+    links: list = field(default_factory=list)  # FileIn: files to take from these URLs
     replaced: list[ItemFile] = field(default_factory=list)  # new file rows
 
 
@@ -64,12 +65,13 @@ def fix_items(account, order_id, patch: OrderFixIn, actor: Actor) -> Order:
                   for n, fix in enumerate(patch.items)]
         for _, _, item in wanted:
             _require_fixable(item)
-        work = [_Change(item, where, line=_change_line(item, fix, where)) for where, fix, item in wanted]
+        work = [_Change(item, where, line=_change_line(item, fix, where), links=fix.files or [])
+                for where, fix, item in wanted]
         _refuse_what_the_catalog_refuses(order, items, work)
-        for change, (_, fix, _) in zip(work, wanted, strict=True):
+        for change in work:
             if change.line:
                 change.item.save(update_fields=[LINE_FIELDS[name] for name in change.line])
-            change.replaced = [_replace_file(change.item, f.type, url=f.url) for f in fix.files or []]
+            change.replaced = [_replace_file(change.item, f.type, url=f.url) for f in change.links]
             if change.line or change.replaced:
                 events.record(order, events.ITEM_CHANGED, actor, item=change.item, params={
                     "changed": change.line, "files": [{"type": f.type, "url": f.url} for f in change.replaced]})
@@ -80,9 +82,8 @@ def fix_items(account, order_id, patch: OrderFixIn, actor: Actor) -> Order:
 def upload_file(account, order_id, item_reference_id: str, file_type: str, upload: Upload, actor: Actor) -> Order:
     """Store an uploaded print file like a fetched one and make it the item's file of that type: a failed item's
     replacement, or the artwork of an item waiting for personalization (which then goes through the checks)."""
-    if file_type not in FILE_TYPES and not file_type.startswith("embroidery"):
-        raise InvalidRequest("The file was not stored: its type is not known.",
-                             [Detail("type", f"Use one of {', '.join(sorted(FILE_TYPES))} or an embroidery placement.")])
+    if not is_file_type(file_type):
+        raise InvalidRequest("The file was not stored: its type is not known.", [Detail("type", FILE_TYPE_HELP + ".")])
     # Refuse before storing anything when the item cannot take a file now.
     _require_accepts_upload(queries.get_item(account, order_id, item_reference_id))
     try:
