@@ -57,17 +57,19 @@ def fetch_print_file(
     finally:
         if own_client:
             client.close()
-    try:
-        return _keep(download.path, download.sha256, download.size, download.content_type, download.final_url)
-    except FetchFailed as exc:
-        log.info("print file not fetched", extra={"url": display_url(url), "code": exc.code})
+    fetched = _keep(download.path, download.sha256, download.size, download.content_type, download.final_url)
+    if fetched is None:
+        log.info("print file not fetched", extra={"url": display_url(url), "code": "unknown_format"})
         claimed = f" (the server called it {download.content_type})" if download.content_type else ""
         raise FetchFailed(
             "unknown_format",
             f"The file at {display_url(url)} is not a {ALLOWED_FORMATS} file{claimed}. "
             f"Export the design as {ALLOWED_FORMATS} and send its URL.",
             url=url,
-        ) from None
+        )
+    log.info("print file fetched", extra={"url": display_url(url), "sha256": fetched.sha256, "type": fetched.detected_type,
+                                          "size": fetched.size})
+    return fetched
 
 
 def store_upload(chunks: Iterable[bytes], *, name: str, max_bytes: int = PRINT_FILE_MAX_BYTES,
@@ -89,13 +91,15 @@ def store_upload(chunks: Iterable[bytes], *, name: str, max_bytes: int = PRINT_F
                 out.write(chunk)
         if size == 0:
             raise FetchFailed("empty", f"The file {name} is empty. Choose the design file again.")
-        return _keep(Path(temp), digest.hexdigest(), size, "", "")
-    except FetchFailed as exc:
+    except Exception:  # refused, or the upload broke off: no partial file stays behind
         Path(temp).unlink(missing_ok=True)
-        if exc.code == "unknown_format":
-            raise FetchFailed("unknown_format", f"The file {name} is not a {ALLOWED_FORMATS} file. "
-                              f"Export the design as {ALLOWED_FORMATS} and upload it again.") from None
         raise
+    stored = _keep(Path(temp), digest.hexdigest(), size, "", "")
+    if stored is None:
+        raise FetchFailed("unknown_format", f"The file {name} is not a {ALLOWED_FORMATS} file. "
+                          f"Export the design as {ALLOWED_FORMATS} and upload it again.")
+    log.info("print file uploaded", extra={"sha256": stored.sha256, "type": stored.detected_type, "size": size})
+    return stored
 
 
 def stored_file(sha256: str, detected_type: str, *, dest_dir: Path | None = None) -> FetchedFile:
@@ -111,20 +115,19 @@ def _store_dir() -> Path:
     return settings.PLATEN.data_dir / "files"
 
 
-def _keep(temp: Path, sha256: str, size: int, content_type: str, final_url: str) -> FetchedFile:
+def _keep(temp: Path, sha256: str, size: int, content_type: str, final_url: str) -> FetchedFile | None:
     """Type the downloaded or uploaded bytes at `temp` by their magic bytes and move them to their place in the
-    store; FetchFailed("unknown_format") (and the bytes removed) when they are no print format."""
+    store; None (and the bytes removed) when they are no print format."""
     with open(temp, "rb") as f:
         detected = sniff_type(f.read(_SNIFF_BYTES))
     if detected is None:
         temp.unlink()
-        raise FetchFailed("unknown_format", "not a print format")
+        return None
     final = temp.parent / f"{sha256}.{detected}"
     if final.exists():  # same content already stored: keep one copy
         temp.unlink()
     else:
         os.replace(temp, final)  # atomic, so a concurrent fetch of the same bytes is harmless
-    log.info("print file stored", extra={"sha256": sha256, "type": detected, "size": size})
     return FetchedFile(final, sha256, size, detected, content_type, final_url)
 
 

@@ -197,3 +197,15 @@ def test_a_fixed_shipping_address_takes_its_problems_off_at_once(api, settle):
     response = api.put(f"/v4/orders/{order['id']}/shipping-address", BERLIN)
     assert response.status_code == 200 and response.json()["problems"] == []
     assert response.json()["fulfillmentStatus"] == "failed"  # until Reprocess checks it again
+
+
+def test_an_upload_over_the_cap_is_refused_and_nothing_stays(tmp_path):
+    from platen.preflight.fetching import FetchFailed, store_upload
+
+    with pytest.raises(FetchFailed) as refused:
+        store_upload([b"%PDF-1.7\n", b"x" * 100], name="big.pdf", max_bytes=64, dest_dir=tmp_path)
+    assert refused.value.code == "too_large" and "big.pdf is larger than" in refused.value.reason
+    assert list(tmp_path.iterdir()) == []
+    kept = store_upload([b"%PDF-1.7\n", b"x" * 10], name="ok.pdf", max_bytes=64, dest_dir=tmp_path)
+    assert kept.detected_type == "pdf" and kept.path == tmp_path / f"{kept.sha256}.pdf"
+    assert list(tmp_path.iterdir()) == [kept.path]
