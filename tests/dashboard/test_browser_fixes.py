@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.dashboard.conftest import POSTER
-from tests.dashboard.test_browser import browser, log_in, shot  # noqa: F401  (browser is a fixture)
+from tests.dashboard.test_browser import log_in, shot
 from tests.preflight import samples
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,7 +21,7 @@ def failed_order(make_order, files, tmp_path):
                               "files": [{"type": "default", "url": url}]}])
 
 
-def open_at(browser, live_server, width: int) -> Page:  # noqa: F811
+def open_at(browser, live_server, width: int) -> Page:
     context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 900})
     context.set_default_timeout(10_000)
     return context.new_page()
@@ -32,7 +32,7 @@ def fits(page: Page, width: int) -> None:
 
 
 @pytest.mark.parametrize("width, how", [(1366, "upload"), (390, "link")])
-def test_merchant_fixes_a_failed_order_and_the_page_follows_the_checks(browser, live_server, merchant, failed_order,  # noqa: F811
+def test_merchant_fixes_a_failed_order_and_the_page_follows_the_checks(browser, live_server, merchant, failed_order,
                                                                        files, settle, width, how):
     page = open_at(browser, live_server, width)
     log_in(page, merchant, f"/orders/{failed_order.id}/")
