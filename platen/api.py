@@ -14,17 +14,18 @@ from platen.intake.api import router as intake_router
 from platen.jobs.api import router as jobs_router
 from platen.notifications.api import router as notifications_router
 from platen.kit.errors import InvalidRequest, NotFound, PlatenError, Unauthorized, pydantic_details
-from platen.orders.api import RAW_BODIES, router as orders_router
+from platen.orders.api import router as orders_router
+from platen.orders.api import RAW_BODIES
 from platen.kit.wire import NOT_AN_OBJECT, ObjectBodyParser
 
 log = logging.getLogger("platen.api")
 
 class PlatenAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
-        # The create endpoint reads its body raw (see orders.api.CREATE_BODY); publish its schema here.
+        # Create and PATCH read their bodies raw (orders.api.RAW_BODIES); publish their schemas here.
         schema = super().get_openapi_schema(*args, **kwargs)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        for model in RAW_BODIES:  # create and PATCH read their bodies raw (orders.api)
+        for model in RAW_BODIES:
             body = model.model_json_schema(ref_template="#/components/schemas/{model}")
             components.update(body.pop("$defs", {}))
             components[model.__name__] = body

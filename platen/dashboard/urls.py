@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from platen.dashboard.views import accounts, jobs, notifications, order_actions, order_fixes, orders, requests, settings
+from platen.dashboard.views import accounts, jobs, notifications, order_actions, orders, requests, settings
+from platen.dashboard.views import order_fixes
 
 app_name = "dashboard"
 
