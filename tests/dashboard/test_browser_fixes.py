@@ -60,6 +60,7 @@ def test_merchant_fixes_a_failed_order_and_the_page_follows_the_checks(browser, 
     expect(page.get_by_test_id("following")).to_be_visible()
     expect(page.get_by_role("button", name="Reprocess")).to_have_count(0)
     fits(page, width)
+    shot(page, f"21-following-{width}")
     page.evaluate("window.notReloaded = true")
     settle()  # the worker's part; the open page notices by itself
     expect(page.get_by_test_id("order-status")).to_contain_text("created", timeout=15_000)
@@ -68,5 +69,5 @@ def test_merchant_fixes_a_failed_order_and_the_page_follows_the_checks(browser, 
     assert page.evaluate("window.notReloaded") is True  # swapped in place by htmx, not reloaded
     expect(page.locator("#order-live[hx-trigger]")).to_have_count(0)  # settled: no more polling
     fits(page, width)
-    shot(page, f"21-fixed-{width}")
+    shot(page, f"22-fixed-{width}")
     page.context.close()
