@@ -168,14 +168,14 @@ def _require_accepts_upload(item: OrderItem) -> None:
 
 def _change_line(item: OrderItem, fix: ItemFixIn, where: str) -> dict:
     """Set the new product, pages and quantity on the item (not saved) and return what changed."""
-    given = fix.model_fields_set
-    if fix.productUid is not None and catalog.get_product(fix.productUid) is None:
+    product = catalog.get_product(fix.productUid) if fix.productUid is not None else None
+    if fix.productUid is not None and product is None:
         raise InvalidRequest(f"Nothing was changed: no product has the productUid {fix.productUid!r}.",
                              [Detail(f"{where}.productUid", "Choose a product from the catalog.")], code="unknown_product")
     wanted = {"productUid": fix.productUid, "quantity": fix.quantity}
-    if "pageCount" in given:
+    if "pageCount" in fix.model_fields_set:
         wanted["pageCount"] = fix.pageCount
-    elif fix.productUid and fix.productUid != item.product_uid and not catalog.get_product(fix.productUid).is_multi_page:
+    elif product is not None and product.uid != item.product_uid and not product.is_multi_page:
         wanted["pageCount"] = None  # a single-page product has no page count
     changed = {}
     for wire, value in wanted.items():
