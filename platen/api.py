@@ -19,19 +19,20 @@ from platen.notifications.api import router as notifications_router
 from platen.kit.apidocs import OfflineSwagger
 from platen.kit.errors import InvalidRequest, NotFound, PlatenError, TooLarge, Unauthorized, for_status, pydantic_details
 from platen.orders.api import router as orders_router
-from platen.orders.schemas import OrderCreateIn
+from platen.orders.api import RAW_BODIES
 from platen.kit.wire import NOT_AN_OBJECT, ObjectBodyParser
 
 log = logging.getLogger("platen.api")
 
 class PlatenAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
-        # The create endpoint reads its body raw (see orders.api.CREATE_BODY); publish its schema here.
+        # Create and PATCH read their bodies raw (orders.api.RAW_BODIES); publish their schemas here.
         schema = super().get_openapi_schema(*args, **kwargs)
-        body = OrderCreateIn.model_json_schema(ref_template="#/components/schemas/{model}")
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components.update(body.pop("$defs", {}))
-        components["OrderCreateIn"] = body
+        for model in RAW_BODIES:
+            body = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(body.pop("$defs", {}))
+            components[model.__name__] = body
         return schema
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from platen.catalog.services import product_names
+from platen.dashboard.templatetags.dashboard import file_label
 from platen.notifications.statuses import EMAIL_SENT, POSTBACK_FAILED, POSTBACK_SENT
 from platen.orders import events as ev
 
@@ -52,6 +54,31 @@ def actor(e) -> str:
         "channel": f"via {label}",
         "system": f"by {label}" if label and label != "Platen" else "by Platen",
     }.get(e.actor_kind, f"by {label}" if label else "")
+
+
+def _item(e) -> str:
+    return e.item.item_reference_id if e.item_id else "?"
+
+
+def _side(file_type) -> str:
+    return "the design" if file_type in (None, "default") else f"the {str(file_type).replace('-', ' ')}"
+
+
+def _size(size) -> str:
+    size = size or 0
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"
+
+
+def _item_changes(p: dict) -> list[str]:
+    """A fixed item's changes as people read them: product names, not uids; file names, not URLs."""
+    changed = p.get("changed") or {}
+    product = changed.get("productUid")
+    names = product_names([product.get("from"), product.get("to")]) if product else {}
+    lines = [f"product: {names.get(product.get('from'), product.get('from'))} → {names.get(product.get('to'), product.get('to'))}"] if product else []
+    lines += [f"{label}: {changed[key].get('from') or '—'} → {changed[key].get('to') or '—'}"
+              for key, label in (("quantity", "quantity"), ("pageCount", "pages")) if key in changed]
+    lines += [f"new file for {_side(f.get('type'))}: {file_label(f.get('url', ''))}" for f in p.get("files") or []]
+    return lines
 
 
 def _human(status) -> str:
@@ -103,6 +130,11 @@ def _describe(e, p: dict) -> tuple[str, list[str], str, bool]:
         return "Approved", [], "good", False
     if t == ev.PERSONALIZED:
         return "Personalization received", list(p.get("files") or []), "change", False
+    if t == ev.ITEM_CHANGED:
+        return f"Item {_item(e)} changed", _item_changes(p), "change", False
+    if t == ev.FILE_UPLOADED:
+        return f"Print file {p.get('name') or 'without a name'} uploaded for item {_item(e)}", \
+            [f"{_side(p.get('type'))}, {_size(p.get('size'))}"], "change", False
     if t == ev.JOB_FAILED:
         return f"A step failed on our side: {p.get('step', 'a job')}", [], "bad", False
     if t in (POSTBACK_SENT, POSTBACK_FAILED):

@@ -2,7 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from platen.dashboard.views import (
-    accounts, bulk, drafts, jobs, keys, login, notifications, order_actions, orders, orders_csv, requests, settings, team,
+    accounts, bulk, drafts, jobs, keys, login, notifications, order_actions, order_fixes, orders, orders_csv, requests,
+    settings, team,
 )
 
 app_name = "dashboard"
@@ -23,6 +24,10 @@ urlpatterns = [
     path("orders/<uuid:order_id>/address/", order_actions.edit_address, name="order_address"),
     path("orders/<uuid:order_id>/approve/", order_actions.approve, name="order_approve"),
     path("orders/<uuid:order_id>/reject/", order_actions.reject, name="order_reject"),
+    path("orders/<uuid:order_id>/items/<uuid:item_id>/file/", order_fixes.item_file, name="order_item_file"),
+    path("orders/<uuid:order_id>/items/<uuid:item_id>/product/", order_fixes.item_product, name="order_item_product"),
+    path("orders/<uuid:order_id>/items/<uuid:item_id>/uploads/<str:file_type>/", order_fixes.uploaded_file,
+         name="order_item_upload"),
     path("settings/", settings.account_settings, name="settings"),
     path("settings/keys/", keys.key_list, name="settings_keys"),
     path("settings/keys/<uuid:key_id>/revoke/", keys.key_revoke, name="settings_key_revoke"),

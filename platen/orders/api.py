@@ -2,19 +2,21 @@
 
 from uuid import UUID
 
-from ninja import Router, Status
+from ninja import File, Router, Status
+from ninja.files import UploadedFile
 
 from platen.intake import http as intake_http
 from platen.intake.services import MAX_IDEMPOTENCY_KEY
 from platen.kit.actors import Actor
+from platen.kit.downloads import file_download
 from platen.orders import presenters
 from platen.orders.schemas import (
-    AddressIn, CancelIn, DraftPatchIn, EventsOut, ItemOut, OrderCreateIn, OrderOut, PersonalizationIn, SearchIn,
-    SearchOut,
+    AddressIn, CancelIn, DraftPatchIn, EventsOut, ItemOut, OrderCreateIn, OrderFixIn, OrderOut, PersonalizationIn,
+    SearchIn, SearchOut,
 )
-from platen.orders.services import approval, changes, queries
+from platen.orders.services import approval, changes, fixes, queries
 from platen.kit.schemas import errors
-from platen.kit.wire import parse_optional
+from platen.kit.wire import parse_json, parse_optional
 from platen.orders.services.create import create_from_intake
 
 router = Router(tags=["orders"])
@@ -105,10 +107,44 @@ def personalize_item(request, order_id: UUID, item_reference_id: str, payload: P
     return presenters.order(queries.get_order(request.account, order_id))
 
 
-@router.patch("/orders/{uuid:order_id}", response={200: OrderOut, **ERRORS}, summary="Change or submit a draft")
-def patch_draft(request, order_id: UUID, payload: DraftPatchIn):
-    changes.patch_draft(request.account, order_id, payload, _actor(request))
+# PATCH reads its body raw: a draft takes DraftPatchIn, a submitted order only fixes of its failed items.
+PATCH_BODY = {"requestBody": {"required": True, "content": {"application/json": {"schema": {"oneOf": [
+    {"$ref": "#/components/schemas/DraftPatchIn"}, {"$ref": "#/components/schemas/OrderFixIn"}]}}}}}
+RAW_BODIES = [OrderCreateIn, DraftPatchIn, OrderFixIn]  # published in the OpenAPI components by platen.api
+
+
+@router.patch("/orders/{uuid:order_id}", response={200: OrderOut, **ERRORS}, openapi_extra=PATCH_BODY,
+              summary="Change or submit a draft; fix the failed items of an order",
+              description="A draft: the fields given change, `items` replaces its items, `orderType: order` submits "
+                          "it. A submitted order: only its failed items change, each named by `itemReferenceId` "
+                          "(files, productUid, pageCount, quantity); then `:reprocess` checks it again.")
+def patch_order(request, order_id: UUID):
+    if queries.get_order(request.account, order_id).is_draft:
+        changes.patch_draft(request.account, order_id, parse_json(request.body, DraftPatchIn), _actor(request))
+    else:
+        fixes.fix_items(request.account, order_id, parse_json(request.body, OrderFixIn), _actor(request))
     return presenters.order(queries.get_order(request.account, order_id))
+
+
+@router.post("/orders/{uuid:order_id}/items/{item_reference_id}/files/{file_type}", response={200: OrderOut, **ERRORS},
+             summary="Upload a print file for a failed item, or for an item waiting for personalization",
+             description="Multipart, the file in the part named `file`; it replaces the item's file of that type. "
+                         "A failed item is checked again with `:reprocess`; a personalized item right away.")
+def upload_item_file(request, order_id: UUID, item_reference_id: str, file_type: str, file: UploadedFile = File(...)):
+    fixes.upload_file(request.account, order_id, item_reference_id, file_type, fixes.Upload(file.name or "", file.chunks()),
+                      _actor(request))
+    return presenters.order(queries.get_order(request.account, order_id))
+
+
+DOWNLOAD = {"responses": {200: {"description": "The uploaded file",
+                                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}}
+
+
+@router.get("/orders/{uuid:order_id}/items/{item_reference_id}/files/{file_type}", response={**ERRORS},
+            openapi_extra=DOWNLOAD, summary="Download a print file uploaded for an item")
+def download_item_file(request, order_id: UUID, item_reference_id: str, file_type: str):
+    path, file = fixes.uploaded_file(request.account, order_id, item_reference_id, file_type)
+    return file_download(path, file.uploaded_as, file.detected_type)
 
 
 @router.delete("/orders/{uuid:order_id}", response={204: None, **ERRORS}, summary="Delete a draft")

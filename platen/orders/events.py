@@ -30,6 +30,8 @@ APPROVAL_SCHEDULED = "approval_scheduled"
 APPROVED = "approved"
 PERSONALIZED = "personalization_received"
 JOB_FAILED = "job_failed"
+ITEM_CHANGED = "item_changed"  # a failed item fixed in place: product, pages, quantity or a file's URL
+FILE_UPLOADED = "file_uploaded"  # a print file uploaded to Platen for an item
 
 log = logging.getLogger("platen.orders.events")
 

@@ -118,6 +118,9 @@ class ItemFile(models.Model):
     detected_type = models.CharField(max_length=10, blank=True)
     fetch_attempts = models.PositiveSmallIntegerField(default=0)
     preflight = models.JSONField(null=True, blank=True)  # the report (preflight/report.py) against the item's product
+    # The name of a file uploaded to Platen (its content is in the store by content_sha256 and `url` points at
+    # Platen); empty for a file fetched from its URL.
+    uploaded_as = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["position"]

@@ -79,7 +79,7 @@ def record_files(order: Order, items: list[OrderItem], outcomes: dict[int, str |
         return
     failed, history = [], []
     for item in uploading:
-        problems = [p for file in item.files.all() for p in _file_problems(item, file, outcomes.get(file.id))]
+        problems = [p for file in item.files.all() for p in file_problems(item, file, outcomes.get(file.id))]
         if problems:
             failed.append(item)
             order.problems = [*order.problems, *problems]
@@ -92,7 +92,7 @@ def record_files(order: Order, items: list[OrderItem], outcomes: dict[int, str |
     _persist(order, items, history, ["problems"])
 
 
-def _file_problems(item: OrderItem, file, fetch_failure: str | None) -> list[dict]:
+def file_problems(item: OrderItem, file, fetch_failure: str | None) -> list[dict]:
     field = f"items[{item.position}].files[{file.position}]"
     if fetch_failure:
         return [{"field": field, "code": "file_not_fetched", "message": fetch_failure}]

@@ -8,7 +8,9 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, PlainSerializer, StringConstraints, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints, ValidationInfo, field_validator, model_validator,
+)
 
 from platen.kit.geo import COUNTRY_CODES
 from platen.kit.pagination import MAX_OFFSET
@@ -22,6 +24,13 @@ Count = lambda low, high: Annotated[int, Field(ge=low, le=high, strict=True)]  #
 Flag = Annotated[bool, Field(strict=True)]
 Str = lambda n: Annotated[str, StringConstraints(max_length=n)]  # noqa: E731
 Required = lambda n: Annotated[str, StringConstraints(min_length=1, max_length=n, strip_whitespace=True)]  # noqa: E731
+
+
+FILE_TYPE_HELP = f"Use one of {', '.join(sorted(FILE_TYPES))} or an embroidery placement"
+
+
+def is_file_type(value: str) -> bool:
+    return value in FILE_TYPES or value.startswith("embroidery")
 
 
 class WireIn(Schema):
@@ -82,8 +91,8 @@ class FileIn(WireIn):
     @field_validator("type")
     @classmethod
     def known_type(cls, value: str) -> str:
-        if value not in FILE_TYPES and not value.startswith("embroidery"):
-            raise ValueError(f"Use one of {', '.join(sorted(FILE_TYPES))} or an embroidery placement")
+        if not is_file_type(value):
+            raise ValueError(FILE_TYPE_HELP)
         return value
 
     @field_validator("url")
@@ -459,3 +468,38 @@ class PersonalizationIn(WireIn):
     @classmethod
     def one_file_per_type(cls, files: list[FileIn]) -> list[FileIn]:
         return _one_file_per_type(files, "The item")
+
+
+# ---- fixing a failed order in place (PATCH of a submitted order) ------------------------------------
+
+
+class ItemFixIn(WireIn):
+    itemReferenceId: Required(255)
+    productUid: Required(255) | None = Field(None, description="Another product from the catalog for this item.")
+    pageCount: Count(1, 10000) | None = Field(None, description="The new page count; null removes it.")
+    quantity: Count(1, 100000) | None = None
+    files: Annotated[list[FileIn], Field(min_length=1, max_length=MAX_FILES_PER_ITEM)] | None = Field(
+        None, description="Each file replaces the item's file of the same type; files of other types stay.")
+
+    @field_validator("files")
+    @classmethod
+    def one_file_per_type(cls, files: list[FileIn] | None) -> list[FileIn] | None:
+        return files if files is None else _one_file_per_type(files, "The item")
+
+    @model_validator(mode="after")
+    def something_to_change(self) -> ItemFixIn:
+        if not self.model_fields_set & {"productUid", "pageCount", "quantity", "files"}:
+            raise ValueError("Say what to change on this item: files, productUid, pageCount or quantity")
+        return self
+
+
+class OrderFixIn(BaseModel):
+    """The changes to the failed items of a submitted order, each item named by its itemReferenceId."""
+
+    # Draft fields sent to a submitted order are kept (in model_extra) to refuse them with the reason (409).
+    # A plain pydantic model: ninja's Schema drops unknown fields before they could be seen.
+    model_config = ConfigDict(extra="allow")
+
+    items: Annotated[list[ItemFixIn], Field(min_length=1, max_length=500)] | None = None
+
+    _unique_items = field_validator("items")(_unique_references)

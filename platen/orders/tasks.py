@@ -19,7 +19,7 @@ from platen.orders import pipeline
 from platen.orders.models import ItemFile, Order
 from platen.orders.statuses import Fulfillment
 from platen.preflight import services as preflight
-from platen.preflight.fetching import FetchFailed, FetchedFile, fetch_print_file
+from platen.preflight.fetching import FetchFailed, FetchedFile, fetch_print_file, stored_file
 from platen.preflight.report import Report
 
 
@@ -73,7 +73,7 @@ def fetch_files(order_id: str) -> None:
             outcomes[file.id] = None
             continue
         try:
-            fetched = fetched_by_url.get(file.url) or fetch_print_file(file.url)
+            fetched = fetched_by_url.get(file.url) or _obtain(file)
         except FetchFailed as exc:
             file.fetch_attempts += 1
             ItemFile.objects.filter(pk=file.pk).update(fetch_attempts=file.fetch_attempts)
@@ -93,6 +93,13 @@ def fetch_files(order_id: str) -> None:
     if again:
         raise Retry(after=timedelta(seconds=30 * 2 ** (again - 1)), reason="A print file's server did not answer; trying again.")
     pipeline.record_files(order_id, outcomes)
+
+
+def _obtain(file: ItemFile) -> FetchedFile:
+    """An uploaded file is already in the store; any other is fetched from its URL."""
+    if file.uploaded_as:
+        return stored_file(file.content_sha256, file.detected_type)
+    return fetch_print_file(file.url)
 
 
 def _preflight(file: ItemFile, fetched: FetchedFile) -> Report:

@@ -44,6 +44,11 @@ def check_stored_file(path: Path, sha256: str, kind: str, spec: ProductSpec | No
 def make_preview(path: Path, sha256: str, kind: str) -> None:
     """Draw the stored file's preview (once per content); a file that cannot be drawn has none."""
     preview.ensure_preview(path, sha256, kind, _limits())
+def check_known_content(sha256: str, spec: ProductSpec | None) -> Report | None:
+    """The report for content already inspected (its facts are kept), without reading the file; None when
+    the content has not been inspected yet (the pipeline then reads it)."""
+    facts = FileFacts.objects.filter(sha256=sha256, inspector_version=INSPECTOR_VERSION).values_list("facts", flat=True).first()
+    return None if facts is None else evaluate(facts, spec)
 
 
 def facts_for(path: Path, sha256: str, kind: str) -> dict:

@@ -20,6 +20,9 @@ from tests.orders import factories
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse ORM calls there.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PASSWORD = "correct horse battery staple"
 POSTER = "flat_product_pf_a3_pt_200-gsm-uncoated_cl_4-0_ver"  # the file server's print.pdf is an A3 page with bleed
 ADDRESS = {
@@ -98,9 +101,6 @@ def move_to_printed(order: Order) -> None:
 
 
 # ---- the browser (one per test session, shared by every browser test module) -------------------------
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture(scope="session")

@@ -12,14 +12,14 @@ from platen.accounts import services as accounts
 from platen.accounts.models import Account, ApiKey
 from platen.orders.models import Order
 from platen.orders.statuses import Fulfillment
-from tests.dashboard.test_browser import browser, log_in, shot  # noqa: F401 (browser is a fixture)
+from tests.dashboard.test_browser import log_in, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTHS = [1366, 390]
 
 
 @pytest.fixture(params=WIDTHS, ids=lambda w: f"{w}px")
-def page(request, browser, live_server):  # noqa: F811
+def page(request, browser, live_server):
     width = request.param
     context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 900})
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)

@@ -28,7 +28,7 @@ def _order_action(service, done: str, *, with_reason: bool = False):
     @dashboard_view
     def view(request, order_id):
         extra = {"reason": request.POST.get("reason", "").strip()[:REASON_MAX]} if with_reason else {}
-        with _refusals_as_messages(request):
+        with refusals_as_messages(request):
             service(request.scope, order_id, Actor.user(request.user), **extra)
             messages.success(request, done)
         return redirect("dashboard:order", order_id=order_id)
@@ -68,7 +68,7 @@ def _address_page(request, order, form, error: str = ""):
 
 
 @contextmanager
-def _refusals_as_messages(request):
+def refusals_as_messages(request):
     """Show a service's refusal as an error message instead of a crash; NotFound stays a 404."""
     try:
         yield

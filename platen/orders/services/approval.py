@@ -38,15 +38,24 @@ def personalize(account, order_id, item_reference_id: str, files: list[FileIn], 
         order = locked_order(account, order_id)
         items = list(order.items.all())
         item = item_named(items, order_id, item_reference_id)
-        if item.fulfillment_status != Fulfillment.PENDING_PERSONALIZATION:
-            raise Conflict(f"Item {item_reference_id} is {item.fulfillment_status}, not waiting for personalization.",
-                           code="not_pending_personalization")
+        require_waiting_for_personalization(item)
         item.files.all().delete()
         ItemFile.objects.bulk_create(ItemFile(item=item, position=n, type=f.type, url=f.url) for n, f in enumerate(files))
-        events.record(order, events.PERSONALIZED, actor, item=item, params={"files": [f.url for f in files]})
-        transition_items(order, [item], Fulfillment.RECEIVED, actor, reason="Personalization received.", siblings=items)
-        tasks.enqueue_check(order)
+        personalized(order, items, item, actor, [f.url for f in files])
         return order
+
+
+def require_waiting_for_personalization(item) -> None:
+    if item.fulfillment_status != Fulfillment.PENDING_PERSONALIZATION:
+        raise Conflict(f"Item {item.item_reference_id} is {item.fulfillment_status}, not waiting for personalization.",
+                       code="not_pending_personalization")
+
+
+def personalized(order: Order, items, item, actor: Actor, files: list[str]) -> None:
+    """The item's artwork is attached: record it and send the item through the checks again."""
+    events.record(order, events.PERSONALIZED, actor, item=item, params={"files": files})
+    transition_items(order, [item], Fulfillment.RECEIVED, actor, reason="Personalization received.", siblings=items)
+    tasks.enqueue_check(order)
 
 
 def _require_pending_approval(order: Order, items) -> None:

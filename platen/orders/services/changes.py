@@ -9,7 +9,7 @@ from django.db import transaction
 from platen.kit.actors import Actor
 from platen.kit.errors import Conflict, Detail, InvalidRequest
 from platen.orders import events, rules, tasks
-from platen.orders.checks import address_problems
+from platen.orders.checks import address_problems, check_order
 from platen.orders.models import Address, ItemFile, Order
 from platen.orders.schemas import AddressIn, DraftPatchIn
 from platen.orders.services.building import address_values, create_items, new_address
@@ -55,6 +55,7 @@ def update_shipping_address(account, order_id, data: AddressIn, actor: Actor) ->
             address.save()
             order.save(update_fields=["updated_at"])
             events.record(order, events.ADDRESS_UPDATED, actor, params={"changed": changed})
+            _recheck_address(order)
         return order
 
 
@@ -106,12 +107,29 @@ def reprocess(account, order_id, actor: Actor) -> Order:
             raise Conflict(f"Only failed or not connected orders can be reprocessed; this order is {order.fulfillment_status}.",
                            code="nothing_to_reprocess")
         events.record(order, events.REPROCESS_REQUESTED, actor)
-        # The merchant may have replaced a print file at its URL: fetch and check the stuck items' files anew.
-        ItemFile.objects.filter(item__in=stuck).update(content_sha256="", size=None, detected_type="", fetch_attempts=0,
-                                                       preflight=None)
+        # The merchant may have replaced a print file at its URL: fetch and check the stuck items' files anew
+        # (an uploaded file is already stored: only checked again).
+        files = ItemFile.objects.filter(item__in=stuck)
+        files.filter(uploaded_as="").update(content_sha256="", size=None, detected_type="", fetch_attempts=0, preflight=None)
+        files.exclude(uploaded_as="").update(fetch_attempts=0, preflight=None)
         transition_items(order, stuck, Fulfillment.RECEIVED, actor, reason="Reprocess requested.", siblings=items)
         tasks.enqueue_check(order)
         return order
+
+
+def _recheck_address(order: Order) -> None:
+    """The old address's problems go at once; what the new one still has (the catalog's rules) stays."""
+    if not any(_about_address(p["field"]) for p in order.problems):
+        return
+    items = [i for i in order.items.all() if not i.is_ignored and i.fulfillment_status != Fulfillment.CANCELED]
+    fresh = [{"field": p.field, "code": p.code, "message": p.message}
+             for p in check_order(order, items, order.shipping_address).problems if _about_address(p.field)]
+    order.problems = [p for p in order.problems if not _about_address(p["field"])] + fresh
+    order.save(update_fields=["problems", "updated_at"])
+
+
+def _about_address(field: str) -> bool:
+    return field.startswith("shippingAddress")
 
 
 def _submit(order: Order, actor: Actor) -> None:
