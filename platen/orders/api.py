@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from ninja import File, Router, Status
+from ninja import File, Router
 from ninja.files import UploadedFile
 
 from platen.intake import http as intake_http
@@ -11,7 +11,7 @@ from platen.kit.actors import Actor
 from platen.kit.downloads import file_download
 from platen.orders import presenters
 from platen.orders.schemas import (
-    AddressIn, CancelIn, DraftPatchIn, EventsOut, ItemOut, OrderCreateIn, OrderFixIn, OrderOut, PersonalizationIn,
+    AddressIn, CancelIn, DeletedOut, DraftPatchIn, EventsOut, ItemOut, OrderCreateIn, OrderFixIn, OrderOut, PersonalizationIn,
     SearchIn, SearchOut,
 )
 from platen.orders.services import approval, changes, fixes, queries
@@ -147,10 +147,11 @@ def download_item_file(request, order_id: UUID, item_reference_id: str, file_typ
     return file_download(path, file.uploaded_as, file.detected_type)
 
 
-@router.delete("/orders/{uuid:order_id}", response={204: None, **ERRORS}, summary="Delete a draft")
+@router.delete("/orders/{uuid:order_id}", response={200: DeletedOut, **ERRORS}, summary="Delete a draft")
 def delete_draft(request, order_id: UUID):
+    # 200 with a body, like every other success here: clients of the original treat any other code as a failure.
     changes.delete_draft(request.account, order_id, _actor(request))
-    return Status(204, None)
+    return {"id": str(order_id)}
 
 
 @router.put("/orders/{uuid:order_id}/shipping-address", response={200: OrderOut, **ERRORS}, summary="Change the shipping address")

@@ -453,6 +453,10 @@ class EventOut(Schema):
     createdAt: str
 
 
+class DeletedOut(Schema):
+    id: str = Field(description="The deleted draft's id.")
+
+
 class EventsOut(Schema):
     events: list[EventOut]
 

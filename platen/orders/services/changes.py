@@ -46,7 +46,7 @@ def update_shipping_address(account, order_id, data: AddressIn, actor: Actor) ->
                 details=[Detail("country", f"Keep {address.country}.")],
             )
         candidate = Address(**address_values(data))
-        problems = address_problems(candidate, "shippingAddress")
+        problems = address_problems(candidate, "shippingAddress", order.shipment_method_uid or None)
         if problems:
             raise InvalidRequest("The new address is not valid; nothing was changed.",
                                  [Detail(p.field, p.message) for p in problems], code="invalid_address")
