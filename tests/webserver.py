@@ -16,7 +16,7 @@ from tests.test_serve import free_port, wait_until_up
 
 MAKE_KEY = """
 from platen.accounts import services
-account = services.create_account("Contract Shop", "ops@contract.test")
+account = services.create_account("Contract Shop", "ops@contract.example")
 print(services.issue_api_key(account, name="contract").secret)
 """
 
