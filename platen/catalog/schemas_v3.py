@@ -77,7 +77,7 @@ class ProductDetailOut(SearchProductOut):
 
 class PriceOut(Camel):
     product_uid: str
-    country: str | None = Field(description="The country asked for; null when none was.")
+    country: str = Field(description="The country asked for; without one, a row per country the product ships to.")
     quantity: int
     price: Number = Field(description="For the whole quantity.")
     currency: str
