@@ -45,9 +45,11 @@ class DatesAsJson(SearchOrdersParams):
 
 def with_client(web, scenario):
     """Run one async scenario with a fresh GelatoClient whose every base URL is the Platen server."""
+    # Every setting given, so no environment variable (it reads TIMEOUT, DEBUG, ... too) changes the client;
+    # max_retries is its default: a success other than 200 would be sent four times.
     settings = Settings(_env_file=None, gelato_base_url=web.url, gelato_product_url=web.url,
-                        gelato_shipment_url=web.url, gelato_ecommerce_url=web.url)
-    assert settings.max_retries == 3  # the client's default: a non-200 success would be sent four times
+                        gelato_shipment_url=web.url, gelato_ecommerce_url=web.url, gelato_api_key=web.key,
+                        max_retries=3, timeout=30, debug=False)
 
     async def run():
         async with GelatoClient(web.key, settings) as client:
