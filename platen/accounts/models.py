@@ -1,6 +1,7 @@
 import uuid
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -82,8 +83,10 @@ class SignInThrottle(models.Model):
 
 
 class BillingEntity(models.Model):
-    """Who the account's receipts are made out to: the order API's `billingEntity`. Without a row, the account's
-    name and e-mail stand in."""
+    """Who the account's receipts are made out to: the order API's `billingEntity`, shown once complete (the
+    original always sends these fields, and its clients require them); until then the API says null."""
+
+    REQUIRED = ("company_name", "recipient_name", "address_line1", "city", "post_code", "country", "email")
 
     account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="billing_entity")
     company_name = models.CharField(max_length=200, blank=True)
@@ -101,6 +104,15 @@ class BillingEntity(models.Model):
 
     def __str__(self) -> str:
         return self.company_name or self.recipient_name or str(self.account)
+
+    @property
+    def is_complete(self) -> bool:
+        return all(getattr(self, name) for name in self.REQUIRED)
+
+    def clean(self) -> None:
+        missing = {name: "Needed on every receipt." for name in self.REQUIRED if not getattr(self, name)}
+        if missing:
+            raise ValidationError(missing)
 
 
 class Invitation(models.Model):

@@ -13,7 +13,8 @@ from pydantic import Field
 from platen.catalog import browse
 from platen.catalog.models import Product
 from platen.catalog.schemas_v3 import (
-    CatalogDetailOut, CatalogOut, PriceOut, ProductDetailOut, SearchIn, SearchOut, ShipmentMethodsOut, StockIn, StockOut,
+    CatalogDetailOut, CatalogOut, ProductDetailOut, ProductPriceOut, ProductSearchIn, ProductSearchOut, ShipmentMethodsOut,
+    StockIn, StockOut,
 )
 from platen.kit.schemas import errors
 
@@ -44,8 +45,8 @@ def get_catalog(request, catalogUid: str):  # noqa: N803 - the wire name shows i
     }
 
 
-@router.post("/catalogs/{catalogUid}/products:search", response={200: SearchOut, **errors(404)}, by_alias=True)
-def search_products(request, catalogUid: str, payload: SearchIn):  # noqa: N803
+@router.post("/catalogs/{catalogUid}/products:search", response={200: ProductSearchOut, **errors(404)}, by_alias=True)
+def search_products(request, catalogUid: str, payload: ProductSearchIn):  # noqa: N803
     result = browse.search_products(catalogUid, payload.attribute_filters, payload.limit, payload.offset)
     return {"products": [_product(p) for p in result.products], "hits": {"attribute_hits": result.hits}}
 
@@ -70,7 +71,7 @@ class PriceQuery(Schema):
     pageCount: Annotated[int, Field(ge=1, le=10_000, description="Required for multi-page products.")] | None = None  # noqa: N815
 
 
-@router.get("/products/{productUid}/prices", response={200: list[PriceOut], **errors(404)}, by_alias=True)
+@router.get("/products/{productUid}/prices", response={200: list[ProductPriceOut], **errors(404)}, by_alias=True)
 def get_prices(request, productUid: str, query: Query[PriceQuery]):  # noqa: N803
     rows = browse.price_list(productUid, country=query.country, currency=query.currency, page_count=query.pageCount)
     return [{"product_uid": r.product_uid, "country": r.country, "quantity": r.quantity, "price": r.price,

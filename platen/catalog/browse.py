@@ -129,7 +129,7 @@ def supported_countries(uid: str) -> list[str]:
 @dataclass(frozen=True)
 class PriceRow:
     product_uid: str
-    country: str | None
+    country: str
     quantity: int
     price: Decimal  # for the whole quantity
     currency: str
@@ -138,9 +138,11 @@ class PriceRow:
 
 def price_list(uid: str, *, country: str | None = None, currency: str | None = None,
                page_count: int | None = None) -> list[PriceRow]:
-    """One row per currency and quantity break (quantity 1 first): what an item of that quantity costs.
+    """One row per country, currency and quantity break (quantity 1 first): what an item of that quantity costs.
 
-    Empty when the product does not ship to the country or has no price in the currency.
+    Without a country, every country the product ships to (each row names one, as the original's rows do; the
+    price is the same everywhere, VAT aside). Empty when the product does not ship to the country or has no price
+    in the currency.
     """
     cat = snapshot.current()
     facts = cat.products.get(uid)
@@ -155,17 +157,16 @@ def price_list(uid: str, *, country: str | None = None, currency: str | None = N
         problems.append(Detail("pageCount", page_problem))
     if problems:
         raise InvalidRequest("The price query is not valid.", problems)
-    if country is not None and country not in supported_countries(uid):
-        return []
+    shipped_to = supported_countries(uid)
+    countries = shipped_to if country is None else [country] if country in shipped_to else []
     pages = page_count if facts.is_multi_page else None
-    rows = []
+    breaks = []
     for cur in sorted(facts.prices):
         if currency is not None and cur != currency:
             continue
         for quantity in [1, *(q for q, _ in facts.breaks.get(cur, ()))]:
-            price = (facts.unit_price(cur, pages, quantity) * quantity).quantize(CENT)
-            rows.append(PriceRow(uid, country, quantity, price, cur, pages))
-    return rows
+            breaks.append((cur, quantity, (facts.unit_price(cur, pages, quantity) * quantity).quantize(CENT)))
+    return [PriceRow(uid, to, quantity, price, cur, pages) for to in countries for cur, quantity, price in breaks]
 
 
 def _page_count_problem(facts: ProductFacts, pages: int | None) -> str | None:

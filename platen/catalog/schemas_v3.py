@@ -34,7 +34,7 @@ class CatalogDetailOut(CatalogOut):
     product_attributes: list[AttributeOut] = Field(description="The attributes the catalog's products have, with their values.")
 
 
-class SearchIn(Camel):
+class ProductSearchIn(Camel):
     attribute_filters: dict[str, list[Annotated[str, Field(max_length=100)]]] = Field(
         default_factory=dict, description="Attribute uid -> accepted value uids; a product matches every attribute listed.")
     limit: Annotated[int, Field(ge=1, le=100)] | None = Field(None, description="At most 100; 50 when left out.")
@@ -46,7 +46,7 @@ class Measure(Camel):
     measure_unit: str
 
 
-class Weight(Camel):
+class GramsWeight(Camel):
     value: int
     measure_unit: str
 
@@ -54,7 +54,7 @@ class Weight(Camel):
 class SearchProductOut(Camel):
     product_uid: str
     attributes: dict[str, str] = Field(description="Attribute uid -> value uid.")
-    weight: Weight = Field(description="In grams.")
+    weight: GramsWeight = Field(description="In grams.")
     dimensions: dict[str, Measure] = Field(description="Of the finished product, in mm: Width, Height, Thickness, ...")
     supported_countries: list[str]
 
@@ -63,7 +63,7 @@ class Hits(Camel):
     attribute_hits: dict[str, dict[str, int]] = Field(description="Attribute uid -> value uid -> matching products.")
 
 
-class SearchOut(Camel):
+class ProductSearchOut(Camel):
     products: list[SearchProductOut]
     hits: Hits
 
@@ -75,9 +75,9 @@ class ProductDetailOut(SearchProductOut):
     valid_page_counts: list[int] = Field(description="Empty for single-page products.")
 
 
-class PriceOut(Camel):
+class ProductPriceOut(Camel):
     product_uid: str
-    country: str | None = Field(description="The country asked for; null when none was.")
+    country: str = Field(description="The country asked for; without one, a row per country the product ships to.")
     quantity: int
     price: Number = Field(description="For the whole quantity.")
     currency: str

@@ -45,11 +45,12 @@ def return_address(addr: Address | None) -> dict | None:
     return {wire: getattr(addr, column) or None for wire, column in RETURN_ADDRESS_WIRE}
 
 
-def billing_entity(account) -> dict:
-    """Who the receipts are made out to: the account's billing details, or its name and e-mail until it has them."""
+def billing_entity(account) -> dict | None:
+    """Who the receipts are made out to: the account's billing details once complete, null until then (a half
+    entity with no address is neither the original's shape nor something its clients can read)."""
     details = getattr(account, "billing_entity", None)
-    if details is None:
-        return {**{wire: None for wire, _ in BILLING_WIRE}, "companyName": account.name, "email": account.email or None}
+    if details is None or not details.is_complete:
+        return None
     return {wire: getattr(details, column) or None for wire, column in BILLING_WIRE}
 
 

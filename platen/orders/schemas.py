@@ -309,17 +309,17 @@ class ReturnAddressOut(Schema):
 
 
 class BillingEntityOut(Schema):
-    companyName: str | None
+    companyName: str
     companyNumber: str | None
     companyVatNumber: str | None
-    recipientName: str | None
-    addressLine1: str | None
+    recipientName: str
+    addressLine1: str
     addressLine2: str | None
-    city: str | None
-    postCode: str | None
+    city: str
+    postCode: str
     state: str | None
-    country: str | None
-    email: str | None
+    country: str
+    email: str
     phone: str | None
 
 
@@ -402,7 +402,8 @@ class OrderOut(Schema):
     shipment: ShipmentOut | None = Field(description="null until the order is checked and priced with a chosen "
                                                      "shipment method; then every field is set.")
     shippingAddress: AddressOut
-    billingEntity: BillingEntityOut
+    billingEntity: BillingEntityOut | None = Field(description="The account's billing details; null until they are "
+                                                            "complete, then every required field is set.")
     returnAddress: ReturnAddressOut | None = Field(description="As sent with the order.")
     receipts: list[ReceiptOut] = Field(description="Empty until the order is priced (when its checks pass).")
     metadata: list[dict]

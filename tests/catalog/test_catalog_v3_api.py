@@ -187,26 +187,29 @@ def test_prices_have_one_entry_per_quantity_break(api):
 
 
 def test_the_price_list_is_what_an_order_pays(api):
-    for p in wire.Prices.validate_python(api.get(f"/v3/products/{CARD_A5_FOLDED}/prices?currency=GBP").json()):
+    for p in wire.Prices.validate_python(api.get(f"/v3/products/{CARD_A5_FOLDED}/prices?country=GB&currency=GBP").json()):
         charged = evaluate_order(order((CARD_A5_FOLDED, p.quantity), country="GB", currency="GBP")).items_price
         assert Decimal(str(p.price)) == charged
     # One piece below a break pays the price before it.
     assert evaluate_order(order((CARD_A5_FOLDED, 9), country="GB", currency="GBP")).items_price == Decimal("2.80") * 9
 
 
-def test_prices_in_every_currency_when_none_is_asked(api):
+def test_prices_in_every_currency_and_country_when_none_is_asked(api):
     prices = wire.Prices.validate_python(api.get(f"/v3/products/{TEE_WHITE_M}/prices").json())
     entry = PRODUCTS[TEE_WHITE_M]
-    assert {p.currency for p in prices} == set(entry["prices"])
-    assert {p.country for p in prices} == {None}
-    assert sorted((p.currency, p.quantity) for p in prices) == sorted(
+    # Every row names a country (the original's clients read it as required): each one the product ships to.
+    shipped_to = api.get(f"/v3/products/{TEE_WHITE_M}").json()["supportedCountries"]
+    assert sorted({p.country for p in prices}) == sorted(shipped_to) and "DE" in shipped_to
+    germany = [p for p in prices if p.country == "DE"]
+    assert sorted((p.currency, p.quantity) for p in germany) == sorted(
         (c, q) for c in entry["prices"] for q in [1, *entry["price_breaks"]])
+    assert len(prices) == len(germany) * len(shipped_to)  # the same price list everywhere, VAT aside
 
 
 def test_multi_page_prices_need_a_valid_page_count(api):
     assert_error(api.get(f"/v3/products/{PHOTO_BOOK}/prices?currency=EUR"), 400, "invalid_request", "pageCount")
     assert_error(api.get(f"/v3/products/{PHOTO_BOOK}/prices?pageCount=25"), 400, "invalid_request", "pageCount")
-    [price] = wire.Prices.validate_python(api.get(f"/v3/products/{PHOTO_BOOK}/prices?currency=EUR&pageCount=30").json())
+    [price] = wire.Prices.validate_python(api.get(f"/v3/products/{PHOTO_BOOK}/prices?country=DE&currency=EUR&pageCount=30").json())
     assert (price.quantity, price.price, price.pageCount) == (1, 27.6, 30)  # 24.90 + 6 extra pages x 0.45
 
 

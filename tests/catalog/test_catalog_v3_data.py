@@ -49,7 +49,7 @@ def test_file_edits_of_attributes_and_breaks_apply_and_the_shipped_file_restores
 
     black = api.post("/v3/catalogs/t-shirts/products:search", {"attributeFilters": {"GarmentColor": ["black"]}}).json()
     assert TEE_WHITE_M in [p["productUid"] for p in black["products"]]
-    assert [(p["quantity"], p["price"]) for p in api.get(f"/v3/products/{TEE_WHITE_M}/prices?currency=EUR").json()] == [
+    assert [(p["quantity"], p["price"]) for p in api.get(f"/v3/products/{TEE_WHITE_M}/prices?country=DE&currency=EUR").json()] == [
         (1, 12.5), (20, 200.0)]
     assert evaluate_order(order((TEE_WHITE_M, 20))).items_price == Decimal("200.00")
     assert api.get(f"/v3/products/{TEE_WHITE_M}").json()["dimensions"] == {"Width": {"value": 500, "measureUnit": "mm"}}
@@ -96,5 +96,5 @@ def test_a_saved_price_break_reaches_prices_and_orders_at_once(api):
     mug = m.Product.objects.get(uid=MUG_11OZ)
     api.get(f"/v3/products/{MUG_11OZ}/prices")  # the catalog snapshot is warm
     m.ProductPriceBreak.objects.create(product=mug, currency="EUR", min_quantity=100, amount=Decimal("5.00"))
-    assert (100, 500.0) in [(p["quantity"], p["price"]) for p in api.get(f"/v3/products/{MUG_11OZ}/prices?currency=EUR").json()]
+    assert (100, 500.0) in [(p["quantity"], p["price"]) for p in api.get(f"/v3/products/{MUG_11OZ}/prices?country=DE&currency=EUR").json()]
     assert evaluate_order(order((MUG_11OZ, 100))).items_price == Decimal("500.00")

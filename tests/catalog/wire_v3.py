@@ -71,7 +71,7 @@ class Product(Wire):
 
 class Price(Wire):
     productUid: StrictStr
-    country: StrictStr | None
+    country: StrictStr  # every row names one (the reference; the original's clients require it)
     quantity: StrictInt
     price: Number
     currency: StrictStr

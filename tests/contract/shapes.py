@@ -96,9 +96,17 @@ class ShippingAddress(Address):
 
 
 class BillingEntity(Address):
+    """Null until the account's billing details are given; when present, as complete as the original's."""
+
+    companyName: str
+    recipientName: str
+    addressLine1: str
+    city: str
+    postCode: str
+    country: Country
+    email: str
     companyNumber: str | None = None
     companyVatNumber: str | None = None
-    recipientName: str | None = None
 
 
 class Package(Wire):
@@ -184,7 +192,7 @@ class Order(Wire):
     connectedOrderIds: list[str]
     items: list[Item]
     shippingAddress: ShippingAddress
-    billingEntity: BillingEntity
+    billingEntity: BillingEntity | None
     returnAddress: Address | None
     shipment: Shipment | None
     receipts: list[Receipt]

@@ -46,7 +46,7 @@ def test_replace_the_file_url_then_reprocess(api, settle, files, failed):
     # The fixed problem is gone at once; the order waits for Reprocess.
     assert body["problems"] == [] and body["fulfillmentStatus"] == "failed"
     poster = body["items"][0]
-    assert poster["files"] == [{"type": "default", "url": good, "preflight": None}]
+    assert poster["files"] == [{"type": "default", "url": good, "processedFileUrl": None, "preflight": None}]
     event = api.get(f"/v4/orders/{failed['id']}/events").json()["events"][-1]
     assert event["type"] == "item_changed" and event["itemReferenceId"] == "poster-1"
     assert event["actor"]["label"] == "tests" and event["parameters"]["files"] == [{"type": "default", "url": good}]

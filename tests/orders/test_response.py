@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
@@ -106,13 +107,19 @@ def test_vat_rates_are_catalog_data(tmp_path):
     assert vat_rate("DE") == 7
 
 
-def test_billing_entity_is_the_accounts_billing_details(api, account, files, settle):
+def test_billing_entity_is_null_until_the_accounts_billing_details_are_complete(api, account, files, settle):
+    # The original always sends a complete entity and its clients require its fields (mcp-server-gelato's
+    # BillingEntity does): null, like the shipment, rather than a half entity with no address.
     order = create(api, settle)
-    assert order["billingEntity"]["companyName"] == "Acme Prints" and order["billingEntity"]["email"] == "ops@acme.test"
-    BillingEntity.objects.create(account=account, company_name="Acme Prints GmbH", company_number="HRB 12345",
-                                 company_vat_number="DE123456789", recipient_name="Accounts payable",
-                                 address_line1="Torstrasse 1", city="Berlin", post_code="10119", country="DE",
-                                 email="billing@acme.test")
+    assert order["billingEntity"] is None
+    details = BillingEntity.objects.create(account=account, company_name="Acme Prints GmbH", company_number="HRB 12345")
+    assert api.get(f"/v4/orders/{order['id']}").json()["billingEntity"] is None
+    with pytest.raises(ValidationError) as refused:
+        details.full_clean()
+    assert set(refused.value.message_dict) == {"recipient_name", "address_line1", "city", "post_code", "country", "email"}
+    BillingEntity.objects.filter(pk=details.pk).update(
+        company_vat_number="DE123456789", recipient_name="Accounts payable", address_line1="Torstrasse 1",
+        city="Berlin", post_code="10119", country="DE", email="billing@acme.test")
     assert api.get(f"/v4/orders/{order['id']}").json()["billingEntity"] == {
         "companyName": "Acme Prints GmbH", "companyNumber": "HRB 12345", "companyVatNumber": "DE123456789",
         "recipientName": "Accounts payable", "addressLine1": "Torstrasse 1", "addressLine2": None, "city": "Berlin",
