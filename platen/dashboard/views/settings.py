@@ -10,11 +10,12 @@ from functools import wraps
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from platen.accounts import approval, services as accounts
+from platen.accounts import services as accounts
 from platen.accounts.models import ApprovalMode
 from platen.dashboard.access import dashboard_view
 from platen.kit.actors import Actor
 from platen.kit.errors import PlatenError
+from platen.orders.services import approval
 
 DELAY_HOURS = (6, 72)
 SECTIONS = (("settings", "Approval"), ("settings_keys", "API keys"), ("settings_users", "Users"))

@@ -1,11 +1,16 @@
-"""The merchant's decisions on a checked order: approve, reject, supply personalization."""
+"""The merchant's decisions on a checked order: approve, reject, supply personalization; and going back to
+automatic approval, which may release the orders still waiting."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import transaction
 
+from platen.accounts.models import Account, ApprovalMode
+from platen.accounts.services import set_approval
 from platen.kit.actors import Actor
-from platen.kit.errors import Conflict
+from platen.kit.errors import Conflict, PlatenError
 from platen.orders import events, pipeline, tasks
 from platen.orders.models import ItemFile, Order
 from platen.orders.schemas import FileIn
@@ -62,3 +67,35 @@ def _require_pending_approval(order: Order, items) -> None:
     if not any(i.fulfillment_status == Fulfillment.PENDING_APPROVAL for i in items):
         raise Conflict(f"Only orders waiting for approval can be approved or rejected; this order is {order.fulfillment_status}.",
                        code="not_pending_approval")
+
+
+@dataclass(frozen=True)
+class Released:
+    released: int
+    skipped: int  # approved, canceled or changed by someone else meanwhile
+
+
+def waiting_for_approval(account: Account) -> int:
+    return _waiting(account).count()
+
+
+def switch_to_automatic(account: Account, actor: Actor, *, release: bool, delay_hours: int | None = None) -> Released:
+    """Automatic from now on; with `release`, every order still waiting is approved, each in its own transaction
+    (with its history), so one that changed meanwhile is skipped without holding the others back."""
+    set_approval(account, ApprovalMode.AUTOMATIC, delay_hours)
+    if not release:
+        return Released(0, 0)
+    released = skipped = 0
+    for order_id in list(_waiting(account).values_list("pk", flat=True)):
+        try:
+            approve(account, order_id, actor)
+        except PlatenError:
+            skipped += 1
+        else:
+            released += 1
+    return Released(released, skipped)
+
+
+def _waiting(account: Account):
+    return (Order.objects.filter(account=account, items__fulfillment_status=Fulfillment.PENDING_APPROVAL)
+            .order_by("created_at").distinct())
