@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from platen.dashboard.navigation import visible_items
+from platen.orders import fields
 
 register = template.Library()
 
@@ -77,3 +78,22 @@ def filter_query(context, **changes) -> str:
 def check_label(name) -> str:
     """A preflight check's wire name as a label: page_size -> Page size."""
     return str(name).replace("_", " ").capitalize()
+
+
+@register.filter
+def field_label(path, names=None) -> str:
+    """A problem's wire field as people read it: {{ p.field|field_label:order }} (or item names from the view)."""
+    return fields.field_label(path, _item_names(names))
+
+
+def _item_names(source) -> dict:
+    """Item names from an order (computed once per order object), a list of its items, or ready-made names."""
+    if source is None or source == "":
+        return {}
+    if isinstance(source, dict):
+        return source
+    if hasattr(source, "items") and hasattr(source, "order_reference_id"):
+        if not hasattr(source, "_field_names"):
+            source._field_names = fields.names_from_items(source.items.all())
+        return source._field_names
+    return fields.names_from_items(source)
