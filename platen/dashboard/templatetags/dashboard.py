@@ -6,6 +6,7 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
+from platen.catalog.models import ShipmentMethod, ShipmentType
 from platen.dashboard.navigation import visible_items
 from platen.orders import fields
 
@@ -97,3 +98,14 @@ def _item_names(source) -> dict:
             source._field_names = fields.names_from_items(source.items.all())
         return source._field_names
     return fields.names_from_items(source)
+
+
+@register.filter
+def shipment_method(order) -> str:
+    """The order's shipment method as people read it ("DHL Parcel", "Express"), never a uid or a wire token."""
+    if order.shipment_method_name:
+        return order.shipment_method_name
+    tokens = [t.strip() for t in (order.shipment_method_uid or order.requested_shipment_method or "").split(",") if t.strip()]
+    names = dict(ShipmentMethod.objects.filter(uid__in=tokens).values_list("uid", "name"))
+    types = dict(ShipmentType.choices)
+    return ", ".join(names.get(t) or types.get(t.lower()) or t for t in tokens)
