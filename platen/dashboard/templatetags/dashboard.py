@@ -4,6 +4,7 @@ from urllib.parse import urlencode, urlsplit
 
 from django import template
 from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
 from platen.catalog.models import ShipmentMethod, ShipmentType
@@ -109,3 +110,22 @@ def shipment_method(order) -> str:
     names = dict(ShipmentMethod.objects.filter(uid__in=tokens).values_list("uid", "name"))
     types = dict(ShipmentType.choices)
     return ", ".join(names.get(t) or types.get(t.lower()) or t for t in tokens)
+
+
+@register.filter(expects_localtime=False)
+def when(value, precision="") -> str:
+    """A time in the viewer's zone with the zone named: 30 Nov 2026, 14:05 CET (when:"s" adds seconds)."""
+    if not value:
+        return ""
+    fmt = "j M Y, H:i:s T" if precision == "s" else "j M Y, H:i T"
+    return dateformat.format(timezone.localtime(value), fmt)
+
+
+@register.simple_tag
+def viewer_zone() -> str:
+    """The sentence every page ends with: which zone its times are in."""
+    now = timezone.localtime()
+    name = timezone.get_current_timezone_name()
+    abbreviation = dateformat.format(now, "T")
+    zone = name if abbreviation == name else f"{name} ({abbreviation})"
+    return f"Times are shown in {zone}."
