@@ -135,7 +135,7 @@ def test_orders_flow_filter_search_edit_cancel(page: Page, merchant, make_order,
     expect(history).to_contain_text("Customer asked by e-mail")
     expect(history).to_contain_text("Status changed from created to canceled")
     expect(history).to_contain_text("Shipping address changed")
-    expect(history).to_contain_text("post code: 10117 → 10969")
+    expect(history).to_contain_text("postal code: 10117 → 10969")
     expect(page.get_by_text("Cancel order…")).to_have_count(0)
     shot(page, "08-order-canceled")
 
