@@ -10,6 +10,20 @@
       (location.protocol === "https:" ? "; Secure" : "");
   }
 
+  // Each table cell knows its column's name, which a phone shows above it (the rows are cards there).
+  function labelCells(root) {
+    root.querySelectorAll("table.table").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, n) {
+          if (heads[n] && !cell.hasAttribute("data-label") && !cell.hasAttribute("colspan")) { cell.setAttribute("data-label", heads[n]); }
+        });
+      });
+    });
+  }
+  labelCells(document);
+  document.addEventListener("htmx:afterSettle", function (event) { labelCells(event.target); });
+
   // <button data-dialog="id"> opens <dialog id> as a modal (the browser closes a modal on Escape);
   // [data-dialog-close] inside it closes it.
   document.addEventListener("click", function (event) {
