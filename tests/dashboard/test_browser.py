@@ -192,7 +192,7 @@ def test_requests_page(page: Page, merchant, make_order, api):
     expect(table.locator("tbody tr")).to_have_count(1)
     expect(table).to_contain_text("This field is required.")
     table.locator("a.row-link").first.click()
-    expect(page.get_by_test_id("reasons")).to_contain_text("customerReferenceId")
+    expect(page.get_by_test_id("reasons")).to_contain_text("The customer reference: This field is required.")
     expect(page.get_by_test_id("raw-body")).to_contain_text('"orderReferenceId": "REF-2"')
     shot(page, "11-request-rejected")
 
