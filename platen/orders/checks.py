@@ -68,7 +68,7 @@ def address_problems(address: Address, prefix: str) -> list[Problem]:
         problems.append(Problem(
             f"{prefix}.phone", "invalid_phone",
             f"The phone number {address.phone!r} is not a valid number for {address.country}: "
-            f"give it with the country code, for example {phone_example(address.country)}.",
+            "give it with the country code, for example +44 20 7946 0958.",
         ))
     return problems
 
@@ -102,14 +102,6 @@ def _address_problem(prefix: str, field: str, kind: str, rules) -> Problem:
     else:
         message = f"The {label} is not valid for {country}: check it against the address."
     return Problem(f"{prefix}.{wire}", f"invalid_address_{field}", message)
-
-
-def phone_example(country: str) -> str:
-    """A valid number of the destination, written as people write it (+49 30 123456)."""
-    example = phonenumbers.example_number(country) if country else None
-    if example is None:
-        return "+44 20 7946 0958"
-    return phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def _phone_ok(phone: str, country: str) -> bool:
