@@ -121,3 +121,21 @@ def test_email_endpoint_retries_when_smtp_is_down(api):
         first = Delivery.objects.order_by("event_id").first()
         assert first.status == "pending" and "451" in first.last_error
         assert OutboxMessage.objects.get(kind="postback", status="failed")
+
+
+def test_postback_emails_read_as_sentences(api):
+    order_id = api.post("/v4/orders", order_payload(orderReferenceId="REF-WORDS")).json()["id"]
+    order = Order.objects.get(pk=order_id)
+    tracking = emails.postback_context("order_item_tracking_code_updated", {
+        "id": "e1", "orderReferenceId": "REF-WORDS", "itemReferenceId": "poster-1", "trackingCode": "1Z999AA1",
+        "trackingUrl": "https://track.example/1Z999AA1", "shipmentMethodName": "UPS Express Saver"}, order)
+    subject, text, html = emails.render("postback", tracking)
+    assert subject == "Order REF-WORDS: tracking code for item poster-1"
+    assert "Item poster-1 of order REF-WORDS ships with UPS Express Saver; its tracking code is 1Z999AA1." in text
+    assert "Follow the parcel: https://track.example/1Z999AA1" in text and f"/orders/{order_id}/" in text
+    assert 'href="https://track.example/1Z999AA1"' in html and "{" not in text
+    moved = emails.postback_context("order_item_status_updated", {
+        "orderReferenceId": "REF-WORDS", "itemReferenceId": "poster-1", "status": "in_production", "comment": ""}, order)
+    assert moved["sentence"] == "Item poster-1 of order REF-WORDS is now in production."
+    subject, text, _ = emails.render("postback", emails.postback_context("webhook_test", {"id": "t1"}))
+    assert subject == "Platen test postback" and "Open the order" not in text

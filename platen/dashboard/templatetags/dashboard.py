@@ -1,5 +1,6 @@
 """Shared widgets: the main navigation, status badges, readable status names."""
 
+from datetime import datetime
 from urllib.parse import urlencode, urlsplit
 
 from django import template
@@ -115,10 +116,10 @@ def shipment_method(order) -> str:
 @register.filter(expects_localtime=False)
 def when(value, precision="") -> str:
     """A time in the viewer's zone with the zone named: 30 Nov 2026, 14:05 CET (when:"s" adds seconds)."""
-    if not value:
-        return ""
+    if not isinstance(value, datetime):
+        return str(value or "")
     fmt = "j M Y, H:i:s T" if precision == "s" else "j M Y, H:i T"
-    return dateformat.format(timezone.localtime(value), fmt)
+    return dateformat.format(timezone.localtime(value) if timezone.is_aware(value) else value, fmt)
 
 
 @register.simple_tag
