@@ -128,11 +128,13 @@ def overflows(page: Page, path: str, name: str) -> list[str]:
     assert response.ok, f"{path} answered {response.status}"
     shot(page, name)
     found = [f"{path}: {problem}" for problem in page.evaluate(OVERFLOWS)]
-    for summary in page.locator("details.confirm > summary").all():  # each confirmation, opened
-        if summary.is_visible():
-            summary.click()
-            found += [f"{path} ({summary.inner_text()} open): {p}" for p in page.evaluate(OVERFLOWS)]
+    # Each confirmation, opened: a details.confirm panel or a <dialog> behind a data-dialog button.
+    for opener in page.locator("details.confirm > summary, [data-dialog]").all():
+        if opener.is_visible():
+            opener.click()
+            found += [f"{path} ({opener.inner_text()} open): {p}" for p in page.evaluate(OVERFLOWS)]
             page.keyboard.press("Escape")
+            expect(page.locator("details.confirm[open], dialog[open]")).to_have_count(0)
     return found
 
 
