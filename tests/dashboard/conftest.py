@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -19,6 +20,9 @@ from tests.orders import factories
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse ORM calls there.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PASSWORD = "correct horse battery staple"
 POSTER = "flat_product_pf_a3_pt_200-gsm-uncoated_cl_4-0_ver"  # the file server's print.pdf is an A3 page with bleed
 ADDRESS = {
@@ -94,3 +98,17 @@ def move_to_printed(order: Order) -> None:
             path = path[path.index(order.fulfillment_status) + 1:]
         for status in path:
             transition_items(order, list(order.items.all()), status, Actor.system("production"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One chromium (Debian's, through Playwright) for every browser test module: Playwright's sync API allows
+    one instance at a time, so the fixture lives here, not in a test module."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()

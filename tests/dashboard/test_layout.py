@@ -18,7 +18,7 @@ from platen.jobs.models import Job
 from platen.notifications.models import Endpoint, OutboxMessage
 from platen.orders.models import Order
 from tests.dashboard.conftest import ADDRESS, POSTER, order_body
-from tests.dashboard.test_browser import browser, log_in, shot  # noqa: F401  (the session's chromium)
+from tests.dashboard.test_browser import log_in, shot
 from tests.emulators.receiver import Receiver
 from tests.orders import factories
 
@@ -140,7 +140,7 @@ def overflows(page: Page, path: str, name: str) -> list[str]:
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("role", ["merchant", "operator"])
-def test_every_page_fits(browser, live_server, request, realistic, size, role):  # noqa: F811
+def test_every_page_fits(browser, live_server, request, realistic, size, role):
     user = request.getfixturevalue(role)
     context = browser.new_context(base_url=live_server.url, viewport=SIZES[size])
     context.set_default_timeout(10_000)
@@ -155,14 +155,14 @@ def test_every_page_fits(browser, live_server, request, realistic, size, role): 
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_login_fits(browser, live_server, size):  # noqa: F811
+def test_login_fits(browser, live_server, size):
     context = browser.new_context(base_url=live_server.url, viewport=SIZES[size])
     page = context.new_page()
     assert overflows(page, "/login/", f"layout-login-{size}") == []
     context.close()
 
 
-def test_escape_closes_confirmations(browser, live_server, merchant, make_order):  # noqa: F811
+def test_escape_closes_confirmations(browser, live_server, merchant, make_order):
     order = make_order("ESC-1")
     context = browser.new_context(base_url=live_server.url, viewport=SIZES["laptop"])
     page = context.new_page()
