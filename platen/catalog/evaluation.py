@@ -68,8 +68,8 @@ def evaluate(facts: OrderFacts, *, address_field: str = "shippingAddress",
         product = cat.products.get(line.product_uid)
         if product is None:
             problems.append(Problem(f"{line.field}.productUid", "unknown_product",
-                                    f"No product has the productUid '{line.product_uid}'; "
-                                    "pick one listed by GET /v4/products."))
+                                    f"There is no product '{line.product_uid}' in the catalog; "
+                                    "choose a product from the catalog."))
             continue
         known.append((line, product))
         problems.extend(_line_problems(cat, line, product, country, region, currency, currency_ok))
@@ -136,12 +136,12 @@ def _page_count_problem(line: LineFacts, product: ProductFacts) -> Problem | Non
     if not product.is_multi_page:
         # Clients often send pageCount 1 for flat products; anything else means a wrong productUid or pageCount.
         if pages not in (None, 1):
-            return Problem(field, "page_count", f"{product.name} is a single-page product; remove pageCount.")
+            return Problem(field, "page_count", f"{product.name} is a single-page product; remove the page count.")
         return None
     low, high, step = product.page_count_min, product.page_count_max, product.page_count_step
     rule = f"{low} to {high} pages in steps of {step}"
     if pages is None:
-        return Problem(field, "page_count", f"{product.name} needs a pageCount ({rule}); add it.")
+        return Problem(field, "page_count", f"{product.name} needs a page count ({rule}); add it.")
     if pages < low or pages > high or (pages - low) % step:
         nearest = min(max(pages, low), high)
         nearest = low + ((nearest - low + step - 1) // step) * step
@@ -175,11 +175,10 @@ def _cross_border_problems(cat: Catalog, facts: OrderFacts, country: str, region
     route = f"Shipments from {region.fulfillment_country} to {country} cross a customs border"
     if Requirement.PHONE.value in needed and not (facts.phone or "").strip():
         yield Problem(f"{address_field}.phone", "cross_border_phone_required",
-                      f"{route} and the carrier needs the recipient's phone number; add {address_field}.phone.")
+                      f"{route} and the carrier needs the recipient's phone number; add it to the address.")
     if Requirement.FEDERAL_TAX_ID.value in needed and not (facts.federal_tax_id or "").strip():
         yield Problem(f"{address_field}.federalTaxId", "cross_border_tax_id_required",
-                      f"{route} and customs in {country} need the recipient's federal tax id; "
-                      f"add {address_field}.federalTaxId.")
+                      f"{route} and customs in {country} need the recipient's federal tax id; add it to the address.")
 
 
 def phone_need(cat: Catalog, country: str, method_uid: str | None) -> tuple[str, str] | None:
@@ -223,14 +222,14 @@ def _choose(cat: Catalog, requested: str | None, options: list[ShipmentOption], 
     unknown = [t for t in tokens if t.lower() not in SHIPMENT_TYPES and t not in cat.method_uids]
     if unknown:
         return None, Problem(field, "unknown_shipment_method",
-                             f"There is no shipment method '{', '.join(unknown)}'; use normal, standard, express "
-                             "or a shipmentMethodUid from POST /v4/orders:quote, or leave it out for the cheapest.")
+                             f"There is no shipment method '{', '.join(unknown)}'; choose Normal, Standard or Express, "
+                             "or a method offered for the destination, or leave it out for the cheapest.")
     wanted = [o for o in options if not tokens or o.uid in uids or o.type in types]
     if not wanted:
         if options:
-            choices = ", ".join(f"{o.uid} ({o.type})" for o in options)
+            choices = ", ".join(dict.fromkeys(f"{o.name} ({o.type})" for o in options))
             message = (f"'{requested}' does not deliver to {country}; choose one of {choices}, "
-                       "or leave shipmentMethodUid out for the cheapest.")
+                       "or leave the shipment method out for the cheapest.")
         else:
             message = (f"No shipment method delivers to {country} with prices in {currency}; "
                        "order in another currency or ship to another country.")

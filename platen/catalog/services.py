@@ -118,7 +118,7 @@ def quote_order(*, country: str, currency: str, lines: list[QuoteLine], state: s
     for i, line in enumerate(lines):
         if line.item_reference_id in seen:
             duplicates.append(Detail(f"products[{i}].itemReferenceId",
-                                     f"The itemReferenceId '{line.item_reference_id}' is used twice; "
+                                     f"The item reference '{line.item_reference_id}' is used twice; "
                                      "give every product its own."))
         seen.add(line.item_reference_id)
     if duplicates:

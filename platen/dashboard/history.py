@@ -9,14 +9,11 @@ from platen.catalog.services import product_names
 from platen.dashboard.templatetags.dashboard import file_label
 from platen.notifications.statuses import EMAIL_SENT, POSTBACK_FAILED, POSTBACK_SENT
 from platen.orders import events as ev
+from platen.orders.fields import ADDRESS_FIELDS, field_label, names_from_items, words
+from platen.orders.presenters import ADDRESS_WIRE
 
 # Column names of Address as a merchant reads them (shipping_address_updated stores column names).
-ADDRESS_LABELS = {
-    "first_name": "first name", "last_name": "last name", "company_name": "company",
-    "address_line1": "address line 1", "address_line2": "address line 2", "city": "city",
-    "post_code": "post code", "state": "state", "country": "country", "email": "e-mail",
-    "phone": "phone", "federal_tax_id": "federal tax id", "state_tax_id": "state tax id",
-}
+ADDRESS_LABELS = {column: ADDRESS_FIELDS[wire] for wire, column in ADDRESS_WIRE}
 
 
 @dataclass(frozen=True)
@@ -33,14 +30,18 @@ class Entry:
 def timeline(events) -> list[Entry]:
     """Newest first, as merchants read a history. An item move repeats the reason of the order-level
     change it belongs to; it is said once, on the order-level entry."""
-    entries = [entry(e) for e in reversed(list(events))]
+    events = list(events)
+    # Problems name items by position; the order's items give them their references (one query, when needed).
+    failed = next((e for e in events if e.type == ev.VALIDATION_FAILED), None)
+    names = names_from_items(failed.order.items.prefetch_related("files")) if failed else {}
+    entries = [entry(e, names) for e in reversed(events)]
     said = {e.reason for e in entries if not e.minor and e.reason}
     return [replace(e, reason="") if e.minor and e.reason in said else e for e in entries]
 
 
-def entry(e) -> Entry:
+def entry(e, names: dict | None = None) -> Entry:
     p = e.params or {}
-    title, details, tone, minor = _describe(e, p)
+    title, details, tone, minor = _describe(e, p, names or {})
     # A failed check lists its problems one by one; its reason would only repeat them joined.
     reason = "" if e.type == ev.VALIDATION_FAILED or e.reason == title else e.reason
     return Entry(title, actor(e), e.created_at, reason, details, tone, minor)
@@ -85,7 +86,7 @@ def _human(status) -> str:
     return str(status or "?").replace("_", " ")
 
 
-def _describe(e, p: dict) -> tuple[str, list[str], str, bool]:
+def _describe(e, p: dict, names: dict) -> tuple[str, list[str], str, bool]:
     t = e.type
     if t == ev.ORDER_CREATED:
         items = p.get("items")
@@ -104,18 +105,18 @@ def _describe(e, p: dict) -> tuple[str, list[str], str, bool]:
         return f"Payment status changed from {_human(p.get('from'))} to {_human(p.get('to'))}", [], "change", False
     if t == ev.VALIDATION_FAILED:
         problems = p.get("problems") or []
-        details = [f"{pr.get('field')}: {pr.get('message')}" for pr in problems]
+        details = [f"{field_label(pr.get('field'), names).capitalize()}: {pr.get('message')}" for pr in problems]
         n = len(problems)
         return f"Checks found {n} problem{'s' if n != 1 else ''}", details, "bad", False
     if t == ev.VALIDATION_PASSED:
-        method = p.get("shipmentMethodUid")
+        method = p.get("shipmentMethodName") or p.get("shipmentMethodUid")
         return "Checks passed" + (f"; ships with {method}" if method else ""), [], "good", False
     if t == ev.ADDRESS_UPDATED:
         changed = p.get("changed") or {}
         details = [f"{ADDRESS_LABELS.get(k, k)}: {v.get('from') or '(empty)'} → {v.get('to') or '(empty)'}" for k, v in changed.items()]
         return "Shipping address changed", details, "change", False
     if t == ev.DRAFT_UPDATED:
-        return "Draft changed: " + ", ".join((p.get("changed") or {}).keys()), [], "change", False
+        return "Draft changed: " + ", ".join(field_label(k) for k in (p.get("changed") or {})), [], "change", False
     if t == ev.DRAFT_SUBMITTED:
         return "Draft submitted as an order", [], "change", False
     if t == ev.REPROCESS_REQUESTED:
@@ -142,7 +143,7 @@ def _describe(e, p: dict) -> tuple[str, list[str], str, bool]:
         verb = "sent to" if ok else "could not be delivered to"
         attempts = p.get("attempts")
         details = [f"after {attempts} attempts"] if attempts and attempts > 1 else []
-        return f"Postback {p.get('event', '')} {verb} {p.get('endpoint', 'an endpoint')}", details, "neutral" if ok else "bad", False
+        return f"Postback {_human(p.get('event', ''))} {verb} {p.get('endpoint', 'an endpoint')}", details, "neutral" if ok else "bad", False
     if t == EMAIL_SENT:
         return f"E-mail sent to {p.get('to', '?')}", [], "neutral", False
-    return _human(t).capitalize(), [f"{k}: {v}" for k, v in p.items()], "neutral", False
+    return _human(t).capitalize(), [f"{words(k).capitalize()}: {v}" for k, v in p.items()], "neutral", False

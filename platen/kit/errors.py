@@ -64,7 +64,7 @@ def pydantic_details(errors: list[dict], skip: int = 0) -> list[Detail]:
 
 def _sentence(err: dict) -> str:
     msg = str(err.get("msg", "is invalid"))
-    msg = msg.removeprefix("Value error, ")
+    msg = msg.removeprefix("Value error, ").replace(" after validation", "")
     if err.get("type") == "missing":
         return "This field is required."
     return msg[0].upper() + msg[1:] + ("" if msg.endswith(".") else ".")

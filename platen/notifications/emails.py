@@ -27,8 +27,11 @@ from platen.kit.actors import Actor
 from platen.notifications import tasks
 from platen.notifications.models import EmailRoute, OutboxMessage
 from platen.notifications.payloads import TRACKING_CODE_UPDATED
-from platen.notifications.statuses import EMAIL_SENT, KIND_LABELS, ROUTED_KINDS, EmailKind, MessageStatus
+from platen.notifications.statuses import (
+    EMAIL_SENT, KIND_LABELS, ROUTED_KINDS, TEST_EVENT, EmailKind, MessageStatus, PostbackEvent,
+)
 from platen.orders import events as history
+from platen.orders import fields
 
 log = logging.getLogger("platen.email")
 ACTOR = Actor.system("e-mail")
@@ -111,9 +114,7 @@ def _failed_try(m: OutboxMessage, exc: Exception) -> None:
 def send_postback(delivery, body: str) -> tuple[str, bool]:
     """An event for an e-mail endpoint: send it now and keep the copy. Returns (error, permanent)."""
     event = delivery.event
-    context = {"event": event.type, "pretty": json.dumps(json.loads(body), indent=2, ensure_ascii=False), "orderId": str(event.order_id or ""),
-               "orderReferenceId": event.payload.get("orderReferenceId", ""), "webhookId": event.webhook_id}
-    subject, text, html = render(EmailKind.POSTBACK, context)
+    subject, text, html = render(EmailKind.POSTBACK, postback_context(event.type, json.loads(body), event.order))
     copy = OutboxMessage(account_id=delivery.endpoint.account_id, order_id=event.order_id, kind=EmailKind.POSTBACK,
                          to=delivery.endpoint.address, context={"deliveryId": str(delivery.pk)},
                          subject=subject, body_text=text, body_html=html, attempts=1)
@@ -126,6 +127,41 @@ def send_postback(delivery, body: str) -> tuple[str, bool]:
     copy.status, copy.sent_at = MessageStatus.SENT, timezone.now()
     copy.save()
     return "", False
+
+
+def postback_context(event_type: str, payload: dict, order=None) -> dict:
+    """An event as a person reads it: one sentence, the order and its status now, a link (no JSON)."""
+    ref = payload.get("orderReferenceId") or (order.order_reference_id if order else "")
+    item = payload.get("itemReferenceId")
+    status = _human(payload.get("status") or payload.get("fulfillmentStatus"))
+    if event_type == PostbackEvent.ORDER_STATUS_UPDATED:
+        subject = sentence = f"Order {ref} is now {status}"
+    elif event_type == PostbackEvent.ORDER_ITEM_STATUS_UPDATED:
+        subject = f"Order {ref}: item {item} is now {status}"
+        sentence = f"Item {item} of order {ref} is now {status}" + (f": {payload['comment']}" if payload.get("comment") else "")
+    elif event_type == PostbackEvent.ORDER_ITEM_TRACKING_CODE_UPDATED:
+        method = payload.get("shipmentMethodName")
+        subject = f"Order {ref}: tracking code for item {item}"
+        sentence = (f"Item {item} of order {ref} ships{f' with {method}' if method else ''}; "
+                    f"its tracking code is {payload.get('trackingCode') or 'not known yet'}")
+    elif event_type == PostbackEvent.ORDER_DELIVERY_ESTIMATE_UPDATED:
+        subject = f"Order {ref}: new delivery estimate"
+        sentence = (f"Order {ref} is expected to arrive between {payload.get('minDeliveryDate') or '?'} "
+                    f"and {payload.get('maxDeliveryDate') or '?'}")
+    elif event_type == TEST_EVENT:
+        subject, sentence = "Platen test postback", "This is a test postback from Platen: this address receives the events you chose"
+    else:
+        subject = sentence = f"Order {ref}: {_human(event_type)}"
+    return {
+        "event": event_type, "postbackSubject": subject, "sentence": sentence + ".", "orderReferenceId": ref,
+        "orderStatus": _human(order.fulfillment_status) if order else "",
+        "trackingUrl": payload.get("trackingUrl") or "", "eventId": payload.get("id", ""),
+        "orderUrl": settings.PLATEN.base_url + reverse("dashboard:order", args=[order.pk]) if order else "",
+    }
+
+
+def _human(status) -> str:
+    return str(status or "").replace("_", " ")
 
 
 def _send(to: str, subject: str, text: str, html: str) -> None:
@@ -146,7 +182,7 @@ def render(kind: EmailKind, context: dict) -> tuple[str, str, str]:
 def _subject(kind: EmailKind, c: dict) -> str:
     ref = c.get("orderReferenceId", "")
     if kind == EmailKind.NEEDS_ACTION:
-        return f"Order {ref} needs your action: {str(c.get('status', '')).replace('_', ' ')}"
+        return f"Order {ref} needs your action: {_human(c.get('status'))}"
     if kind == EmailKind.SHIPPED:
         return f"Order {ref} has shipped"
     if kind == EmailKind.ENDPOINT_DISABLED:
@@ -155,7 +191,7 @@ def _subject(kind: EmailKind, c: dict) -> str:
         return f"You are invited to {c.get('accountName')} on Platen"
     if c.get("event") == "webhook_test":
         return "Platen test postback"
-    return f"{c.get('event')} for order {ref}".strip()
+    return c.get("postbackSubject") or f"{c.get('event')} for order {ref}".strip()
 
 
 # E-mails whose link alone grants access: the link is put in the e-mail sent, never in the copy kept in the outbox.
@@ -175,6 +211,9 @@ def _context(m: OutboxMessage) -> dict:
     base = settings.PLATEN.base_url
     if m.order_id:
         c["orderUrl"] = base + reverse("dashboard:order", args=[m.order_id])
+    if m.kind == EmailKind.NEEDS_ACTION:
+        names = fields.names_from_items(m.order.items.prefetch_related("files")) if m.order_id else {}
+        c["problems"] = fields.readable(c.get("problems") or [], names)
     if m.kind == EmailKind.ENDPOINT_DISABLED:
         c["postbacksUrl"] = base + reverse("dashboard:postback", args=[c.get("endpointId")])
     if m.kind == EmailKind.SHIPPED and m.order_id:

@@ -58,7 +58,7 @@ def _file_problems(items: list[OrderItem]) -> list[Problem]:
     """An item needs its print files, unless its product is personalizable: then it waits for them."""
     return [
         Problem(f"items[{item.position}].files", "missing_file",
-                f"Item {item.item_reference_id} has no print file: add one with its URL in files.")
+                f"Item {item.item_reference_id} has no print file: add the link to its print file.")
         for item in items
         if not item.files.all() and item.product_uid and not catalog.personalizable(item.product_uid)
     ]

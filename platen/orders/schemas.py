@@ -130,7 +130,7 @@ class ItemIn(WireIn):
     @model_validator(mode="after")
     def product_named(self) -> ItemIn:
         if not self.productUid and not self.storeProductVariantId:
-            raise ValueError("Give each item a productUid (or a storeProductVariantId)")
+            raise ValueError("Give each item a product from the catalog (or a store product variant)")
         return self
 
 
@@ -146,7 +146,7 @@ def _one_file_per_type(files: list[FileIn], whose: str) -> list[FileIn]:
 def _unique_references(items: list[ItemIn] | None) -> list[ItemIn] | None:
     refs = [i.itemReferenceId for i in items or []]
     if len(refs) != len(set(refs)):
-        raise ValueError("Each item needs its own itemReferenceId; two items share one")
+        raise ValueError("Each item needs its own item reference; two items share one")
     return items
 
 

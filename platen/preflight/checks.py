@@ -31,6 +31,7 @@ class ProductSpec:
     max_pages: int
     page_step: int = 1
     fit: bool = False  # apparel: the artwork is scaled to fit the print area, any proportions; else it fills the product
+    sides: int = 1  # printed sides of a single-page product whose file carries them all (one page per side)
 
     @property
     def area(self) -> tuple[float, float]:
@@ -107,6 +108,9 @@ def _page_count(facts: dict, spec: ProductSpec) -> Check:
     pages = facts.get("page_count", 1)
     low, high, step = spec.min_pages, spec.max_pages, spec.page_step
     if low <= pages <= high and (pages - low) % step == 0:
+        if spec.sides == 2 and pages == 1:
+            return warn("page_count", f"{spec.name} is printed on both sides, but the file has 1 page: the back stays "
+                                      "blank. If it should be printed, add it as page 2.")
         return ok("page_count", f"The file has {_pages(pages)}, as {spec.name} needs.")
     if low == high:
         need = _pages(low)
@@ -225,9 +229,11 @@ def _raster_fit(facts: dict, spec: ProductSpec) -> list[Check]:
     else:
         hint = " The image is turned: rotate it to the product's orientation." if _same_aspect((h, w), with_bleed) \
             or _same_aspect((h, w), trim) else ""
-        return [fail("aspect_ratio", f"The image is {w} x {h} px (proportions {w / h:.3f}); {spec.name} needs the "
-                                     f"proportions of {_mm(*with_bleed)} ({with_bleed[0] / with_bleed[1]:.3f}): crop or "
-                                     f"extend it.{hint}")]
+        # Resolution is judged too (as if cropped to cover the product), so one round reports every problem.
+        printed = with_bleed
+        fit = fail("aspect_ratio", f"The image is {w} x {h} px (proportions {w / h:.3f}); {spec.name} needs the "
+                                   f"proportions of {_mm(*with_bleed)} ({with_bleed[0] / with_bleed[1]:.3f}): crop or "
+                                   f"extend it.{hint}")
     return [fit, _raster_resolution(w, h, printed, spec)]
 
 

@@ -34,6 +34,7 @@ def spec_for(product: Product, *, file_type: str = "default", page_count: int | 
         name=product.name, file_types=tuple(product.file_types), width_mm=float(product.width_mm),
         height_mm=float(product.height_mm), bleed_mm=float(product.bleed_mm), min_ppi=product.min_ppi,
         min_pages=low, max_pages=high, page_step=step, fit=product.kind in FITTED_KINDS,
+        sides=1 if product.is_multi_page or file_type in PAGE_PER_FILE_TYPES else product.sides,
     )
 
 

@@ -131,7 +131,7 @@ def test_quote_rule_problems_are_a_400_with_one_detail_each(catalog_api):
     body = response.json()
     assert body["code"] == "quote_not_possible"
     assert [d["field"] for d in body["details"]] == ["products[1].productUid", "recipient.phone"]
-    assert "recipient.phone" in body["details"][1]["message"]
+    assert "the recipient's phone number" in body["details"][1]["message"]
 
 
 def test_quote_request_validation_names_the_wire_field(catalog_api):

@@ -183,7 +183,7 @@ def test_cross_border_shipments_need_a_phone(country, phone, expected):
 def test_brazil_needs_a_federal_tax_id():
     result = evaluate_order(order((POSTER_A4, 1), country="BR", phone="+55 11 91234 5678"))
     assert codes(result) == [("shippingAddress.federalTaxId", "cross_border_tax_id_required")]
-    assert "federalTaxId" in result.problems[0].message
+    assert "the recipient's federal tax id" in result.problems[0].message
     ok = evaluate_order(order((POSTER_A4, 1), country="BR", phone="+55 11 91234 5678", federal_tax_id="123.456.789-09"))
     assert ok.problems == []
 
@@ -198,7 +198,7 @@ def test_unknown_shipment_method():
 def test_a_known_shipment_method_that_does_not_serve_the_destination():
     result = evaluate_order(order((POSTER_A4, 1), country="AU", state="NSW", shipment_method="standard"))
     assert codes(result) == [("shipmentMethodUid", "shipment_method_unavailable")]
-    assert "tracked_post (normal)" in result.problems[0].message  # tells what would work
+    assert "Tracked Post (normal)" in result.problems[0].message  # tells what would work
     assert result.shipment is None
     usps = evaluate_order(order((POSTER_A4, 1), country="DE", shipment_method="usps_ground_advantage"))
     assert codes(usps) == [("shipmentMethodUid", "shipment_method_unavailable")]

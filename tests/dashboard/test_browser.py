@@ -111,7 +111,7 @@ def test_orders_flow_filter_search_edit_cancel(page: Page, merchant, make_order,
     expect(history).to_contain_text("Customer asked by e-mail")
     expect(history).to_contain_text("Status changed from created to canceled")
     expect(history).to_contain_text("Shipping address changed")
-    expect(history).to_contain_text("post code: 10117 → 10969")
+    expect(history).to_contain_text("postal code: 10117 → 10969")
     expect(page.get_by_text("Cancel order…")).to_have_count(0)
     shot(page, "08-order-canceled")
 
@@ -168,7 +168,7 @@ def test_requests_page(page: Page, merchant, make_order, api):
     expect(table.locator("tbody tr")).to_have_count(1)
     expect(table).to_contain_text("This field is required.")
     table.locator("a.row-link").first.click()
-    expect(page.get_by_test_id("reasons")).to_contain_text("customerReferenceId")
+    expect(page.get_by_test_id("reasons")).to_contain_text("The customer reference: This field is required.")
     expect(page.get_by_test_id("raw-body")).to_contain_text('"orderReferenceId": "REF-2"')
     shot(page, "11-request-rejected")
 

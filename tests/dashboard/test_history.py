@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 import pytest
 
 from platen.dashboard import history
+from platen.orders.fields import ItemName
 from platen.orders.models import OrderEvent, OrderItem
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
@@ -32,14 +33,18 @@ def test_address_change_lists_fields():
                                                                      "address_line2": {"from": "", "to": "3. OG"}}},
                             actor_kind="user", actor_label="ada@acme.test"))
     assert e.title == "Shipping address changed"
-    assert e.details == ["post code: 10117 → 10969", "address line 2: (empty) → 3. OG"]
+    assert e.details == ["postal code: 10117 → 10969", "second address line: (empty) → 3. OG"]
     assert e.actor == "by ada@acme.test"
 
 
 def test_validation_failed_lists_problems_once():
-    problems = [{"field": "shippingAddress.postCode", "code": "x", "message": "Use 5 digits."}]
-    e = history.entry(event("validation_failed", {"problems": problems}, reason="Use 5 digits.", actor_label="validation"))
-    assert e.title == "Checks found 1 problem" and e.details == ["shippingAddress.postCode: Use 5 digits."]
+    problems = [{"field": "shippingAddress.postCode", "code": "x", "message": "Use 5 digits."},
+                {"field": "items[0].files[1]", "code": "y", "message": "The file is too small."}]
+    names = {0: ItemName("poster-1", ["default", "front"])}
+    e = history.entry(event("validation_failed", {"problems": problems}, reason="Use 5 digits.", actor_label="validation"), names)
+    assert e.title == "Checks found 2 problems"
+    assert e.details == ["The shipping address's postal code: Use 5 digits.",
+                         "Item 'poster-1', file 2 (front): The file is too small."]
     assert e.reason == "" and e.actor == "by validation"
 
 
@@ -50,7 +55,7 @@ def test_api_key_actor_and_creation():
 
 def test_unknown_type_still_reads():
     e = history.entry(event("partner_assigned", {"partner": "Print Co"}))
-    assert e.title == "Partner assigned" and e.details == ["partner: Print Co"]
+    assert e.title == "Partner assigned" and e.details == ["Partner: Print Co"]
 
 
 def test_timeline_is_newest_first():
@@ -69,9 +74,9 @@ def test_item_moves_do_not_repeat_the_order_reason():
 
 @pytest.mark.parametrize(("type_", "params", "title"), [
     ("postback_sent", {"event": "order_status_updated", "endpoint": "https://shop.example/hook", "attempts": 1},
-     "Postback order_status_updated sent to https://shop.example/hook"),
+     "Postback order status updated sent to https://shop.example/hook"),
     ("postback_failed", {"event": "order_status_updated", "endpoint": "https://shop.example/hook", "attempts": 9},
-     "Postback order_status_updated could not be delivered to https://shop.example/hook"),
+     "Postback order status updated could not be delivered to https://shop.example/hook"),
     ("email_sent", {"to": "ops@acme.test"}, "E-mail sent to ops@acme.test"),
     ("job_failed", {"step": "fetching the print files"}, "A step failed on our side: fetching the print files"),
     ("approval_scheduled", {"afterHours": 12}, "Goes to production in 12 hours unless approved or canceled earlier"),

@@ -80,7 +80,7 @@ def test_address_edit_saves_and_records_history(merchant_client, make_order):
     assert (address.last_name, address.address_line1, address.address_line2, address.post_code, address.country) == (
         "Byron", "Friedrichstr. 43", "3. OG", "10969", "DE")
     assert "Shipping address changed" in html
-    assert "post code: 10117 → 10969" in html and "last name: Lovelace → Byron" in html
+    assert "postal code: 10117 → 10969" in html and "last name: Lovelace → Byron" in html
 
 
 def test_address_edit_with_invalid_post_code_changes_nothing(merchant_client, make_order):

@@ -23,7 +23,8 @@ def test_lists_accepted_and_rejected_with_reasons(merchant_client, make_order, a
     html = merchant_client.get("/requests/").content.decode()
     assert 'data-status="accepted"' in html and f'href="/orders/{order.id}/">Open order' in html
     assert 'data-status="rejected"' in html
-    assert "<code>customerReferenceId</code> This field is required." in html
+    assert "<strong>The customer reference:</strong> This field is required." in html
+    assert "customerReferenceId" not in html
     assert "and 1 more" in html  # five reasons: three shown, the rest on the detail page
 
 
@@ -80,8 +81,23 @@ def test_detail_of_rejected_shows_every_reason_and_raw_body(merchant_client, api
     assert "This request did not become an order" in html
     assert request.reasons
     for reason in request.reasons:
-        assert f"<code>{reason['field']}</code> {reason['message']}" in html
+        assert f"<strong>The request:</strong> {reason['message']}" in html
     assert "&lt;order&gt;not json&lt;/order&gt;" in html and "as received" in html
+
+
+def test_reasons_name_items_and_files_as_people_read_them(merchant_client, api):
+    body = order_body("REF-BAD")
+    body["items"][0]["itemReferenceId"] = "poster-1"
+    body["items"][0]["files"].append({"type": "front", "url": "ftp://files.example/front.pdf"})
+    del body["shippingAddress"]["postCode"]
+    api.post("/v4/orders", body)
+    request = IntakeRequest.objects.get()
+    assert {r["field"] for r in request.reasons} == {"items[0].files[1].url", "shippingAddress.postCode"}
+    html = merchant_client.get(f"/requests/{request.id}/").content.decode()
+    assert "<strong>Item &#x27;poster-1&#x27;, file 2 (front), URL:</strong>" in html
+    assert "<strong>The shipping address&#x27;s postal code:</strong>" in html
+    reasons = html.split('data-testid="reasons"')[1].split("</section>")[0]
+    assert "items[0]" not in reasons and "postCode" not in reasons
 
 
 def test_duplicate_request_points_to_the_kept_order(merchant_client, api):

@@ -37,7 +37,8 @@ def test_failed_order_emails_its_reasons_through_the_file_backend(api, tmp_path)
     assert len(files) == 1
     written = files[0].read_text()
     assert "To: ops@acme.test" in written and "Subject: Order REF-FAIL needs your action: failed" in written
-    assert "shippingAddress.postCode" in written and "Reprocess" in written
+    assert "The shipping address's postal code:" in written and "Reprocess" in written
+    assert "shippingAddress" not in written
     message = OutboxMessage.objects.get()
     assert message.status == "sent" and message.kind == "needs_action" and str(message.order_id) == order_id
     assert "Germany" in message.body_text and f"/orders/{order_id}/" in message.body_text
@@ -52,7 +53,7 @@ def test_failed_order_email_through_smtp(api):
         drive()
         delivered = server.wait_for(1)[0]
     assert delivered.rcpt_tos == ["ops@acme.test"] and delivered.subject == "Order REF-FAIL needs your action: failed"
-    assert "shippingAddress.postCode" in delivered.part("text/plain")
+    assert "The shipping address's postal code:" in delivered.part("text/plain")
     assert "Open order REF-FAIL" in delivered.part("text/html")
     assert OutboxMessage.objects.get().status == "sent"
 
@@ -101,9 +102,11 @@ def test_email_endpoint_receives_events(api):
     drive()
     postbacks = [m for m in mail.outbox if m.to == ["orders@acme.test"]]
     count = Delivery.objects.count()
-    assert count >= 2 and [m.subject for m in postbacks] == ["order_status_updated for order REF-MAIL"] * count
-    assert '"fulfillmentStatus": "received"' in postbacks[0].body
-    assert any('"fulfillmentStatus": "passed"' in m.body for m in postbacks)
+    assert count >= 2 and [m.subject for m in postbacks][:2] == ["Order REF-MAIL is now received", "Order REF-MAIL is now uploading"]
+    # A readable e-mail: a sentence, the order's status now and a link to it; no JSON.
+    assert "Order REF-MAIL is now received." in postbacks[0].body and f"/orders/{order_id}/" in postbacks[0].body
+    assert "Status of order REF-MAIL now:" in postbacks[0].body and "{" not in postbacks[0].body
+    assert 'href="http' in postbacks[0].alternatives[0][0] and "{" not in postbacks[0].alternatives[0][0]
     assert set(Delivery.objects.values_list("status", flat=True)) == {"succeeded"}
     assert OutboxMessage.objects.filter(kind="postback", status="sent").count() == count
     assert OrderEvent.objects.filter(order_id=order_id, type="postback_sent").count() == count
@@ -118,3 +121,21 @@ def test_email_endpoint_retries_when_smtp_is_down(api):
         first = Delivery.objects.order_by("event_id").first()
         assert first.status == "pending" and "451" in first.last_error
         assert OutboxMessage.objects.get(kind="postback", status="failed")
+
+
+def test_postback_emails_read_as_sentences(api):
+    order_id = api.post("/v4/orders", order_payload(orderReferenceId="REF-WORDS")).json()["id"]
+    order = Order.objects.get(pk=order_id)
+    tracking = emails.postback_context("order_item_tracking_code_updated", {
+        "id": "e1", "orderReferenceId": "REF-WORDS", "itemReferenceId": "poster-1", "trackingCode": "1Z999AA1",
+        "trackingUrl": "https://track.example/1Z999AA1", "shipmentMethodName": "UPS Express Saver"}, order)
+    subject, text, html = emails.render("postback", tracking)
+    assert subject == "Order REF-WORDS: tracking code for item poster-1"
+    assert "Item poster-1 of order REF-WORDS ships with UPS Express Saver; its tracking code is 1Z999AA1." in text
+    assert "Follow the parcel: https://track.example/1Z999AA1" in text and f"/orders/{order_id}/" in text
+    assert 'href="https://track.example/1Z999AA1"' in html and "{" not in text
+    moved = emails.postback_context("order_item_status_updated", {
+        "orderReferenceId": "REF-WORDS", "itemReferenceId": "poster-1", "status": "in_production", "comment": ""}, order)
+    assert moved["sentence"] == "Item poster-1 of order REF-WORDS is now in production."
+    subject, text, _ = emails.render("postback", emails.postback_context("webhook_test", {"id": "t1"}))
+    assert subject == "Platen test postback" and "Open the order" not in text

@@ -10,7 +10,7 @@ from tests.preflight import samples
 
 A4_POSTER = ProductSpec("Poster A4", ("pdf", "png", "jpeg", "tiff"), 210, 297, 3, 300, 1, 1)
 PHOTO_BOOK = ProductSpec("Photo book", ("pdf",), 200, 200, 3, 300, 24, 24)
-A6_CARD = ProductSpec("Greeting card A6", ("pdf",), 210, 148, 3, 300, 1, 2)
+A6_CARD = ProductSpec("Greeting card A6", ("pdf",), 210, 148, 3, 300, 1, 2, sides=2)
 
 
 def check(path, spec=A4_POSTER):
@@ -52,7 +52,15 @@ def test_page_count_against_the_product(tmp_path):
     report = check(samples.multi_page(tmp_path, 22), PHOTO_BOOK)
     assert [c.message for c in report.failures] == [
         "The file has 22 pages; Photo book needs 24 pages: export exactly the pages to print, in page order."]
-    assert check(samples.single_page_card(tmp_path), A6_CARD).passed  # 4/4 card, blank inside: one page is fine
+    card = check(samples.single_page_card(tmp_path), A6_CARD)  # 4/4 card, blank inside: one page is fine...
+    assert card.passed
+    # ...but said, as a warning: the product prints both sides.
+    [note] = [c for c in card.checks if c.check == "page_count"]
+    assert note.severity == "warning" and note.message == (
+        "Greeting card A6 is printed on both sides, but the file has 1 page: the back stays blank. "
+        "If it should be printed, add it as page 2.")
+    two = check(samples.multi_page(tmp_path, 2, samples.FOLDED_CARD_A6), A6_CARD)
+    assert [c.severity for c in two.checks if c.check == "page_count"] == ["error"] and two.passed
     assert not check(samples.multi_page(tmp_path, 3, (210, 148)), A6_CARD).passed
 
 
@@ -127,6 +135,16 @@ def test_rasters_fill_the_product(tmp_path, maker, spec, verdict, message):
     assert any(message in c.message for c in report.checks if c.check in ("resolution", "aspect_ratio"))
 
 
+def test_wrong_proportions_do_not_hide_low_resolution(tmp_path):
+    """Every problem in one round: a square, small image for a portrait poster fails both checks at once."""
+    report = check(samples.png_rgb(tmp_path, 1000, 1000), A4_POSTER)
+    assert sorted(failed(report)) == ["aspect_ratio", "resolution"]
+    [low] = failed(report)["resolution"]
+    assert "prints at 84 ppi on Poster A4" in low.message
+    # Enough pixels for the product's longer side: only the proportions are wrong.
+    assert sorted(failed(check(samples.png_rgb(tmp_path, 3600, 3600), A4_POSTER))) == ["aspect_ratio"]
+
+
 def test_alpha_channel_is_noted(tmp_path):
     report = check(samples.png_rgba(tmp_path, 2551, 3579))
     assert [c.message for c in report.checks if c.check == "transparency"] == [
@@ -177,3 +195,14 @@ def test_apparel_designs_are_scaled_to_fit_the_print_area(tmp_path):
     assert check(samples.good_poster(tmp_path), TSHIRT).passed
     [low] = failed(check(samples.low_res_image_large(tmp_path), TSHIRT))["resolution"]
     assert low.page == 1 and "100 x 100 px at 136.8 x 136.8 mm, which is 19 ppi" in low.message
+
+
+@pytest.mark.django_db
+def test_a_two_sided_products_spec_knows_its_sides():
+    from platen.catalog.models import Product
+    from platen.preflight.services import spec_for
+
+    card = Product.objects.get(uid="cards_pf_a6_pt_350-gsm-coated-silk_cl_4-4_ft_fold-ver")
+    assert card.sides == 2
+    assert (spec_for(card).sides, spec_for(card).max_pages) == (2, 2)
+    assert spec_for(card, file_type="front").sides == 1  # a file that names its side is one page of one side

@@ -1,12 +1,16 @@
 """Shared widgets: the main navigation, status badges, readable status names."""
 
+from datetime import datetime
 from urllib.parse import urlencode, urlsplit
 
 from django import template
 from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
+from platen.catalog.models import ShipmentMethod, ShipmentType
 from platen.dashboard.navigation import visible_items
+from platen.orders import fields
 
 register = template.Library()
 
@@ -78,3 +82,52 @@ def filter_query(context, **changes) -> str:
 def check_label(name) -> str:
     """A preflight check's wire name as a label: page_size -> Page size."""
     return str(name).replace("_", " ").capitalize()
+
+
+@register.filter
+def field_label(path, names=None) -> str:
+    """A problem's wire field as people read it: {{ p.field|field_label:order }} (or item names from the view)."""
+    return fields.field_label(path, _item_names(names))
+
+
+def _item_names(source) -> dict:
+    """Item names from an order (computed once per order object), a list of its items, or ready-made names."""
+    if source is None or source == "":
+        return {}
+    if isinstance(source, dict):
+        return source
+    if hasattr(source, "items") and hasattr(source, "order_reference_id"):
+        if not hasattr(source, "_field_names"):
+            source._field_names = fields.names_from_items(source.items.all())
+        return source._field_names
+    return fields.names_from_items(source)
+
+
+@register.filter
+def shipment_method(order) -> str:
+    """The order's shipment method as people read it ("DHL Parcel", "Express"), never a uid or a wire token."""
+    if order.shipment_method_name:
+        return order.shipment_method_name
+    tokens = [t.strip() for t in (order.shipment_method_uid or order.requested_shipment_method or "").split(",") if t.strip()]
+    names = dict(ShipmentMethod.objects.filter(uid__in=tokens).values_list("uid", "name"))
+    types = dict(ShipmentType.choices)
+    return ", ".join(names.get(t) or types.get(t.lower()) or t for t in tokens)
+
+
+@register.filter(expects_localtime=False)
+def when(value, precision="") -> str:
+    """A time in the viewer's zone with the zone named: 30 Nov 2026, 14:05 CET (when:"s" adds seconds)."""
+    if not isinstance(value, datetime):
+        return str(value or "")
+    fmt = "j M Y, H:i:s T" if precision == "s" else "j M Y, H:i T"
+    return dateformat.format(timezone.localtime(value) if timezone.is_aware(value) else value, fmt)
+
+
+@register.simple_tag
+def viewer_zone() -> str:
+    """The sentence every page ends with: which zone its times are in."""
+    now = timezone.localtime()
+    name = timezone.get_current_timezone_name()
+    abbreviation = dateformat.format(now, "T")
+    zone = name if abbreviation == name else f"{name} ({abbreviation})"
+    return f"Times are shown in {zone}."

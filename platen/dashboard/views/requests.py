@@ -12,6 +12,7 @@ from platen.dashboard.access import dashboard_view
 from platen.dashboard.htmx import page_or_results
 from platen.intake import queries
 from platen.intake.statuses import Channel, Outcome
+from platen.orders import fields
 
 PAGE_SIZE = 25
 
@@ -45,6 +46,7 @@ def request_detail(request, request_id):
     body, is_json = pretty_body(intake_request.raw_body)
     return render(request, "dashboard/requests/detail.html", {
         "req": intake_request, "body": body, "is_json": is_json, "show_account": request.user.is_operator,
+        "item_names": fields.names_from_payload(json.loads(body)) if is_json else {},
     })
 
 
