@@ -7,7 +7,7 @@ destination. Then its receipt (transaction type "order") holds one item per prod
 the catalog's net prices plus the VAT rate of the destination country (catalog data), and `totalInclVat` is
 set. When it is not priceable (an unknown product, no price in the currency, no method to the destination),
 `totalInclVat` is null and there is no receipt; the checks say why, and a later pricing after a fix writes it.
-Pricing again rewrites the one receipt (same id), never adds a second one: `price` is the only writer.
+Pricing again updates the one receipt in place (same id), never adds a second one: `write` is its only writer.
 
 The receipt's shipping line does not wait for the shipment: its referenceId is the order's shipment id, which is
 derived from the order's id (`shipment_uuid`), so it is the same before and after the shipment is known.
@@ -39,6 +39,7 @@ PRICE_FIELDS = ["items_price", "shipping_price", "total_incl_vat"]
 SHIPMENT_FIELDS = ["shipment_id", "min_delivery_date", "max_delivery_date", "total_weight_g", "shipment_method_uid",
                    "shipment_method_name", "min_delivery_days", "max_delivery_days", "fulfillment_country"]
 PRICING_FIELDS = PRICE_FIELDS + SHIPMENT_FIELDS
+LINE_VALUES = ["position", "title", "price_base", "amount", "discount", "vat"]  # what a receipt line bills
 
 
 @dataclass(frozen=True)
@@ -115,9 +116,6 @@ def _update_lines(receipt: Receipt, rows: list[ReceiptItem]) -> None:
     ReceiptItem.objects.bulk_update(changed, [*LINE_VALUES, "updated_at"])
     ReceiptItem.objects.bulk_create([row for row in rows if row.id not in old])
     ReceiptItem.objects.filter(pk__in=old.keys() - {row.id for row in rows}).delete()
-
-
-LINE_VALUES = ["position", "title", "price_base", "amount", "discount", "vat"]
 
 
 def _values(row: ReceiptItem) -> tuple:
