@@ -4,7 +4,9 @@ address, processed files and previews (served by Platen through signed links), s
 from __future__ import annotations
 
 import io
+import uuid
 from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,9 +18,10 @@ from PIL import Image
 
 from platen.accounts.models import BillingEntity
 from platen.catalog.loader import load_catalog
+from platen.catalog.models import ProductPrice, ProductPriceBreak, ShipmentRatePrice, VatRate
 from platen.catalog.services import vat_rate
 from platen.orders.models import Receipt
-from tests.orders.factories import order_payload
+from tests.orders.factories import BERLIN, POSTER, order_payload
 from tests.orders.test_pipeline import create
 
 pytestmark = pytest.mark.django_db
@@ -29,9 +32,9 @@ RECEIPT_TOTALS = [
 ] + ["discount", "discountVat", "discountInclVat", "totalInitial", "total", "totalVat", "totalInclVat"]
 
 
-def test_shipment_and_receipts_are_absent_until_the_order_is_checked_and_priced(api, settle, files):
+def test_the_shipment_is_null_until_the_order_is_checked(api, settle, files):
     created = api.post("/v4/orders", order_payload()).json()
-    assert created["shipment"] is None and created["receipts"] == [] and created["totalInclVat"] is None
+    assert created["shipment"] is None
 
     order = create(api, settle)
     today = timezone.now().date()
@@ -46,6 +49,112 @@ def test_shipment_and_receipts_are_absent_until_the_order_is_checked_and_priced(
     }
     assert package["orderItemIds"] == [i["id"] for i in order["items"]]
     assert package["id"] and package["trackingCode"] is None and package["trackingUrl"] is None
+
+
+def _catalog_unit_price(uid: str, quantity: int) -> Decimal:
+    """One piece's price in EUR as the catalog's rows say (the quantity break that applies, if any)."""
+    price_break = ProductPriceBreak.objects.filter(product__uid=uid, currency="EUR", min_quantity__lte=quantity) \
+        .order_by("-min_quantity").first()
+    return price_break.amount if price_break else ProductPrice.objects.get(product__uid=uid, currency="EUR").amount
+
+
+def _catalog_shipping_price(method_uid: str, country: str, pieces: int) -> Decimal:
+    """The method's price to `country` in EUR from the catalog's rates (a rate for the country wins)."""
+    prices = [p for p in ShipmentRatePrice.objects.filter(rate__method__uid=method_uid, currency="EUR")
+              .select_related("rate__region") if country in p.rate.region.countries and p.rate.country in ("", country)]
+    price = max(prices, key=lambda p: p.rate.country)
+    return price.amount + price.additional_item_amount * (pieces - 1)
+
+
+def _with_vat(net: Decimal, rate: Decimal) -> tuple[float, float]:
+    vat = (net * rate / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return float(vat), float(net + vat)
+
+
+def test_the_create_answer_has_the_receipt_and_total_from_the_catalogs_prices_and_vat(api, settle, files):
+    created = api.post("/v4/orders", order_payload()).json()  # to Berlin: two A3 posters and a t-shirt
+    assert created["fulfillmentStatus"] == "received" and created["shipment"] is None
+    [receipt] = created["receipts"]
+    assert receipt["orderId"] == created["id"] and receipt["transactionType"] == "order" and receipt["currency"] == "EUR"
+    rate = VatRate.objects.get(country="DE").rate
+    poster, shirt = created["items"]
+    expected = []
+    for item in (poster, shirt):
+        unit = _catalog_unit_price(item["productUid"], item["quantity"])
+        net = unit * item["quantity"]
+        expected.append(("product", item["id"], float(unit), item["quantity"], float(net), *_with_vat(net, rate)))
+    shipping = _catalog_shipping_price("tracked_post", "DE", pieces=3)  # the cheapest method to Germany
+    expected.append(("shipping", str(uuid.uuid5(uuid.UUID(created["id"]), "shipment")), float(shipping), 1,
+                     float(shipping), *_with_vat(shipping, rate)))
+    assert [(x["type"], x["referenceId"], x["priceBase"], x["amount"], x["price"], x["vat"], x["priceInclVat"])
+            for x in receipt["items"]] == expected
+    assert receipt["items"][-1]["title"] == "Tracked Post"
+    total = sum(Decimal(str(line[-1])) for line in expected)
+    assert receipt["totalInclVat"] == float(total) and created["totalInclVat"] == f"{total:.2f}"
+    assert receipt["productsPriceInclVat"] + receipt["shippingPriceInclVat"] == pytest.approx(float(total))
+    assert api.get(f"/v4/orders/{created['id']}").json()["receipts"] == created["receipts"]  # as stored
+
+    settle()  # the checks price the order again: the same receipt, and now the shipment it names
+    checked = api.get(f"/v4/orders/{created['id']}").json()
+    [again] = checked["receipts"]
+    assert again["id"] == receipt["id"] and again["totalInclVat"] == receipt["totalInclVat"]
+    assert again["items"][-1]["referenceId"] == checked["shipment"]["id"] == expected[-1][1]
+    assert Receipt.objects.filter(order_id=created["id"]).count() == 1
+
+
+def test_a_draft_is_priced_and_its_receipt_follows_its_changes(api):
+    draft = api.post("/v4/orders", order_payload(orderType="draft")).json()
+    assert draft["fulfillmentStatus"] == "draft" and draft["shipment"] is None
+    [receipt] = draft["receipts"]
+    assert [x["type"] for x in receipt["items"]] == ["product", "product", "shipping"]
+
+    one_poster = [{"itemReferenceId": "poster-9", "productUid": POSTER, "quantity": 1,
+                   "files": [{"type": "default", "url": "https://files.example.com/poster.pdf"}]}]
+    patched = api.patch(f"/v4/orders/{draft['id']}", {"items": one_poster}).json()
+    [rewritten] = patched["receipts"]
+    assert rewritten["id"] == receipt["id"] and Receipt.objects.filter(order_id=draft["id"]).count() == 1
+    [poster, shipping] = rewritten["items"]
+    assert (poster["referenceId"], poster["amount"]) == (patched["items"][0]["id"], 1)
+    assert poster["priceBase"] == float(_catalog_unit_price(POSTER, 1))
+    assert shipping["price"] == float(_catalog_shipping_price("tracked_post", "DE", pieces=1))
+    assert patched["totalInclVat"] == f"{rewritten['totalInclVat']:.2f}"
+    assert Decimal(patched["totalInclVat"]) < Decimal(draft["totalInclVat"])
+
+    unknown = [{**one_poster[0], "productUid": "no-such-product"}]
+    unpriced = api.patch(f"/v4/orders/{draft['id']}", {"items": unknown}).json()
+    assert unpriced["totalInclVat"] is None and unpriced["receipts"] == []
+    assert not Receipt.objects.filter(order_id=draft["id"]).exists()
+
+
+def test_an_unpriceable_order_answers_null_and_gains_its_receipt_after_a_fix(api, settle, files):
+    items = order_payload()["items"]
+    items[0]["productUid"] = "no-such-poster"
+    created = api.post("/v4/orders", order_payload(items=items)).json()
+    assert created["totalInclVat"] is None and created["receipts"] == [] and created["shipment"] is None
+    settle()
+    failed = api.get(f"/v4/orders/{created['id']}").json()
+    assert failed["fulfillmentStatus"] == "failed" and failed["receipts"] == [] and failed["totalInclVat"] is None
+    assert [(p["field"], p["code"]) for p in failed["problems"]] == [("items[0].productUid", "unknown_product")]
+
+    fixed = api.patch(f"/v4/orders/{created['id']}", {"items": [{"itemReferenceId": "poster-1", "productUid": POSTER}]})
+    assert fixed.status_code == 200, fixed.content
+    assert api.post(f"/v4/orders/{created['id']}:reprocess").status_code == 200
+    settle()
+    order = api.get(f"/v4/orders/{created['id']}").json()
+    assert order["fulfillmentStatus"] == "created"
+    [receipt] = order["receipts"]
+    assert [x["referenceId"] for x in receipt["items"]] == [*(i["id"] for i in order["items"]), order["shipment"]["id"]]
+    assert receipt["items"][0]["priceBase"] == float(_catalog_unit_price(POSTER, 2))
+    assert order["totalInclVat"] == f"{receipt['totalInclVat']:.2f}"
+
+
+def test_a_failed_order_that_can_be_priced_keeps_its_receipt_but_has_no_shipment(api, settle, files):
+    created = api.post("/v4/orders", order_payload(shippingAddress={**BERLIN, "postCode": "1"})).json()
+    settle()
+    order = api.get(f"/v4/orders/{created['id']}").json()
+    assert order["fulfillmentStatus"] == "failed" and [p["code"] for p in order["problems"]] == ["invalid_address_postal_code"]
+    assert order["shipment"] is None
+    assert order["receipts"] == created["receipts"] and order["totalInclVat"] == created["totalInclVat"] is not None
 
 
 def test_the_receipt_has_product_and_shipping_lines_with_the_destinations_vat(api, settle, files):
@@ -82,10 +191,11 @@ def test_checking_again_rewrites_the_one_receipt(api, settle, files):
     from platen.orders.services.pricing import record
 
     saved = Order.objects.select_related("shipping_address").get(pk=order["id"])
-    record(saved, list(saved.items.all()))
+    record(saved, list(saved.items.all()), checked=True)
     assert Receipt.objects.filter(order_id=order["id"]).count() == 1
     again = api.get(f"/v4/orders/{order['id']}").json()
     assert again["receipts"][0]["totalInclVat"] == order["receipts"][0]["totalInclVat"]
+    assert again["receipts"][0]["id"] == order["receipts"][0]["id"]
     assert again["shipment"]["id"] == order["shipment"]["id"]
 
 

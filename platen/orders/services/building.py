@@ -36,10 +36,10 @@ def build_items(order: Order, items: list[ItemIn], status: str) -> tuple[list[Or
             quantity=item.quantity, fulfillment_status=status, metadata=[m.model_dump() for m in item.metadata],
         )
         row_files = [ItemFile(item=row, position=k, type=f.type, url=f.url) for k, f in enumerate(item.files)]
-        _remember(row, "files", row_files)
+        remember(row, "files", row_files)
         rows.append(row)
         files += row_files
-    _remember(order, "items", rows)
+    remember(order, "items", rows)
     return rows, files
 
 
@@ -54,6 +54,6 @@ def create_items(order: Order, items: list[ItemIn], status: str) -> list[OrderIt
     return rows
 
 
-def _remember(row, relation: str, related: list) -> None:
+def remember(row, relation: str, related: list) -> None:
     # Django's own prefetch cache: the presenter and the checks read these rows without asking the database.
     row._prefetched_objects_cache = {**getattr(row, "_prefetched_objects_cache", {}), relation: related}

@@ -12,6 +12,7 @@ from platen.orders import events, rules, tasks
 from platen.orders.checks import address_problems, check_order
 from platen.orders.models import Address, ItemFile, Order
 from platen.orders.schemas import AddressIn, DraftPatchIn
+from platen.orders.services import pricing
 from platen.orders.services.building import address_values, create_items, new_address
 from platen.orders.services.queries import locked_order
 from platen.orders.statuses import FINANCIAL_TRANSITIONS, Financial, Fulfillment, OrderType
@@ -80,6 +81,8 @@ def patch_draft(account, order_id, patch: DraftPatchIn, actor: Actor) -> Order:
             order.items.all().delete()
             create_items(order, patch.items, Fulfillment.DRAFT)
             changed["items"] = [i.itemReferenceId for i in patch.items]
+        if changed:
+            pricing.price(order, list(order.items.all()))  # a draft's receipt follows its changes
         order.save()
         if changed:
             events.record(order, events.DRAFT_UPDATED, actor, params={"changed": _jsonable(changed)})

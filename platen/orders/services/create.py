@@ -23,6 +23,7 @@ from platen.kit.wire import parse_json
 from platen.orders import events, tasks
 from platen.orders.models import Address, Order
 from platen.orders.schemas import OrderCreateIn
+from platen.orders.services import pricing
 from platen.orders.services.building import address_values, build_items, insert_items
 from platen.orders.services.queries import with_details
 from platen.orders.statuses import Financial, Fulfillment, OrderType
@@ -64,7 +65,8 @@ def create_from_intake(request: IntakeRequest, actor: Actor, *, channel: str = "
 
 
 def _create(request: IntakeRequest, payload: OrderCreateIn, actor: Actor, channel: str, key: str | None) -> Order:
-    """Insert the order and its rows once, in `received` (or `draft`), and queue its checks."""
+    """Insert the order and its rows once, in `received` (or `draft`), priced with its receipt when the catalog
+    can price it (pricing.py), and queue its checks."""
     is_draft = payload.orderType == OrderType.DRAFT
     status = Fulfillment.DRAFT if is_draft else Fulfillment.RECEIVED
     order = Order(
@@ -81,10 +83,12 @@ def _create(request: IntakeRequest, payload: OrderCreateIn, actor: Actor, channe
     items, files = build_items(order, payload.items, status)
     history = [events.event(order, events.DRAFT_CREATED if is_draft else events.ORDER_CREATED, actor,
                             params={"channel": channel, "intakeRequestId": str(request.id), "items": len(items)})]
+    priced = pricing.compute(order, items)  # in memory: the order row is inserted with its total
     for address in filter(None, [order.shipping_address, order.return_address]):
         address.save(force_insert=True)
     order.save(force_insert=True)  # the unique keys (Idempotency-Key, preventDuplicate) are checked here
     insert_items(items, files)
+    pricing.write(order, priced, new=True)
     events.save_all(history)
     if not is_draft:
         tasks.enqueue_check(order)  # the checks run as a job; the job row commits with the order
