@@ -84,16 +84,9 @@ def _row(order: Order, names: dict[str, str]) -> Row:
     return Row(
         order=order, products=products,
         quantity=quantity if quantity is not None else sum(i.quantity for i in items),
-        total=order_total(order),
+        total=order.total_incl_vat,
         problems=[p.get("message", "") for p in order.problems or [] if p.get("message")],
     )
-
-
-def order_total(order: Order) -> Decimal | None:
-    """Products plus shipping, once the products are priced (None before: the list shows a dash)."""
-    if order.items_price is None:
-        return None
-    return order.items_price + (order.shipping_price or Decimal("0"))
 
 
 def _midnight(day: date | None) -> datetime | None:

@@ -51,7 +51,7 @@ def test_row_shows_product_quantity_and_total(merchant_client, make_order):
     row = row_of(merchant_client.get("/orders/").content.decode(), "TWO-ITEMS")
     assert product_names([POSTER])[POSTER] in row and "+1 more" in row
     assert '<td class="num">5</td>' in row  # 2 + 3
-    assert f"{order.items_price + (order.shipping_price or 0)} EUR" in row
+    assert f"{order.total_incl_vat} EUR" in row  # the total with VAT, as the receipt has it
 
 
 def test_failed_row_shows_its_first_problem_shortened(merchant_client, make_order):
@@ -138,7 +138,7 @@ def test_csv_has_every_matching_order_not_just_the_page(merchant_client, make_or
     assert good["Order id"] == str(order.id) and good["Short id"] == str(order.id)[:8]
     assert good["Status"] == "created" and good["Customer"] == "Ada Lovelace" and good["E-mail"] == "ada@example.com"
     assert good["Products"] == f"{product_names([POSTER])[POSTER]} × 2" and good["Quantity"] == "2"
-    assert good["Total"] == f"{order.items_price + (order.shipping_price or 0):.2f}" and good["Currency"] == "EUR"
+    assert good["Total incl. VAT"] == f"{order.total_incl_vat:.2f}" and good["Currency"] == "EUR"
     assert good["Created (UTC)"] == order.created_at.strftime("%Y-%m-%d %H:%M")
     assert "The postal code is not valid for Germany" in rows[0]["Problems"]
     assert "Account" not in good  # a merchant's export is all theirs

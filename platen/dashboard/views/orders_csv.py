@@ -44,7 +44,7 @@ def _header(zone: str, with_account: bool) -> list[str]:
     return (["Account"] if with_account else []) + [
         "Order id", "Short id", "Order reference", "Customer reference", "Status", "Payment", "Channel",
         f"Created ({zone})", "Customer", "E-mail", "City", "Country", "Products", "Quantity",
-        "Products price", "Shipping price", "Total", "Currency", "Problems",
+        "Products price", "Shipping price", "Total incl. VAT", "Currency", "Problems",
     ]
 
 

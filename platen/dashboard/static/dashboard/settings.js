@@ -1,25 +1,10 @@
-// Settings pages: confirmation dialogs and the copy button. Without JavaScript the links open the
+// Settings pages: server-asked dialogs and the copy button. Without JavaScript the links open the
 // confirmation as a page and the server-asked dialog shows in place, so nothing depends on this file.
 (function () {
   "use strict";
 
-  // A link with data-dialog="id" opens <dialog id> as a modal (the browser closes it on Escape).
+  // Dialogs (data-dialog, data-dialog-close) are opened and closed by platen.js, on every page.
   document.addEventListener("click", function (event) {
-    var opener = event.target.closest("[data-dialog]");
-    if (opener) {
-      var dialog = document.getElementById(opener.dataset.dialog);
-      if (dialog && dialog.showModal) {
-        event.preventDefault();
-        dialog.showModal();
-      }
-      return;
-    }
-    var closer = event.target.closest("[data-dialog-close]");
-    if (closer && closer.closest("dialog[open]")) {
-      event.preventDefault();
-      closer.closest("dialog").close();
-      return;
-    }
     var copy = event.target.closest("[data-copy]");
     if (copy) {
       copyText(document.getElementById(copy.dataset.copy), copy);
