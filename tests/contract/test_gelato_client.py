@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -55,7 +56,9 @@ def with_client(web, scenario):
         async with GelatoClient(web.key, settings) as client:
             return await scenario(client)
 
-    return asyncio.run(run())
+    # In a thread of its own: the browser tests' Playwright may already run an event loop in this one.
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, run()).result()
 
 
 def orders_with_reference(web, reference: str) -> int:
