@@ -117,7 +117,8 @@ RAW_BODIES = [OrderCreateIn, DraftPatchIn, OrderFixIn]  # published in the OpenA
               summary="Change or submit a draft; fix the failed items of an order",
               description="A draft: the fields given change, `items` replaces its items, `orderType: order` submits "
                           "it. A submitted order: only its failed items change, each named by `itemReferenceId` "
-                          "(files, productUid, pageCount, quantity); then `:reprocess` checks it again.")
+                          "(files, productUid, pageCount, quantity), and a failed order's `shipmentMethodUid`; then "
+                          "`:reprocess` checks it again.")
 def patch_order(request, order_id: UUID):
     if queries.get_order(request.account, order_id).is_draft:
         changes.patch_draft(request.account, order_id, parse_json(request.body, DraftPatchIn), _actor(request))

@@ -32,6 +32,7 @@ PERSONALIZED = "personalization_received"
 JOB_FAILED = "job_failed"
 ITEM_CHANGED = "item_changed"  # a failed item fixed in place: product, pages, quantity or a file's URL
 FILE_UPLOADED = "file_uploaded"  # a print file uploaded to Platen for an item
+SHIPMENT_METHOD_CHANGED = "shipment_method_changed"  # a failed order given another method (names from, to)
 
 log = logging.getLogger("platen.orders.events")
 

@@ -499,12 +499,15 @@ class ItemFixIn(WireIn):
 
 
 class OrderFixIn(BaseModel):
-    """The changes to the failed items of a submitted order, each item named by its itemReferenceId."""
+    """The changes to a failed order: its failed items, each named by its itemReferenceId, and its shipment method."""
 
     # Draft fields sent to a submitted order are kept (in model_extra) to refuse them with the reason (409).
     # A plain pydantic model: ninja's Schema drops unknown fields before they could be seen.
     model_config = ConfigDict(extra="allow")
 
     items: Annotated[list[ItemFixIn], Field(min_length=1, max_length=500)] | None = None
+    shipmentMethodUid: Str(255) | None = Field(
+        None, description="Another shipment method for a failed order: normal, standard, express, a method uid, or a "
+                          "comma-separated list of them (as at create).")
 
     _unique_items = field_validator("items")(_unique_references)

@@ -209,3 +209,66 @@ def test_an_upload_over_the_cap_is_refused_and_nothing_stays(tmp_path):
     kept = store_upload([b"%PDF-1.7\n", b"x" * 10], name="ok.pdf", max_bytes=64, dest_dir=tmp_path)
     assert kept.detected_type == "pdf" and kept.path == tmp_path / f"{kept.sha256}.pdf"
     assert list(tmp_path.iterdir()) == [kept.path]
+
+
+# The shipment method of a failed order.
+
+def test_another_shipment_method_fixes_an_unknown_one(api, settle, files):
+    order = create(api, settle, shipmentMethodUid="pigeon")
+    assert order["fulfillmentStatus"] == "failed" and order["totalInclVat"] is None
+    assert [p["code"] for p in order["problems"]] == ["unknown_shipment_method"]
+
+    response = api.patch(f"/v4/orders/{order['id']}", {"shipmentMethodUid": "express"})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    # The problem is gone at once and the order is priced with the new method; it waits for Reprocess.
+    assert body["problems"] == [] and body["fulfillmentStatus"] == "failed"
+    assert body["totalInclVat"] is not None and len(body["receipts"]) == 1
+    shipping = next(i for i in body["receipts"][0]["items"] if i["type"] == "shipping")
+    event = api.get(f"/v4/orders/{order['id']}/events").json()["events"][-1]
+    assert event["type"] == "shipment_method_changed" and event["actor"]["label"] == "tests"
+    assert event["parameters"]["from"] == "pigeon" and event["parameters"]["to"] == "Express"
+    assert Order.objects.get(pk=order["id"]).requested_shipment_method == "express"
+
+    assert api.post(f"/v4/orders/{order['id']}:reprocess").status_code == 200
+    settle()
+    again = api.get(f"/v4/orders/{order['id']}").json()
+    assert again["fulfillmentStatus"] == "created" and again["problems"] == []
+    assert again["shipment"]["shipmentMethodName"] == shipping["title"]
+
+
+def test_a_method_that_does_not_exist_is_refused_and_changes_nothing(api, settle, files):
+    order = create(api, settle, shipmentMethodUid="pigeon")
+    before = api.get(f"/v4/orders/{order['id']}/events").json()["events"]
+    response = api.patch(f"/v4/orders/{order['id']}", {"shipmentMethodUid": "standard,carrier_owl"})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "unknown_shipment_method" and body["details"][0]["field"] == "shipmentMethodUid"
+    assert "carrier_owl" in body["message"]
+    assert Order.objects.get(pk=order["id"]).requested_shipment_method == "pigeon"
+    assert api.get(f"/v4/orders/{order['id']}/events").json()["events"] == before
+
+
+def test_only_a_failed_order_changes_its_method(api, settle, files):
+    order = create(api, settle)
+    assert order["fulfillmentStatus"] == "created"
+    response = api.patch(f"/v4/orders/{order['id']}", {"shipmentMethodUid": "express"})
+    assert response.status_code == 409 and response.json()["code"] == "order_not_failed"
+    assert Order.objects.get(pk=order["id"]).requested_shipment_method == ""
+
+
+def test_a_method_that_cannot_carry_the_order_is_refused(api, settle, files):
+    order = create(api, settle, shipmentMethodUid="pigeon")
+    # A method that exists but does not deliver to Berlin (an American one), if the catalog has one.
+    from platen.catalog import snapshot
+    from platen.catalog.evaluation import _options
+
+    cat = snapshot.current()
+    region = cat.region_for("DE")
+    serving = {o.uid for o in _options(cat, region, "DE", "EUR", 3)}
+    elsewhere = sorted(cat.method_uids - serving)
+    if not elsewhere:
+        pytest.skip("every method of the catalog delivers to Germany")
+    response = api.patch(f"/v4/orders/{order['id']}", {"shipmentMethodUid": elsewhere[0]})
+    assert response.status_code == 400 and response.json()["code"] == "change_refused"
+    assert Order.objects.get(pk=order["id"]).requested_shipment_method == "pigeon"

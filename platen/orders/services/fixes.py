@@ -1,5 +1,6 @@
 """Fixing a failed order in place: another print file (a URL, or a file uploaded to Platen), another product,
-page count or quantity for a failed item; then Reprocess (changes.reprocess) checks the order again.
+page count or quantity for a failed item, another shipment method (method_fix.py); then Reprocess
+(changes.reprocess) checks the order again.
 
 Only failed or not connected items change this way, and a change is made whole or refused whole. The changed
 item's problems are worked out again at once, so what was fixed no longer shows while what is left still does.
@@ -24,7 +25,7 @@ from platen.orders.checks import check_order
 from platen.orders.models import ItemFile, Order, OrderItem
 from platen.orders.pipeline import file_problems
 from platen.orders.schemas import FILE_TYPE_HELP, DraftPatchIn, ItemFixIn, OrderFixIn, is_file_type
-from platen.orders.services import queries
+from platen.orders.services import method_fix, queries
 from platen.orders.services.approval import personalized
 from platen.orders.statuses import PRINTED_OR_LATER, Fulfillment
 from platen.preflight import services as preflight
@@ -57,10 +58,15 @@ def fix_items(account, order_id, patch: OrderFixIn, actor: Actor) -> Order:
     with transaction.atomic():
         order = queries.locked_order(account, order_id)
         _refuse_draft_fields(order, patch)
-        if not patch.items:
-            raise InvalidRequest("Nothing was changed: list the items to fix, each with its itemReferenceId.",
+        if not patch.items and patch.shipmentMethodUid is None:
+            raise InvalidRequest("Nothing was changed: list the items to fix, each with its itemReferenceId, "
+                                 "or give another shipmentMethodUid.",
                                  [Detail("items", "This field is required.")], code="nothing_to_change")
         items = list(order.items.all())
+        if patch.shipmentMethodUid is not None:
+            method_fix.change_method(order, items, patch.shipmentMethodUid, actor)
+        if not patch.items:
+            return order
         wanted = [(f"items[{n}]", fix, _named(items, fix.itemReferenceId, f"items[{n}].itemReferenceId"))
                   for n, fix in enumerate(patch.items)]
         for _, _, item in wanted:
@@ -130,7 +136,8 @@ def _refuse_draft_fields(order: Order, patch: OrderFixIn) -> None:
     if sent:
         raise Conflict(
             f"Only drafts can be changed with PATCH; this order was already submitted ({', '.join(sent)} cannot change). "
-            "Of a submitted order, only failed items can be fixed: their files, product, page count and quantity.",
+            "Of a failed order, only the failed items (their files, product, page count and quantity) and the "
+            "shipment method can be fixed.",
             code="not_a_draft",
         )
 
