@@ -28,6 +28,7 @@ urlpatterns = [
     path("orders/<uuid:order_id>/items/<uuid:item_id>/product/", order_fixes.item_product, name="order_item_product"),
     path("orders/<uuid:order_id>/items/<uuid:item_id>/uploads/<str:file_type>/", order_fixes.uploaded_file,
          name="order_item_upload"),
+    path("orders/<uuid:order_id>/shipment-method/", order_fixes.shipment_method, name="order_shipment_method"),
     path("settings/", settings.account_settings, name="settings"),
     path("settings/keys/", keys.key_list, name="settings_keys"),
     path("settings/keys/<uuid:key_id>/revoke/", keys.key_revoke, name="settings_key_revoke"),

@@ -1,5 +1,6 @@
 """Fixing a failed order from its page: another print file (a link or an upload) or another product for a
-failed item, and the customer's design for an item waiting for personalization. POST, then back to the order
+failed item, another shipping method for the order, and the customer's design for an item waiting for
+personalization. POST, then back to the order
 (PRG); the services decide what is allowed and their refusals become messages."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from platen.kit.actors import Actor
 from platen.kit.downloads import file_download
 from platen.kit.errors import InvalidRequest, NotFound, pydantic_details
 from platen.orders.schemas import FileIn, OrderFixIn
-from platen.orders.services import approval, fixes, queries
+from platen.orders.services import approval, fixes, method_fix, queries
 from platen.orders.statuses import Fulfillment
 
 F = Fulfillment
@@ -42,10 +43,31 @@ def fix_context(order, items) -> dict:
         item.file_choices = _file_choices(item)
     fixing = [i for i in items if fixes.fixable(i)]
     waiting = [i for i in items if i.fulfillment_status == F.PENDING_PERSONALIZATION and not i.is_ignored]
+    choosing = order.fulfillment_status == F.FAILED and method_fix.method_problem(order)
     return {
+        "cannot_fix": _cannot_fix(order),
+        "method_fix": choosing, "method_choices": method_fix.choices(order, items) if choosing else [],
         "fix_items": fixing, "personalize_items": waiting, "product_groups": _product_groups() if fixing else [],
         "following": order.fulfillment_status in FOLLOWED, "accept_files": ACCEPT,
     }
+
+
+def _cannot_fix(order) -> list[str]:
+    """What no change in place can fix (an order's currency and destination country never change), in words that
+    say what to do instead."""
+    if order.fulfillment_status != F.FAILED:
+        return []
+    found = {(p["code"], p["field"]) for p in order.problems}
+    notes = []
+    if ("currency_not_supported", "currency") in found:
+        offered = ", ".join(sorted(snapshot.current().currencies))
+        notes.append(f"An order's currency cannot be changed, and Platen has no prices in {order.currency}: cancel "
+                     f"this order and create it again in {offered}.")
+    if ("destination_not_allowed", "shippingAddress.country") in found:
+        notes.append(f"An order's destination country cannot be changed, and Platen does not deliver to "
+                     f"{order.shipping_address.country}: cancel this order and create it again with a shipping "
+                     "address in a country Platen delivers to, or contact Platen if that country should be served.")
+    return notes
 
 
 @require_POST
@@ -92,6 +114,21 @@ def item_product(request, order_id, item_id):
         fixes.fix_items(request.scope, order.id, _fix(item, **change), Actor.user(request.user))
         name = snapshot.current().products.get(change["productUid"])
         messages.success(request, f"Item {item.item_reference_id} was changed{f' to {name.name}' if name else ''}. "
+                                  "When everything is fixed, choose Reprocess to check the order again.")
+    return _back(order)
+
+
+@require_POST
+@dashboard_view
+def shipment_method(request, order_id):
+    order = queries.get_order(request.scope, order_id)
+    chosen = request.POST.get("method", "").strip()
+    if not chosen:
+        messages.error(request, "Choose a shipping method.")
+        return _back(order)
+    with refusals_as_messages(request):
+        fixes.fix_items(request.scope, order.id, _checked(OrderFixIn, shipmentMethodUid=chosen), Actor.user(request.user))
+        messages.success(request, f"The order now ships with {method_fix.method_words(chosen)}. "
                                   "When everything is fixed, choose Reprocess to check the order again.")
     return _back(order)
 
