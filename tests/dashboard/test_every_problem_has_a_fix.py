@@ -73,7 +73,7 @@ class Case:
     fix: str  # file, product, address, method
     order: dict = field(default_factory=dict)  # changes to the order body (tests.dashboard.conftest.order_body)
     item: dict = field(default_factory=dict)  # changes to its first item
-    file: str = ""  # a sample file (tests.preflight.samples) for the first item's link
+    file: object = None  # makes a sample file (tests.preflight.samples) in a folder, for the first item's link
     change: dict = field(default_factory=dict)  # what the merchant types into the fix form
 
 
@@ -107,10 +107,14 @@ def _product(kind: str | None = None, *, missing_region: str | None = None, out_
 CASES = [
     Case("missing_file", "file", item={"files": []}),
     Case("file_not_fetched", "file", item={"files": [{"type": "default", "url": "/files/not-there.pdf"}]}),
-    Case("file_page_size", "file", file="good_poster"),  # an A4 page for an A3 poster
-    Case("file_format", "file", file="svg_file"),
-    Case("file_encryption", "file", file="encrypted_user_password"),
-    Case("file_resolution", "file", file="low_res_image_large"),
+    Case("file_page_size", "file", file=samples.good_poster),  # an A4 page for an A3 poster
+    Case("file_format", "file", file=samples.svg_file),
+    Case("file_encryption", "file", file=samples.encrypted_user_password),
+    Case("file_resolution", "file", file=samples.low_res_image_large),
+    Case("file_readable", "file", file=samples.not_a_pdf),
+    Case("file_page_count", "file", file=lambda folder: samples.multi_page(folder, 3, trim_mm=(297, 420))),
+    Case("file_aspect_ratio", "file", file=lambda folder: samples.png_rgb(folder, 3000, 1000)),
+    Case("file_fonts", "file", file=samples.visible_text_after_ocr),
     Case("unknown_product", "product", item={"productUid": "poster_that_is_not_in_the_catalog"}),
     Case("not_available_in_region", "product", order={"shippingAddress": CANADA},
          item={"productUid": lambda: _product(missing_region="CA")}),
@@ -150,7 +154,7 @@ def _failing_order(case: Case, make_order, files, tmp_path) -> Order:
     item["files"] = [{**f, "url": files.url(f["url"]) if f["url"].startswith("/") else f["url"]} for f in item["files"]]
     if case.file:
         (folder := tmp_path / case.code).mkdir()
-        path = getattr(samples, case.file)(folder)
+        path = case.file(folder)
         item["files"] = [{"type": "default", "url": files.publish(f"{case.code}-{path.name}", path.read_bytes())}]
     order = make_order(items=[item], **_resolved(case.order))
     assert order.fulfillment_status == Fulfillment.FAILED, order.problems
@@ -220,8 +224,9 @@ def test_the_covered_codes_are_every_fixable_one():
     # Address codes for fields the wire format requires (street, city) or countries without those fields
     # (sorting code, district) are fixed by the same address page the postal code and state cases cover.
     same_page = {f"invalid_address_{n}" for n in ("street_address", "city", "sorting_code", "city_area")}
-    # Same form as the per-item quantity_limit; covered by the file cases' form for the other file checks.
-    same_form = {"file_readable", "file_page_count", "file_aspect_ratio", "file_fonts", "currency_not_supported"}
+    # A product without a price in the order's currency: the same product form (the catalog prices every product
+    # in every currency it offers today, so no order can fail with it on one item).
+    same_form = {"currency_not_supported"}
     fixable = {code for code, how in FIXES.items() if how not in ("warning",)}
     assert fixable - covered - same_page - same_form == set()
 
