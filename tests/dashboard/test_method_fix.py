@@ -8,7 +8,7 @@ import pytest
 
 from platen.orders.models import Order
 from platen.orders.statuses import Fulfillment
-from tests.dashboard.conftest import _client_for
+from tests.dashboard.conftest import ADDRESS, _client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +65,13 @@ def test_an_order_without_a_method_problem_offers_no_method_form(merchant_client
     response = merchant_client.post(f"/orders/{order.id}/shipment-method/", {"method": "express"}, follow=True)
     assert "not failed" in response.content.decode()
     assert Order.objects.get(pk=order.pk).requested_shipment_method == ""
+
+
+def test_the_methods_show_while_other_problems_are_left(merchant_client, make_order):
+    """Zürich without a phone (customs need one) and an unknown method: both are fixed on the page, in any order."""
+    zurich = {**ADDRESS, "addressLine1": "Bahnhofstrasse 1", "city": "Zürich", "postCode": "8001", "country": "CH",
+              "phone": None}
+    order = make_order(shipmentMethodUid="pigeon", shippingAddress=zurich)
+    assert {p["code"] for p in order.problems} == {"unknown_shipment_method", "cross_border_phone_required"}
+    card = method_card(merchant_client.get(f"/orders/{order.id}/").content.decode())
+    assert 'name="method"' in card and "Tracked Post" in card

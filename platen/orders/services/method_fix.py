@@ -8,8 +8,9 @@ this order to its destination, is bad input (400) and changes nothing. Once chan
 
 from __future__ import annotations
 
-from platen.catalog import services as catalog
 from platen.catalog import snapshot
+from platen.catalog.evaluation import ShipmentOption, evaluate
+from platen.catalog.facts import LineFacts, OrderFacts
 from platen.catalog.models import ShipmentMethod, ShipmentType
 from platen.kit.actors import Actor
 from platen.kit.errors import Conflict, Detail, InvalidRequest
@@ -56,20 +57,17 @@ def method_words(requested: str) -> str:
     return ", ".join(names.get(t) or types.get(t.lower()) or t for t in tokens)
 
 
-def choices(order: Order, items: list[OrderItem]) -> list[catalog.ShipmentOption]:
-    """The methods that carry this order to its destination, cheapest first, priced for it (the catalog's quote);
-    none while the order has other problems the catalog would refuse it for."""
+def choices(order: Order, items: list[OrderItem]) -> list[ShipmentOption]:
+    """The methods that carry this order to its destination, cheapest first, priced for it. The catalog's quote
+    (catalog.quote_order) refuses a whole quote for any other problem (a missing phone, say); its evaluation
+    still knows the methods, so the merchant can choose one while fixing the rest."""
     address = order.shipping_address
-    lines = [catalog.QuoteLine(str(i.id), i.product_uid, i.quantity, i.page_count) for i in _active(items)]
+    lines = [LineFacts(str(i.id), i.product_uid, i.quantity, i.page_count) for i in _active(items)]
     if not lines:
         return []
-    try:
-        quotes = catalog.quote_order(country=address.country, currency=order.currency, lines=lines,
-                                     state=address.state or None, phone=address.phone or None,
-                                     federal_tax_id=address.federal_tax_id or None)
-    except InvalidRequest:
-        return []
-    return quotes[0].shipment_methods if quotes else []
+    return evaluate(OrderFacts(country=address.country, state=address.state or None, phone=address.phone or None,
+                               federal_tax_id=address.federal_tax_id or None, currency=order.currency,
+                               shipment_method=None, lines=lines)).options
 
 
 def method_problem(order: Order) -> bool:
