@@ -134,7 +134,8 @@ def _describe(e, p: dict, names: dict) -> tuple[str, list[str], str, bool]:
     if t == ev.ITEM_CHANGED:
         return f"Item {_item(e)} changed", _item_changes(p), "change", False
     if t == ev.SHIPMENT_METHOD_CHANGED:
-        return f"Shipment method changed from {p.get('from')} to {p.get('to')}", [], "change", False
+        names = p.get("shipmentMethodName") or {}
+        return f"Shipment method changed from {names.get('from')} to {names.get('to')}", [], "change", False
     if t == ev.FILE_UPLOADED:
         return f"Print file {p.get('name') or 'without a name'} uploaded for item {_item(e)}", \
             [f"{_side(p.get('type'))}, {_size(p.get('size'))}"], "change", False

@@ -227,7 +227,8 @@ def test_another_shipment_method_fixes_an_unknown_one(api, settle, files):
     shipping = next(i for i in body["receipts"][0]["items"] if i["type"] == "shipping")
     event = api.get(f"/v4/orders/{order['id']}/events").json()["events"][-1]
     assert event["type"] == "shipment_method_changed" and event["actor"]["label"] == "tests"
-    assert event["parameters"]["from"] == "pigeon" and event["parameters"]["to"] == "Express"
+    assert event["parameters"] == {"shipmentMethodUid": {"from": "pigeon", "to": "express"},
+                                   "shipmentMethodName": {"from": "pigeon", "to": "Express"}}
     assert Order.objects.get(pk=order["id"]).requested_shipment_method == "express"
 
     assert api.post(f"/v4/orders/{order['id']}:reprocess").status_code == 200

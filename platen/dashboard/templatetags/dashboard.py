@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
-from platen.catalog.models import ShipmentMethod, ShipmentType
 from platen.dashboard.navigation import visible_items
 from platen.orders import fields
+from platen.orders.services.method_fix import method_words
 
 register = template.Library()
 
@@ -108,10 +108,8 @@ def shipment_method(order) -> str:
     """The order's shipment method as people read it ("DHL Parcel", "Express"), never a uid or a wire token."""
     if order.shipment_method_name:
         return order.shipment_method_name
-    tokens = [t.strip() for t in (order.shipment_method_uid or order.requested_shipment_method or "").split(",") if t.strip()]
-    names = dict(ShipmentMethod.objects.filter(uid__in=tokens).values_list("uid", "name"))
-    types = dict(ShipmentType.choices)
-    return ", ".join(names.get(t) or types.get(t.lower()) or t for t in tokens)
+    requested = order.shipment_method_uid or order.requested_shipment_method or ""
+    return method_words(requested) if requested.strip(", ") else ""
 
 
 @register.filter(expects_localtime=False)

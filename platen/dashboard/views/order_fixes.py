@@ -1,7 +1,7 @@
 """Fixing a failed order from its page: another print file (a link or an upload) or another product for a
 failed item, another shipping method for the order, and the customer's design for an item waiting for
-personalization. POST, then back to the order
-(PRG); the services decide what is allowed and their refusals become messages."""
+personalization. POST, then back to the order (PRG); the services decide what is allowed and their refusals
+become messages."""
 
 from __future__ import annotations
 

@@ -44,7 +44,8 @@ def change_method(order: Order, items: list[OrderItem], requested: str, actor: A
     order.problems = [p for p in order.problems if not _about_method(p["field"])]
     order.save(update_fields=["requested_shipment_method", "problems", *pricing.PRICING_FIELDS, "updated_at"])
     events.record(order, events.SHIPMENT_METHOD_CHANGED, actor, params={
-        "from": method_words(before), "to": method_words(requested), "fromUid": before, "toUid": requested})
+        "shipmentMethodUid": {"from": before, "to": requested},
+        "shipmentMethodName": {"from": method_words(before), "to": method_words(requested)}})
 
 
 def method_words(requested: str) -> str:
