@@ -8,7 +8,7 @@ from ninja.files import UploadedFile
 from platen.intake import http as intake_http
 from platen.intake.services import MAX_IDEMPOTENCY_KEY
 from platen.kit.actors import Actor
-from platen.kit.downloads import file_download
+from platen.kit.downloads import file_response
 from platen.orders import presenters
 from platen.orders.schemas import (
     AddressIn, CancelIn, DeletedOut, DraftPatchIn, EventsOut, ItemOut, OrderCreateIn, OrderFixIn, OrderOut, PersonalizationIn,
@@ -145,7 +145,7 @@ DOWNLOAD = {"responses": {200: {"description": "The uploaded file",
             openapi_extra=DOWNLOAD, summary="Download a print file uploaded for an item")
 def download_item_file(request, order_id: UUID, item_reference_id: str, file_type: str):
     path, file = fixes.uploaded_file(request.account, order_id, item_reference_id, file_type)
-    return file_download(path, file.uploaded_as, file.detected_type)
+    return file_response(path, file.uploaded_as, file.detected_type)
 
 
 @router.delete("/orders/{uuid:order_id}", response={200: DeletedOut, **ERRORS}, summary="Delete a draft")

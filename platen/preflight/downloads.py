@@ -10,23 +10,22 @@ import time
 
 from django.conf import settings
 from django.core import signing
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from platen.kit.downloads import CONTENT_TYPES, file_response
 from platen.preflight.preview import preview_path
 
 DAY = 24 * 3600
 LINK_DAYS = 7  # a link is valid for 7 to 8 days: it expires at a day boundary, so reading an order twice gives equal links
-CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg", "tiff": "image/tiff",
-                 "svg": "image/svg+xml"}
 _NAME = re.compile(r"^(?P<sha>[0-9a-f]{64})\.(?P<kind>pdf|png|jpeg|tiff|svg)$")
 _signer = signing.Signer(salt="platen.preflight.downloads")
 
 
 def file_link(sha256: str, kind: str, *, absolute: bool = True) -> str | None:
-    """The link to the stored file of that content, or None when nothing is stored (yet)."""
-    if not sha256 or kind not in CONTENT_TYPES or not (settings.PLATEN.data_dir / "files" / f"{sha256}.{kind}").exists():
+    """The link to the stored file of that content (a file has its hash once it is stored), or None before."""
+    if not sha256 or kind not in CONTENT_TYPES:
         return None
     return _link("file", f"{sha256}.{kind}", absolute)
 
@@ -38,10 +37,14 @@ def preview_link(sha256: str, *, absolute: bool = True) -> str | None:
 
 
 def _link(what: str, name: str, absolute: bool) -> str:
-    expires = (int(time.time()) // DAY + LINK_DAYS + 1) * DAY
-    signature = _signer.signature(f"{what}:{name}:{expires}")
-    path = reverse(f"stored_{what}", args=[name]) + f"?expires={expires}&signature={signature}"
+    path = signed_path(what, name, expires=(int(time.time()) // DAY + LINK_DAYS + 1) * DAY)
     return settings.PLATEN.base_url + path if absolute else path
+
+
+def signed_path(what: str, name: str, expires: int) -> str:
+    """The path of a link to a stored `what` ("file" or "preview") that works until `expires` (Unix time)."""
+    signature = _signer.signature(f"{what}:{name}:{expires}")
+    return reverse(f"stored_{what}", args=[name]) + f"?expires={expires}&signature={signature}"
 
 
 def _verified(request, what: str, name: str):
@@ -57,7 +60,7 @@ def _verified(request, what: str, name: str):
 @require_safe
 def stored_file(request, name: str):
     match = _verified(request, "file", name)
-    return _send(settings.PLATEN.data_dir / "files" / name, CONTENT_TYPES[match["kind"]], name)
+    return file_response(settings.PLATEN.data_dir / "files" / name, name, match["kind"], inline=True)
 
 
 @require_safe
@@ -65,18 +68,4 @@ def stored_preview(request, name: str):
     match = _verified(request, "preview", name)
     if match["kind"] != "png":
         raise Http404
-    return _send(preview_path(match["sha"]), "image/png", name)
-
-
-def _send(path, content_type: str, name: str) -> FileResponse:
-    try:
-        handle = open(path, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=content_type, as_attachment=content_type == "image/svg+xml",
-                            filename=name)
-    # A merchant's file is never a page of Platen's: no scripts, no sniffing, not framed as Platen.
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return file_response(preview_path(match["sha"]), name, "png", inline=True)

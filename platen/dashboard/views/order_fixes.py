@@ -15,7 +15,7 @@ from platen.catalog.models import ProductKind
 from platen.dashboard.access import dashboard_view
 from platen.dashboard.views.order_actions import refusals_as_messages
 from platen.kit.actors import Actor
-from platen.kit.downloads import file_download
+from platen.kit.downloads import file_response
 from platen.kit.errors import InvalidRequest, NotFound, pydantic_details
 from platen.orders.schemas import FileIn, OrderFixIn
 from platen.orders.services import approval, fixes, method_fix, queries
@@ -138,7 +138,7 @@ def shipment_method(request, order_id):
 def uploaded_file(request, order_id, item_id, file_type):
     order, item = _order_item(request, order_id, item_id)
     path, file = fixes.uploaded_file(request.scope, order.id, item.item_reference_id, file_type)
-    return file_download(path, file.uploaded_as, file.detected_type)
+    return file_response(path, file.uploaded_as, file.detected_type)
 
 
 def _order_item(request, order_id, item_id):
