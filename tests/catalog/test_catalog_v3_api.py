@@ -1,6 +1,7 @@
 """The v3 catalog endpoints over HTTP, checked against values computed from the shipped catalog file.
 
-Every answer is also parsed with the strict client model in wire_v3.py, as a client of the original would.
+Every answer is also parsed with the strict client models of tests/contract/shapes.py (written from the
+reference), as a client of the original would.
 """
 
 from __future__ import annotations
@@ -10,13 +11,18 @@ from decimal import Decimal
 
 import pytest
 import yaml
+from pydantic import TypeAdapter
 
 from platen.catalog import models as m
 from platen.catalog.loader import DEFAULT_PATH
 from platen.catalog.services import evaluate_order
 
-from . import wire_v3 as wire
+from tests.contract import shapes as wire
+
 from .factories import CARD_A5_FOLDED, FRAMED_A4, HOODIE_BLACK_M, PHOTO_BOOK, POSTER_A4, TEE_WHITE_M, order
+
+CATALOGS = TypeAdapter(list[wire.CatalogSummary])
+PRICES = TypeAdapter(list[wire.Price])
 
 pytestmark = pytest.mark.django_db
 
@@ -50,14 +56,14 @@ def assert_error(response, status: int, code: str, field: str | None = None):
     body = wire.Error.model_validate(response.json())
     assert body.code == code
     if field is not None:
-        assert field in [d["field"] for d in body.details], body.details
+        assert field in [d.field for d in body.details], body.details
     return body
 
 
 def test_catalogs_are_listed_as_in_the_file(api):
     response = api.get("/v3/catalogs")
     assert response.status_code == 200
-    catalogs = wire.Catalogs.validate_python(response.json())
+    catalogs = CATALOGS.validate_python(response.json())
     assert [(c.catalogUid, c.title) for c in catalogs] == [(c["uid"], c["title"]) for c in FILE["catalogs"]]
     assert {"posters", "canvas", "framed-posters", "t-shirts", "hoodies", "mugs", "cards", "photo-books"} <= {
         c.catalogUid for c in catalogs}
@@ -67,7 +73,7 @@ def test_catalogs_are_listed_as_in_the_file(api):
 def test_a_catalog_lists_the_attributes_and_values_its_products_have(api, catalog):
     response = api.get(f"/v3/catalogs/{catalog}")
     assert response.status_code == 200
-    detail = wire.CatalogDetail.model_validate(response.json())
+    detail = wire.Catalog.model_validate(response.json())
     used = hits_of(in_catalog(catalog))
     assert detail.catalogUid == catalog
     assert [a.productAttributeUid for a in detail.productAttributes] == sorted(used)
@@ -97,7 +103,7 @@ def test_an_unknown_catalog_is_a_json_404(api):
 def test_search_filters_by_attributes_and_counts_hits_over_the_filtered_set(api, catalog, filters):
     response = search(api, catalog, {"attributeFilters": filters})
     assert response.status_code == 200, response.content
-    result = wire.Search.model_validate(response.json())
+    result = wire.ProductSearch.model_validate(response.json())
     expected = matching(catalog, filters)
     assert expected, "a filter that matches nothing tests nothing"
     assert [p.productUid for p in result.products] == [p["uid"] for p in expected]
@@ -109,18 +115,18 @@ def test_search_filters_by_attributes_and_counts_hits_over_the_filtered_set(api,
 
 
 def test_a_filter_nothing_matches_is_an_empty_page(api):
-    result = wire.Search.model_validate(search(api, "t-shirts", {
+    result = wire.ProductSearch.model_validate(search(api, "t-shirts", {
         "attributeFilters": {"GarmentColor": ["black"], "GarmentSize": ["S"]}}).json())
     assert result.products == [] and result.hits.attributeHits == {}
 
 
 def test_search_pages_with_limit_and_offset_and_counts_every_page(api):
     everything = matching("t-shirts", {})
-    first = wire.Search.model_validate(search(api, "t-shirts", {"limit": 2}).json())
-    rest = wire.Search.model_validate(search(api, "t-shirts", {"limit": 2, "offset": 2}).json())
+    first = wire.ProductSearch.model_validate(search(api, "t-shirts", {"limit": 2}).json())
+    rest = wire.ProductSearch.model_validate(search(api, "t-shirts", {"limit": 2, "offset": 2}).json())
     assert [p.productUid for p in first.products + rest.products] == [p["uid"] for p in everything[:4]]
     assert first.hits == rest.hits and first.hits.attributeHits == hits_of(everything)
-    assert len(wire.Search.model_validate(search(api, "t-shirts", {}).json()).products) == len(everything)  # default 50
+    assert len(wire.ProductSearch.model_validate(search(api, "t-shirts", {}).json()).products) == len(everything)  # default 50
 
 
 @pytest.mark.parametrize(("body", "field"), [
@@ -178,7 +184,7 @@ def test_an_unknown_product_is_a_json_404(api):
 def test_prices_have_one_entry_per_quantity_break(api):
     response = api.get(f"/v3/products/{POSTER_A4}/prices?country=DE&currency=EUR")
     assert response.status_code == 200
-    prices = wire.Prices.validate_python(response.json())
+    prices = PRICES.validate_python(response.json())
     entry = PRODUCTS[POSTER_A4]
     unit = {1: Decimal(str(entry["prices"]["EUR"]))} | {
         q: Decimal(str(amounts["EUR"])) for q, amounts in entry["price_breaks"].items()}
@@ -187,7 +193,7 @@ def test_prices_have_one_entry_per_quantity_break(api):
 
 
 def test_the_price_list_is_what_an_order_pays(api):
-    for p in wire.Prices.validate_python(api.get(f"/v3/products/{CARD_A5_FOLDED}/prices?country=GB&currency=GBP").json()):
+    for p in PRICES.validate_python(api.get(f"/v3/products/{CARD_A5_FOLDED}/prices?country=GB&currency=GBP").json()):
         charged = evaluate_order(order((CARD_A5_FOLDED, p.quantity), country="GB", currency="GBP")).items_price
         assert Decimal(str(p.price)) == charged
     # One piece below a break pays the price before it.
@@ -195,7 +201,7 @@ def test_the_price_list_is_what_an_order_pays(api):
 
 
 def test_prices_in_every_currency_and_country_when_none_is_asked(api):
-    prices = wire.Prices.validate_python(api.get(f"/v3/products/{TEE_WHITE_M}/prices").json())
+    prices = PRICES.validate_python(api.get(f"/v3/products/{TEE_WHITE_M}/prices").json())
     entry = PRODUCTS[TEE_WHITE_M]
     # Every row names a country (the original's clients read it as required): each one the product ships to.
     shipped_to = api.get(f"/v3/products/{TEE_WHITE_M}").json()["supportedCountries"]
@@ -209,7 +215,7 @@ def test_prices_in_every_currency_and_country_when_none_is_asked(api):
 def test_multi_page_prices_need_a_valid_page_count(api):
     assert_error(api.get(f"/v3/products/{PHOTO_BOOK}/prices?currency=EUR"), 400, "invalid_request", "pageCount")
     assert_error(api.get(f"/v3/products/{PHOTO_BOOK}/prices?pageCount=25"), 400, "invalid_request", "pageCount")
-    [price] = wire.Prices.validate_python(api.get(f"/v3/products/{PHOTO_BOOK}/prices?country=DE&currency=EUR&pageCount=30").json())
+    [price] = PRICES.validate_python(api.get(f"/v3/products/{PHOTO_BOOK}/prices?country=DE&currency=EUR&pageCount=30").json())
     assert (price.quantity, price.price, price.pageCount) == (1, 27.6, 30)  # 24.90 + 6 extra pages x 0.45
 
 

@@ -9,7 +9,7 @@ from platen.catalog import models as m
 from platen.catalog.loader import DEFAULT_PATH
 from platen.catalog.services import evaluate_order
 
-from . import wire_v3 as wire
+from tests.contract import shapes as wire
 from .factories import POSTER_A4, order
 
 pytestmark = pytest.mark.django_db
@@ -69,4 +69,4 @@ def test_a_bad_country_is_a_400(api, country):
     response = api.get(f"/v1/shipment-methods?country={country}")
     assert response.status_code == 400
     body = wire.Error.model_validate(response.json())
-    assert body.code == "invalid_request" and [d["field"] for d in body.details] == ["country"]
+    assert body.code == "invalid_request" and [d.field for d in body.details] == ["country"]
