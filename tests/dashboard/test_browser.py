@@ -37,6 +37,7 @@ def log_in(page: Page, user, path: str = "/orders/") -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(re.compile(re.escape(path) + "$"))
+    page.wait_for_load_state()  # the URL changes before deferred scripts (htmx) have run
 
 
 def rows(page: Page):
