@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "platen.jobs",
     "platen.notifications",
     "platen.preflight",
+    "platen.production",
 ]
 
 MIDDLEWARE = [

@@ -38,6 +38,8 @@ class User(AbstractUser):
     """A dashboard login. Merchants belong to one account; staff (operators) have none and see all accounts."""
 
     account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.CASCADE, related_name="users")
+    # A print partner's login sees that partner's production pages only (no account, not staff).
+    partner = models.ForeignKey("production.Partner", null=True, blank=True, on_delete=models.CASCADE, related_name="users")
 
     @property
     def is_operator(self) -> bool:

@@ -21,10 +21,8 @@ from platen.orders.models import Order, OrderEvent, OrderItem
 from platen.orders.statuses import Fulfillment, derive_order_status
 from platen.notifications.statuses import PostbackEvent
 
-# History types production writes (params: trackingCode, trackingUrl, shipmentMethodName?, shipmentMethodUid?;
-# and minDeliveryDate, maxDeliveryDate as ISO dates). Declared here until orders.events has them.
-TRACKING_CODE_UPDATED = getattr(history, "TRACKING_CODE_UPDATED", "tracking_code_updated")
-DELIVERY_ESTIMATE_UPDATED = getattr(history, "DELIVERY_ESTIMATE_UPDATED", "delivery_estimate_updated")
+TRACKING_CODE_UPDATED = history.TRACKING_CODE_UPDATED
+DELIVERY_ESTIMATE_UPDATED = history.DELIVERY_ESTIMATE_UPDATED
 
 SOURCES = frozenset({
     history.ORDER_CREATED, history.ORDER_STATUS_CHANGED, history.ITEM_STATUS_CHANGED,

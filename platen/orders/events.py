@@ -33,6 +33,16 @@ JOB_FAILED = "job_failed"
 ITEM_CHANGED = "item_changed"  # a failed item fixed in place: product, pages, quantity or a file's URL
 FILE_UPLOADED = "file_uploaded"  # a print file uploaded to Platen for an item
 SHIPMENT_METHOD_CHANGED = "shipment_method_changed"  # a failed order given another method (names from, to)
+# Production and shipping (platen/production)
+ROUTED = "routed"  # params: facility, partner, dueDate, winner, runnersUp[{facility, reasons}]
+ROUTING_HELD = "routing_held"  # no facility can take it; reason is the sentence, params: candidates and why not
+ORDER_SPLIT = "order_split"  # params: orderIds (the connected orders), itemsByOrder
+PARTNER_REPORT = "partner_report"  # a partner's status report as received (params: status, message, items)
+ITEMS_PACKED = "items_packed"  # params: itemReferenceIds verified at the packing table
+TRACKING_CODE_UPDATED = "tracking_code_updated"  # params: trackingCode, trackingUrl, shipmentMethodName, shipmentMethodUid, carrier
+DELIVERY_ESTIMATE_UPDATED = "delivery_estimate_updated"  # params: minDeliveryDate, maxDeliveryDate (ISO dates)
+TRACKING_EVENT = "tracking_event"  # a carrier checkpoint that did not move the order (late, duplicate status)
+SHIPMENT_EXCEPTION = "shipment_exception"  # lost, damaged, customs hold...: params: code, packageId
 
 log = logging.getLogger("platen.orders.events")
 

@@ -61,6 +61,9 @@ class Order(models.Model):
     max_delivery_date = models.DateField(null=True, blank=True)
     total_weight_g = models.PositiveIntegerField(null=True, blank=True)
     total_incl_vat = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    # Orders split by routing (no one facility makes every item) share this and their orderReferenceId;
+    # each lists the others in connectedOrderIds.
+    split_group = models.UUIDField(null=True, blank=True, db_index=True)
     # Exactly one order per real-world order: the Idempotency-Key, and (channel, source, external id).
     idempotency_key = models.CharField(max_length=255, null=True, blank=True)
     source_key = models.CharField(max_length=100, default="", blank=True)
@@ -159,6 +162,27 @@ class ReceiptItem(models.Model):
 
     class Meta:
         ordering = ["position"]
+
+
+class Package(models.Model):
+    """A parcel handed to a carrier (shipment.packages[] on the wire), written by production when shipped and
+    followed by tracking until delivered or returned."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="packages")
+    items = models.ManyToManyField(OrderItem, related_name="packages")
+    carrier_code = models.CharField(max_length=40)
+    carrier_name = models.CharField(max_length=100)
+    service_name = models.CharField(max_length=100, blank=True)
+    tracking_code = models.CharField(max_length=100)
+    tracking_url = models.URLField(max_length=500, blank=True)
+    shipped_at = models.DateTimeField()
+    # The carrier's latest word when something is wrong (lost, damaged, customs hold, returned and why).
+    exception_code = models.CharField(max_length=40, blank=True)
+    exception_message = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["shipped_at", "id"]
 
 
 class OrderEvent(models.Model):

@@ -1,0 +1,33 @@
+"""Reading production jobs, always scoped to one partner (None = an operator, who sees every partner's)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import QuerySet
+
+from platen.kit.errors import NotFound
+from platen.production.models import ProductionJob
+
+
+def scoped(partner) -> QuerySet[ProductionJob]:
+    jobs = ProductionJob.objects.select_related("order__shipping_address", "facility", "partner", "carrier_service__carrier")
+    return jobs if partner is None else jobs.filter(partner=partner)
+
+
+def locked_job(partner, order_id) -> ProductionJob:
+    """The job of `order_id` with its order row-locked, inside the caller's transaction; 404 for another partner's
+    (or an unknown) order, so a partner cannot learn that an order exists elsewhere."""
+    job = None
+    if _uuid(order_id):
+        job = scoped(partner).select_for_update(of=("self", "order")).filter(order_id=_uuid(order_id)).first()
+    if job is None:
+        raise NotFound(f"No job for order {order_id} exists for this partner.", code="order_not_found")
+    return job
+
+
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
