@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from platen.orders import events as history
-from platen.orders.models import Order, OrderEvent, OrderItem
+from platen.orders.models import Order, OrderEvent, OrderItem, Package
 from platen.orders.statuses import Fulfillment, derive_order_status
 from platen.notifications.statuses import PostbackEvent
 
@@ -120,14 +120,22 @@ class _Snapshot:
         }
 
     def fulfillments(self) -> dict:
-        """Tracking per item from the order's history (entries of this transaction are already written)."""
+        """Tracking per item: the order's packages (a parcel exists before its items move to shipped, in the same
+        transaction), then codes from the history that no package holds."""
         if self._fulfillments is None:
             found: dict = {i.pk: [] for i in self.items}
-            for e in self.order.events.filter(type=TRACKING_CODE_UPDATED).order_by("id"):
-                entry = {**_tracking(e.params or {}, self.order), "fulfillmentCountry": self.order.fulfillment_country or None}
-                for item_id in ([e.item_id] if e.item_id in found else list(found)):
-                    if entry not in found[item_id]:
+            country = {"fulfillmentCountry": self.order.fulfillment_country or None}
+
+            def add(item_ids, entry: dict) -> None:
+                for item_id in item_ids:
+                    if item_id in found and entry not in found[item_id]:
                         found[item_id].append(entry)
+
+            for package in Package.objects.filter(order=self.order).prefetch_related("items").order_by("shipped_at", "id"):
+                add([i.pk for i in package.items.all()], {**_tracking({
+                    "trackingCode": package.tracking_code, "trackingUrl": package.tracking_url or None}, self.order), **country})
+            for e in self.order.events.filter(type=TRACKING_CODE_UPDATED).order_by("id"):
+                add([e.item_id] if e.item_id in found else list(found), {**_tracking(e.params or {}, self.order), **country})
             self._fulfillments = found
         return self._fulfillments
 

@@ -88,7 +88,7 @@ def shipment(o: Order, items: list[OrderItem]) -> dict | None:
     """null until the order is checked and priced with a chosen method (services/pricing.py); then complete."""
     if o.shipment_id is None:
         return None
-    packed = [str(i.id) for i in items if not i.is_ignored and i.fulfillment_status != Fulfillment.CANCELED]
+    parcels = packages(o, items)
     return {
         "id": str(o.shipment_id),
         "shipmentMethodName": o.shipment_method_name,
@@ -98,11 +98,39 @@ def shipment(o: Order, items: list[OrderItem]) -> dict | None:
         "minDeliveryDate": o.min_delivery_date.isoformat(),
         "maxDeliveryDate": o.max_delivery_date.isoformat(),
         "totalWeight": o.total_weight_g,
-        "fulfillmentCountry": o.fulfillment_country,
-        "packageCount": 1,  # one parcel holds the whole order; tracking is set when it ships
-        "packages": [{"id": str(uuid.uuid5(o.shipment_id, "package-1")), "orderItemIds": packed,
-                      "trackingCode": None, "trackingUrl": None}],
+        "fulfillmentCountry": o.fulfillment_country,  # the routed facility's country once routed
+        "packageCount": len(parcels),
+        "packages": parcels,
     }
+
+
+def packages(o: Order, items: list[OrderItem]) -> list[dict]:
+    """The parcels handed to carriers (orders.Package), then one parcel still to ship for the live items none of
+    them holds yet (its tracking null), so every item that will ship is in exactly one package."""
+    shipped = [{"id": str(p.id), "orderItemIds": [str(i.pk) for i in sorted(p.items.all(), key=_position)],
+                "trackingCode": p.tracking_code, "trackingUrl": p.tracking_url or None} for p in o.packages.all()]
+    in_one = {item_id for p in shipped for item_id in p["orderItemIds"]}
+    waiting = [str(i.id) for i in items
+               if not i.is_ignored and i.fulfillment_status != Fulfillment.CANCELED and str(i.id) not in in_one]
+    if waiting or not shipped:
+        shipped.append({"id": str(uuid.uuid5(o.shipment_id, f"package-{len(shipped) + 1}")), "orderItemIds": waiting,
+                        "trackingCode": None, "trackingUrl": None})
+    return shipped
+
+
+def _position(i: OrderItem) -> tuple:
+    return (i.position, str(i.pk))
+
+
+def connected_ids(o: Order) -> list[str]:
+    """The other orders split from the same request (same account), as queries.attach_connected set them or, for
+    one order, read now."""
+    if hasattr(o, "connected_ids"):
+        return o.connected_ids
+    if o.split_group is None:
+        return []
+    others = Order.objects.filter(account_id=o.account_id, split_group=o.split_group).exclude(pk=o.pk)
+    return [str(pk) for pk in others.order_by("created_at", "pk").values_list("pk", flat=True)]
 
 
 def receipt(r: Receipt) -> dict:
@@ -151,7 +179,7 @@ def order(o: Order) -> dict:
         "updatedAt": o.updated_at.isoformat(),
         "orderedAt": o.ordered_at.isoformat(),
         "totalInclVat": _money(o.total_incl_vat),
-        "connectedOrderIds": [],  # Platen never splits a request into several orders
+        "connectedOrderIds": connected_ids(o),  # routing splits an order no one facility can make
         "items": [item(i) for i in items],
         "shipment": shipment(o, items),
         "shippingAddress": address(o.shipping_address),
@@ -179,7 +207,7 @@ def summary(o: Order) -> dict:
         "lastName": o.shipping_address.last_name,
         "currency": o.currency,
         "totalInclVat": _money(o.total_incl_vat),
-        "connectedOrderIds": [],
+        "connectedOrderIds": connected_ids(o),
         "itemsCount": o.items_count if hasattr(o, "items_count") else o.items.count(),
         "storeId": str(o.store_id) if o.store_id else None,
         "createdAt": o.created_at.isoformat(),

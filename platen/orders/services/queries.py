@@ -6,7 +6,7 @@ import re
 import uuid
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from platen.kit.errors import NotFound
 from platen.orders.models import Order, OrderEvent, OrderItem
@@ -20,7 +20,24 @@ def scoped(account) -> QuerySet[Order]:
 
 def with_details(orders: QuerySet[Order]) -> QuerySet[Order]:
     return orders.select_related("shipping_address", "return_address", "account__billing_entity") \
-        .prefetch_related("items__files", "receipts__items")
+        .prefetch_related("items__files", "receipts__items",
+                          Prefetch("packages__items", queryset=OrderItem.objects.only("pk", "position", "order_id")))
+
+
+def attach_connected(orders: list[Order]) -> list[Order]:
+    """Set `connected_ids` on each order (the other orders of its split group, same account) with one query for
+    the whole page, so presenting search results needs no query per order."""
+    groups = {o.split_group for o in orders if o.split_group is not None}
+    members: dict = {}
+    if groups:
+        accounts = {o.account_id for o in orders}
+        rows = Order.objects.filter(split_group__in=groups, account_id__in=accounts) \
+            .order_by("created_at", "pk").values_list("split_group", "account_id", "pk")
+        for group, account_id, pk in rows:
+            members.setdefault((group, account_id), []).append(pk)
+    for o in orders:
+        o.connected_ids = [str(pk) for pk in members.get((o.split_group, o.account_id), []) if pk != o.pk]
+    return orders
 
 
 def get_order(account, order_id) -> Order:
@@ -61,7 +78,7 @@ def order_events(account, order_id) -> list[OrderEvent]:
     return list(order.events.select_related("item").order_by("id"))
 
 
-def search(account, filters: SearchIn) -> QuerySet[Order]:
+def search(account, filters: SearchIn) -> list[Order]:
     orders = scoped(account).select_related("shipping_address").annotate(items_count=Count("items"))
     exact = {
         "channel__in": filters.channels, "shipping_address__country__in": filters.countries,
@@ -74,7 +91,7 @@ def search(account, filters: SearchIn) -> QuerySet[Order]:
     orders = orders.filter(**{k: v for k, v in exact.items() if v is not None})
     if filters.search:
         orders = orders.filter(text_match(filters.search))
-    return orders.order_by("-created_at")[filters.offset : filters.offset + filters.limit]
+    return attach_connected(list(orders.order_by("-created_at")[filters.offset : filters.offset + filters.limit]))
 
 
 # The dashboard shows an order's id as its first 8 hex digits ("a1b2c3d4…"); people paste it back with or without
