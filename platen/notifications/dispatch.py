@@ -57,16 +57,24 @@ def _postbacks(entries: list[OrderEvent]) -> None:
         delivery.schedule(d)
 
 
+# The order's status -> the e-mail it sends (each routed and switched on or off per account, emails.recipient).
+STEP_EMAILS = {
+    Fulfillment.CANCELED: EmailKind.CANCELED, Fulfillment.PRINTED: EmailKind.PRINTED, Fulfillment.SHIPPED: EmailKind.SHIPPED,
+    Fulfillment.IN_TRANSIT: EmailKind.IN_TRANSIT, Fulfillment.DELIVERED: EmailKind.DELIVERED,
+    Fulfillment.RETURNED: EmailKind.RETURNED,
+}
+
+
 def _emails(entries: list[OrderEvent]) -> None:
     for e in entries:
         to = (e.params or {}).get("to")
-        if e.type != history.ORDER_STATUS_CHANGED or not (to in NEEDS_ACTION or to == Fulfillment.SHIPPED):
+        if e.type != history.ORDER_STATUS_CHANGED or not (to in NEEDS_ACTION or to in STEP_EMAILS):
             continue
         order = e.order
-        context = {"orderId": str(order.pk), "orderReferenceId": order.order_reference_id, "status": to}
+        context = {"orderId": str(order.pk), "orderReferenceId": order.order_reference_id, "status": to, "reason": e.reason}
         if to in NEEDS_ACTION:
             emails.queue(order.account_id, EmailKind.NEEDS_ACTION, order=order,
-                         context={**context, "problems": list(order.problems or []), "reason": e.reason})
+                         context={**context, "problems": list(order.problems or [])})
         else:
-            emails.queue(order.account_id, EmailKind.SHIPPED, order=order,
+            emails.queue(order.account_id, STEP_EMAILS[to], order=order,
                          context={**context, "shipmentMethodName": order.shipment_method_name})

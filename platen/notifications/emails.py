@@ -28,10 +28,11 @@ from platen.notifications import tasks
 from platen.notifications.models import EmailRoute, OutboxMessage
 from platen.notifications.payloads import TRACKING_CODE_UPDATED
 from platen.notifications.statuses import (
-    EMAIL_SENT, KIND_LABELS, ROUTED_KINDS, TEST_EVENT, EmailKind, MessageStatus, PostbackEvent,
+    EMAIL_SENT, KIND_LABELS, ON_BY_DEFAULT, ROUTED_KINDS, TEST_EVENT, EmailKind, MessageStatus, PostbackEvent,
 )
 from platen.orders import events as history
 from platen.orders import fields
+from platen.orders.models import Package
 
 log = logging.getLogger("platen.email")
 ACTOR = Actor.system("e-mail")
@@ -44,7 +45,7 @@ SEND_ERRORS = (smtplib.SMTPException, OSError)  # OSError: refused, unreachable,
 def recipient(account_id, kind: EmailKind) -> str | None:
     """The address for this kind of e-mail, or None when the account switched it off."""
     route = EmailRoute.objects.filter(account_id=account_id, kind=kind).first()
-    if route is not None and not route.enabled:
+    if (route.enabled if route is not None else kind in ON_BY_DEFAULT) is False:
         return None
     if route is not None and route.address:
         return route.address
@@ -55,7 +56,7 @@ def routes(account: Account) -> list[dict]:
     saved = {r.kind: r for r in EmailRoute.objects.filter(account=account)}
     return [{
         "kind": kind, "label": KIND_LABELS[kind], "address": saved[kind].address if kind in saved else "",
-        "enabled": saved[kind].enabled if kind in saved else True, "default": account.email,
+        "enabled": saved[kind].enabled if kind in saved else kind in ON_BY_DEFAULT, "default": account.email,
     } for kind in ROUTED_KINDS]
 
 
@@ -175,16 +176,17 @@ def _send(to: str, subject: str, text: str, html: str) -> None:
 def render(kind: EmailKind, context: dict) -> tuple[str, str, str]:
     subject = _subject(kind, context)
     context = {**context, "subject": subject}
-    return (subject, render_to_string(f"notifications/email/{kind}.txt", context).strip() + "\n",
-            render_to_string(f"notifications/email/{kind}.html", context))
+    template = "progress" if kind in PROGRESS_KINDS else kind
+    return (subject, render_to_string(f"notifications/email/{template}.txt", context).strip() + "\n",
+            render_to_string(f"notifications/email/{template}.html", context))
 
 
 def _subject(kind: EmailKind, c: dict) -> str:
     ref = c.get("orderReferenceId", "")
     if kind == EmailKind.NEEDS_ACTION:
         return f"Order {ref} needs your action: {_human(c.get('status'))}"
-    if kind == EmailKind.SHIPPED:
-        return f"Order {ref} has shipped"
+    if kind in PROGRESS_SUBJECTS:
+        return PROGRESS_SUBJECTS[kind].format(ref=ref)
     if kind == EmailKind.ENDPOINT_DISABLED:
         return f"Postbacks to {c.get('url')} were stopped"
     if kind == EmailKind.INVITATION:
@@ -192,6 +194,20 @@ def _subject(kind: EmailKind, c: dict) -> str:
     if c.get("event") == "webhook_test":
         return "Platen test postback"
     return c.get("postbackSubject") or f"{c.get('event')} for order {ref}".strip()
+
+
+# An order's steps after it was checked: one template (progress.*), its sentence and links chosen by kind.
+PROGRESS_SUBJECTS = {
+    EmailKind.CANCELED: "Order {ref} was canceled",
+    EmailKind.PRINTED: "Order {ref} is printed",
+    EmailKind.SHIPPED: "Order {ref} has shipped",
+    EmailKind.IN_TRANSIT: "Order {ref} is on its way",
+    EmailKind.DELIVERED: "Order {ref} was delivered",
+    EmailKind.RETURNED: "Order {ref} is being returned to the sender",
+}
+PROGRESS_KINDS = frozenset(PROGRESS_SUBJECTS)
+# Kinds whose e-mail lists the parcels with their carrier and tracking links.
+WITH_TRACKING = frozenset({EmailKind.SHIPPED, EmailKind.IN_TRANSIT, EmailKind.DELIVERED, EmailKind.RETURNED})
 
 
 # E-mails whose link alone grants access: the link is put in the e-mail sent, never in the copy kept in the outbox.
@@ -216,12 +232,48 @@ def _context(m: OutboxMessage) -> dict:
         c["problems"] = fields.readable(c.get("problems") or [], names)
     if m.kind == EmailKind.ENDPOINT_DISABLED:
         c["postbacksUrl"] = base + reverse("dashboard:postback", args=[c.get("endpointId")])
-    if m.kind == EmailKind.SHIPPED and m.order_id:
-        seen, tracking = set(), []
-        for e in m.order.events.filter(type=TRACKING_CODE_UPDATED).order_by("id"):
-            code = (e.params or {}).get("trackingCode")
-            if code and code not in seen:
-                seen.add(code)
-                tracking.append({"code": code, "url": (e.params or {}).get("trackingUrl") or ""})
-        c["tracking"] = tracking
+    if m.kind in PROGRESS_KINDS and m.order_id:
+        c.update(progress_context(m.order, EmailKind(m.kind), c))
     return c
+
+
+def progress_context(order, kind: EmailKind, captured: dict) -> dict:
+    """What a step's e-mail says, read when it is sent: the parcels (carrier, service, tracking link), the
+    delivery estimate, who receives it, and for a return why (the carrier's word, else the history's reason)."""
+    parcels = parcels_of(order) if kind in WITH_TRACKING else []
+    address = order.shipping_address
+    why = next((p["problem"] for p in parcels if p["problem"]), "") or captured.get("reason", "")
+    carriers = {p["carrier"] for p in parcels if p["carrier"]}
+    return {
+        "kind": str(kind), "parcels": parcels, "carrier": carriers.pop() if len(carriers) == 1 else "", "tracking": [{"code": p["code"], "url": p["url"]} for p in parcels],
+        "recipientName": f"{address.first_name} {address.last_name}".strip(), "city": address.city,
+        "estimate": estimate_words(order) if kind in (EmailKind.PRINTED, EmailKind.SHIPPED, EmailKind.IN_TRANSIT) else "",
+        "why": why if kind in (EmailKind.RETURNED, EmailKind.CANCELED) else "",
+    }
+
+
+def parcels_of(order) -> list[dict]:
+    """The order's parcels as an e-mail lists them, then tracking codes the history names that no parcel holds."""
+    parcels = [{"carrier": p.carrier_name, "service": p.service_name, "code": p.tracking_code, "url": p.tracking_url,
+                "problem": p.exception_message} for p in Package.objects.filter(order=order).order_by("shipped_at", "id")]
+    known = {p["code"] for p in parcels}
+    for e in order.events.filter(type=TRACKING_CODE_UPDATED).order_by("id"):
+        p = e.params or {}
+        if p.get("trackingCode") and p["trackingCode"] not in known:
+            known.add(p["trackingCode"])
+            parcels.append({"carrier": p.get("carrier") or "", "service": p.get("shipmentMethodName") or "",
+                            "code": p["trackingCode"], "url": p.get("trackingUrl") or "", "problem": ""})
+    return parcels
+
+
+def estimate_words(order) -> str:
+    """The delivery estimate as a person reads it ("between 3 and 5 December 2026"), or empty."""
+    low, high = order.min_delivery_date, order.max_delivery_date
+    if not (low and high):
+        return ""
+    last = f"{high.day} {high:%B %Y}"
+    if low == high:
+        return f"on {last}"
+    first = f"{low.day}" if (low.year, low.month) == (high.year, high.month) else \
+        f"{low.day} {low:%B}" if low.year == high.year else f"{low.day} {low:%B %Y}"
+    return f"between {first} and {last}"

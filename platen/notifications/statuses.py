@@ -32,16 +32,31 @@ FINISHED = frozenset({DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED, DeliveryS
 
 class EmailKind(StrEnum):
     NEEDS_ACTION = "needs_action"
+    CANCELED = "canceled"
+    PRINTED = "printed"
     SHIPPED = "shipped"
+    IN_TRANSIT = "in_transit"
+    DELIVERED = "delivered"
+    RETURNED = "returned"
     ENDPOINT_DISABLED = "endpoint_disabled"
     POSTBACK = "postback"  # an event sent to an e-mail endpoint (routed by the endpoint, not by EmailRoute)
     INVITATION = "invitation"  # to the invited person, with a link to set a password (accounts.invitations)
 
 
-ROUTED_KINDS = (EmailKind.NEEDS_ACTION, EmailKind.SHIPPED, EmailKind.ENDPOINT_DISABLED)
+# The kinds an account routes on the Outbox page (seed 003's triggers), in the order an order lives through them.
+ROUTED_KINDS = (EmailKind.NEEDS_ACTION, EmailKind.CANCELED, EmailKind.PRINTED, EmailKind.SHIPPED, EmailKind.IN_TRANSIT,
+                EmailKind.DELIVERED, EmailKind.RETURNED, EmailKind.ENDPOINT_DISABLED)
+# Sent unless the account switches them off; the others only once it switches them on (they come for every order).
+ON_BY_DEFAULT = frozenset({EmailKind.NEEDS_ACTION, EmailKind.CANCELED, EmailKind.SHIPPED, EmailKind.RETURNED,
+                           EmailKind.ENDPOINT_DISABLED, EmailKind.POSTBACK, EmailKind.INVITATION})
 KIND_LABELS = {
     EmailKind.NEEDS_ACTION: "An order needs action (failed, not connected, pending approval or personalization)",
-    EmailKind.SHIPPED: "An order shipped, with its tracking link",
+    EmailKind.CANCELED: "An order was canceled (by you, the print partner or Platen)",
+    EmailKind.PRINTED: "An order was printed",
+    EmailKind.SHIPPED: "An order shipped, with its carrier and tracking link",
+    EmailKind.IN_TRANSIT: "An order is in transit with the carrier",
+    EmailKind.DELIVERED: "An order was delivered",
+    EmailKind.RETURNED: "An order is coming back to the sender, and why",
     EmailKind.ENDPOINT_DISABLED: "A postback endpoint was disabled after failing for 3 days",
     EmailKind.POSTBACK: "Postback sent to an e-mail address",
     EmailKind.INVITATION: "An invitation to the dashboard",
