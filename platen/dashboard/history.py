@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from platen.catalog.services import product_names
 from platen.dashboard.templatetags.dashboard import file_label
+from platen.notifications.emails import dates_words
 from platen.notifications.statuses import EMAIL_SENT, POSTBACK_FAILED, POSTBACK_SENT
 from platen.orders import events as ev
 from platen.orders.fields import ADDRESS_FIELDS, field_label, names_from_items, words
@@ -25,6 +26,7 @@ class Entry:
     details: list[str] = field(default_factory=list)
     tone: str = "neutral"  # neutral, good, bad, change: the dot's colour on the timeline
     minor: bool = False  # per-item moves that repeat what the order-level entry says
+    link: tuple[str, str] | None = None  # (url, text): a web page the entry points at, such as the carrier's tracking
 
 
 def timeline(events) -> list[Entry]:
@@ -34,7 +36,7 @@ def timeline(events) -> list[Entry]:
     # Problems name items by position; the order's items give them their references (one query, when needed).
     failed = next((e for e in events if e.type == ev.VALIDATION_FAILED), None)
     names = names_from_items(failed.order.items.prefetch_related("files")) if failed else {}
-    entries = [entry(e, names) for e in reversed(events)]
+    entries = [entry(e, names) for e in reversed(_one_per_parcel(events))]
     said = {e.reason for e in entries if not e.minor and e.reason}
     return [replace(e, reason="") if e.minor and e.reason in said else e for e in entries]
 
@@ -43,8 +45,8 @@ def entry(e, names: dict | None = None) -> Entry:
     p = e.params or {}
     title, details, tone, minor = _describe(e, p, names or {})
     # A failed check lists its problems one by one; its reason would only repeat them joined.
-    reason = "" if e.type == ev.VALIDATION_FAILED or e.reason == title else e.reason
-    return Entry(title, actor(e), e.created_at, reason, details, tone, minor)
+    reason = "" if e.type == ev.VALIDATION_FAILED or e.reason.rstrip(".") == title else e.reason
+    return Entry(title, actor(e), e.created_at, reason, details, tone, minor, _link(e, p))
 
 
 def actor(e) -> str:
@@ -54,6 +56,7 @@ def actor(e) -> str:
         "api_key": f"via {label}" if label.startswith("API key") else f"via API key “{label}”",
         "channel": f"via {label}",
         "system": f"by {label}" if label and label != "Platen" else "by Platen",
+        "partner": f"by {label} (print partner)" if label else "by the print partner",
     }.get(e.actor_kind, f"by {label}" if label else "")
 
 
@@ -86,6 +89,53 @@ def _human(status) -> str:
     return str(status or "?").replace("_", " ")
 
 
+# The production and shipping steps of an order, as sentences (who did it is the entry's actor).
+PRODUCTION_STEPS = {
+    "in_production": ("In production at the print partner", "change"),
+    "printed": ("Printed", "good"),
+    "packaged": ("Packed and ready to ship", "good"),
+    "shipped": ("Shipped", "good"),
+    "in_transit": ("In transit with the carrier", "change"),
+    "delivered": ("Delivered", "good"),
+    "returned": ("Returned to the sender", "bad"),
+}
+
+
+def _count(things, word: str) -> str:
+    return f"{len(things)} {word}{'s' if len(things) != 1 else ''}"
+
+
+def _dates(low: str | None, high: str | None) -> str:
+    try:
+        return "arrives " + dates_words(date.fromisoformat(low or ""), date.fromisoformat(high or ""))
+    except ValueError:
+        return f"arrives between {low or '?'} and {high or '?'}"
+
+
+def _link(e, p: dict) -> tuple[str, str] | None:
+    """The carrier's tracking page of a parcel; only web addresses are linked (a partner types the URL)."""
+    url = p.get("trackingUrl") or ""
+    if e.type == ev.TRACKING_CODE_UPDATED and url.startswith(("https://", "http://")):
+        return url, f"Track parcel {p.get('trackingCode') or ''}".strip()
+    return None
+
+
+def _one_per_parcel(events: list) -> list:
+    """A parcel's tracking code is written once per item it holds: the timeline says it once, naming the items."""
+    kept, by_code = [], {}
+    for e in events:
+        code = (e.params or {}).get("trackingCode") if e.type == ev.TRACKING_CODE_UPDATED else None
+        if code and code in by_code:
+            if e.item_id:
+                by_code[code].parcel_items.append(_item(e))
+            continue
+        if code:
+            e.parcel_items = [_item(e)] if e.item_id else []
+            by_code[code] = e
+        kept.append(e)
+    return kept
+
+
 def _describe(e, p: dict, names: dict) -> tuple[str, list[str], str, bool]:
     t = e.type
     if t == ev.ORDER_CREATED:
@@ -94,6 +144,9 @@ def _describe(e, p: dict, names: dict) -> tuple[str, list[str], str, bool]:
         return f"Order received via {p.get('channel', 'api')}{count}", [], "neutral", False
     if t == ev.DRAFT_CREATED:
         return "Draft created", [], "neutral", False
+    if t == ev.ORDER_STATUS_CHANGED and p.get("to") in PRODUCTION_STEPS:
+        title, tone = PRODUCTION_STEPS[p["to"]]
+        return title, [], tone, False
     if t == ev.ORDER_STATUS_CHANGED:
         to = p.get("to")
         tone = "bad" if to in ("failed", "canceled", "returned") else "good" if to in ("passed", "delivered", "shipped") else "change"
@@ -147,6 +200,22 @@ def _describe(e, p: dict, names: dict) -> tuple[str, list[str], str, bool]:
         attempts = p.get("attempts")
         details = [f"after {attempts} attempts"] if attempts and attempts > 1 else []
         return f"Postback {_human(p.get('event', ''))} {verb} {p.get('endpoint', 'an endpoint')}", details, "neutral" if ok else "bad", False
+    if t == ev.ITEMS_PACKED:
+        refs = p.get("itemReferenceIds") or []
+        return f"{_count(refs, 'item').capitalize()} verified against the order at packing", \
+            [", ".join(refs)] if refs else [], "good", False
+    if t == ev.TRACKING_CODE_UPDATED:
+        carrier = p.get("carrier") or p.get("shipmentMethodName") or "the carrier"
+        items = getattr(e, "parcel_items", None) or ([_item(e)] if e.item_id else [])
+        return f"Handed to {carrier} with tracking code {p.get('trackingCode') or '?'}", \
+            [f"In this parcel: {', '.join(items)}"] if items else [], "good", False
+    if t == ev.DELIVERY_ESTIMATE_UPDATED:
+        return f"Delivery estimate: {_dates(p.get('minDeliveryDate'), p.get('maxDeliveryDate'))}", [], "change", False
+    if t == ev.PARTNER_REPORT:
+        status = p.get("status") or "a status"
+        items = [i.get("itemReferenceId") or i.get("id") if isinstance(i, dict) else str(i) for i in p.get("items") or []]
+        details = ([f"Message: {p['message']}"] if p.get("message") else []) + ([f"Items: {', '.join(map(str, items))}"] if items else [])
+        return f"The print partner reported “{_human(status)}”", details, "neutral", False
     if t == EMAIL_SENT:
         return f"E-mail sent to {p.get('to', '?')}", [], "neutral", False
     return _human(t).capitalize(), [f"{words(k).capitalize()}: {v}" for k, v in p.items()], "neutral", False

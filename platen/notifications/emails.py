@@ -269,8 +269,10 @@ def parcels_of(order) -> list[dict]:
 def estimate_words(order) -> str:
     """The delivery estimate as a person reads it ("between 3 and 5 December 2026"), or empty."""
     low, high = order.min_delivery_date, order.max_delivery_date
-    if not (low and high):
-        return ""
+    return dates_words(low, high) if low and high else ""
+
+
+def dates_words(low, high) -> str:
     last = f"{high.day} {high:%B %Y}"
     if low == high:
         return f"on {last}"

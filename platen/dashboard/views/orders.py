@@ -11,11 +11,13 @@ from platen.dashboard.access import dashboard_view
 from platen.dashboard.htmx import page_or_results
 from platen.dashboard.views.bulk import BULK_ACTIONS, pop_outcome
 from platen.dashboard.views.order_fixes import fix_context
+from platen.notifications.emails import estimate_words
 from platen.orders import rules
 from platen.orders.services import queries
 from platen.orders.statuses import Fulfillment
 
 PAGE_SIZE = 25
+AWAITING_PARCEL = frozenset({Fulfillment.CREATED, Fulfillment.IN_PRODUCTION, Fulfillment.PRINTED, Fulfillment.PACKAGED})
 # Quick filters in the order an order lives through them.
 STATUS_ORDER = list(Fulfillment)
 
@@ -53,6 +55,8 @@ def detail_context(request, order) -> dict:
         "order": order, "items": items,
         "has_preflight": any(f.preflight for i in items for f in i.files.all()),
         "timeline": history.timeline(queries.order_events(request.scope, order.id)),
+        "parcels": parcels(order, items), "expected": estimate_words(order),
+        "awaiting_parcel": order.fulfillment_status in AWAITING_PARCEL,
         "can_cancel": allowed.cancel, "can_edit_address": allowed.edit, "can_reprocess": allowed.reprocess,
         "can_approve": allowed.approve,
         "locked_reason": allowed.locked_reason,
@@ -60,3 +64,14 @@ def detail_context(request, order) -> dict:
         **fix_context(order, items),
     }
 
+
+
+def parcels(order, items) -> list[dict]:
+    """The parcels handed to carriers, as the order page lists them (tracking linked only when it is a web address)."""
+    refs = {i.pk: i.item_reference_id for i in items}
+    return [{
+        "carrier": " ".join(x for x in (p.carrier_name, p.service_name) if x), "code": p.tracking_code,
+        "url": p.tracking_url if p.tracking_url.startswith(("https://", "http://")) else "",
+        "items": [refs.get(i.pk, "?") for i in p.items.all()],
+        "shipped_at": p.shipped_at, "problem": p.exception_message,
+    } for p in order.packages.all()]
