@@ -37,8 +37,8 @@ def timeline(events) -> list[Entry]:
     failed = next((e for e in events if e.type == ev.VALIDATION_FAILED), None)
     names = names_from_items(failed.order.items.prefetch_related("files")) if failed else {}
     entries = [entry(e, names) for e in reversed(_one_per_parcel(events))]
-    said = {e.reason for e in entries if not e.minor and e.reason}
-    return [replace(e, reason="") if e.minor and e.reason in said else e for e in entries]
+    said = {e.reason.rstrip(".") for e in entries if not e.minor and e.reason} | {e.title for e in entries if not e.minor}
+    return [replace(e, reason="") if e.minor and e.reason.rstrip(".") in said else e for e in entries]
 
 
 def entry(e, names: dict | None = None) -> Entry:

@@ -64,6 +64,7 @@ def test_every_step_reads_as_a_sentence_with_who_did_it(make_order, merchant_cli
     link = f'<a href="{url}" target="_blank" rel="noopener noreferrer">Track parcel {CODE}</a>'
     assert link in page  # on the timeline
     assert "In this parcel: item-1" in page and "Shipped with DHL, tracking " + CODE in page
+    assert "<p class=\"timeline-reason\">Printed.</p>" not in page  # said once, by the title
 
 
 def test_the_shipment_card_shows_carrier_tracking_and_dates(make_order, merchant_client):
