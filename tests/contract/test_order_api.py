@@ -84,6 +84,41 @@ def test_cancel_200_then_409_once_printed(client, web):
     assert client.get_order(printed.id).fulfillmentStatus == "printed"
 
 
+def ship_and_split(web, order_id: str, tracking_code: str, other_id: str) -> None:
+    """What the worker, routing and a print partner would do: check both orders, put them in one split group
+    (routing splits an order no one facility can make), then the partner ships the first one."""
+    web.python(f"""
+import uuid
+from platen.jobs import run_pending
+from platen.orders.models import Order
+from platen.production.services import progress
+from tests.production.notify_factories import as_partner, job_for
+while run_pending():
+    pass
+Order.objects.filter(pk__in=[{order_id!r}, {other_id!r}]).update(split_group=uuid.uuid4())
+job = job_for(Order.objects.get(pk={order_id!r}))
+progress.ship(job.partner, job.order_id, as_partner(job.partner), tracking_code={tracking_code!r})
+""")
+
+
+def test_shipped_order_has_its_package_and_connected_orders(client, web):
+    reference = new_reference()
+    order = client.create_order(order_payload(orderReferenceId=reference))
+    other = client.create_order(order_payload(orderReferenceId=reference, items=order_payload()["items"][:1]))
+    ship_and_split(web, order.id, "00340434161094042557", other.id)
+    shipped = client.get_order(order.id)  # parsed by the reference's strict model
+    assert shipped.fulfillmentStatus == "shipped" and shipped.connectedOrderIds == [other.id]
+    assert shipped.shipment.packageCount == 1 and shipped.shipment.fulfillmentCountry == "DE"
+    [package] = shipped.shipment.packages
+    assert package.trackingCode == "00340434161094042557" and package.trackingUrl.endswith(package.trackingCode)
+    assert sorted(package.orderItemIds) == sorted(i.id for i in shipped.items)
+    waiting = client.get_order(other.id)  # not shipped yet: one parcel to come, without tracking
+    assert waiting.connectedOrderIds == [order.id]
+    assert [(p.trackingCode, p.orderItemIds) for p in waiting.shipment.packages] == [(None, [waiting.items[0].id])]
+    found = client.search_orders(orderReferenceIds=[reference])
+    assert {o.id: o.connectedOrderIds for o in found.orders} == {order.id: [other.id], other.id: [order.id]}
+
+
 def test_draft_patch_submit_and_delete(client):
     draft = client.create_order(order_payload(orderReferenceId=new_reference(), orderType="draft"))
     assert (draft.orderType, draft.fulfillmentStatus, draft.financialStatus) == ("draft", "draft", "draft")
