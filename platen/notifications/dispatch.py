@@ -68,9 +68,12 @@ STEP_EMAILS = {
 def _emails(entries: list[OrderEvent]) -> None:
     for e in entries:
         to = (e.params or {}).get("to")
+        order = e.order
+        if e.type == history.ORDER_CREATED:
+            emails.queue(order.account_id, EmailKind.RECEIVED, order=order, context={
+                "orderId": str(order.pk), "orderReferenceId": order.order_reference_id, "items": (e.params or {}).get("items")})
         if e.type != history.ORDER_STATUS_CHANGED or not (to in NEEDS_ACTION or to in STEP_EMAILS):
             continue
-        order = e.order
         context = {"orderId": str(order.pk), "orderReferenceId": order.order_reference_id, "status": to, "reason": e.reason}
         if to in NEEDS_ACTION:
             emails.queue(order.account_id, EmailKind.NEEDS_ACTION, order=order,

@@ -196,8 +196,9 @@ def _subject(kind: EmailKind, c: dict) -> str:
     return c.get("postbackSubject") or f"{c.get('event')} for order {ref}".strip()
 
 
-# An order's steps after it was checked: one template (progress.*), its sentence and links chosen by kind.
+# An order's steps (received, then after its checks): one template (progress.*), its sentence and links chosen by kind.
 PROGRESS_SUBJECTS = {
+    EmailKind.RECEIVED: "Order {ref} was received",
     EmailKind.CANCELED: "Order {ref} was canceled",
     EmailKind.PRINTED: "Order {ref} is printed",
     EmailKind.SHIPPED: "Order {ref} has shipped",

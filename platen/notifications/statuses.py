@@ -31,6 +31,7 @@ FINISHED = frozenset({DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED, DeliveryS
 
 
 class EmailKind(StrEnum):
+    RECEIVED = "received"
     NEEDS_ACTION = "needs_action"
     CANCELED = "canceled"
     PRINTED = "printed"
@@ -44,12 +45,13 @@ class EmailKind(StrEnum):
 
 
 # The kinds an account routes on the Outbox page (seed 003's triggers), in the order an order lives through them.
-ROUTED_KINDS = (EmailKind.NEEDS_ACTION, EmailKind.CANCELED, EmailKind.PRINTED, EmailKind.SHIPPED, EmailKind.IN_TRANSIT,
+ROUTED_KINDS = (EmailKind.RECEIVED, EmailKind.NEEDS_ACTION, EmailKind.CANCELED, EmailKind.PRINTED, EmailKind.SHIPPED, EmailKind.IN_TRANSIT,
                 EmailKind.DELIVERED, EmailKind.RETURNED, EmailKind.ENDPOINT_DISABLED)
 # Sent unless the account switches them off; the others only once it switches them on (they come for every order).
 ON_BY_DEFAULT = frozenset({EmailKind.NEEDS_ACTION, EmailKind.CANCELED, EmailKind.SHIPPED, EmailKind.RETURNED,
                            EmailKind.ENDPOINT_DISABLED, EmailKind.POSTBACK, EmailKind.INVITATION})
 KIND_LABELS = {
+    EmailKind.RECEIVED: "An order was received",
     EmailKind.NEEDS_ACTION: "An order needs action (failed, not connected, pending approval or personalization)",
     EmailKind.CANCELED: "An order was canceled (by you, the print partner or Platen)",
     EmailKind.PRINTED: "An order was printed",

@@ -74,19 +74,21 @@ def test_shipped_email_names_the_carrier_and_links_the_tracking(api, smtp):
 
 def test_every_step_can_be_switched_on_and_routed_from_the_outbox_page(api, account, smtp, merchant_client):  # noqa: F811
     page = merchant_client.get("/outbox/").content.decode()
-    for label in ("An order was printed", "An order is in transit with the carrier", "An order was delivered",
+    for label in ("An order was received", "An order was printed", "An order is in transit with the carrier", "An order was delivered",
                   "An order is coming back to the sender, and why", "An order was canceled"):
         assert label in page
-    form = {f"{kind}-enabled": "on" for kind in ("needs_action", "canceled", "printed", "shipped", "in_transit",
+    form = {f"{kind}-enabled": "on" for kind in ("received", "needs_action", "canceled", "printed", "shipped", "in_transit",
                                                   "delivered", "returned", "endpoint_disabled")}
     form["delivered-address"] = "customer-care@acme.test"
     assert merchant_client.post("/outbox/settings/", form).status_code == 302
     order = shipped_order(api, "REF-STEPS")
     carrier_moves(order, F.IN_TRANSIT)
     carrier_moves(order, F.DELIVERED)
-    assert subjects(smtp) == ["Order REF-STEPS is printed", "Order REF-STEPS has shipped",
+    assert subjects(smtp) == ["Order REF-STEPS was received", "Order REF-STEPS is printed", "Order REF-STEPS has shipped",
                               "Order REF-STEPS is on its way", "Order REF-STEPS was delivered"]
-    printed, _, transit, delivered = smtp.messages
+    received, printed, _, transit, delivered = smtp.messages
+    assert "Platen received order REF-STEPS with 2 items for Ada Lovelace in Berlin; its checks are running." \
+        in received.part("text/plain")
     assert "The print partner has printed order REF-STEPS; it is packed and shipped next." in printed.part("text/plain")
     assert "DHL is carrying order REF-STEPS to Ada Lovelace in Berlin." in transit.part("text/plain")
     assert CODE in transit.part("text/plain")
