@@ -214,7 +214,8 @@ def _describe(e, p: dict, names: dict) -> tuple[str, list[str], str, bool]:
     if t == ev.PARTNER_REPORT:
         status = p.get("status") or "a status"
         items = [i.get("itemReferenceId") or i.get("id") if isinstance(i, dict) else str(i) for i in p.get("items") or []]
-        details = ([f"Message: {p['message']}"] if p.get("message") else []) + ([f"Items: {', '.join(map(str, items))}"] if items else [])
+        details = [f"Message: {p['message']}"] if p.get("message") else []
+        details += [f"Items: {', '.join(map(str, items))}"] if items else []
         return f"The print partner reported “{_human(status)}”", details, "neutral", False
     if t == EMAIL_SENT:
         return f"E-mail sent to {p.get('to', '?')}", [], "neutral", False

@@ -246,7 +246,8 @@ def progress_context(order, kind: EmailKind, captured: dict) -> dict:
     why = next((p["problem"] for p in parcels if p["problem"]), "") or captured.get("reason", "")
     carriers = {p["carrier"] for p in parcels if p["carrier"]}
     return {
-        "kind": str(kind), "parcels": parcels, "carrier": carriers.pop() if len(carriers) == 1 else "", "tracking": [{"code": p["code"], "url": p["url"]} for p in parcels],
+        "kind": str(kind), "parcels": parcels,
+        "carrier": carriers.pop() if len(carriers) == 1 else "",  # named in the sentence when there is one
         "recipientName": f"{address.first_name} {address.last_name}".strip(), "city": address.city,
         "estimate": estimate_words(order) if kind in (EmailKind.PRINTED, EmailKind.SHIPPED, EmailKind.IN_TRANSIT) else "",
         "why": why if kind in (EmailKind.RETURNED, EmailKind.CANCELED) else "",

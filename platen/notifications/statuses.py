@@ -45,8 +45,8 @@ class EmailKind(StrEnum):
 
 
 # The kinds an account routes on the Outbox page (seed 003's triggers), in the order an order lives through them.
-ROUTED_KINDS = (EmailKind.RECEIVED, EmailKind.NEEDS_ACTION, EmailKind.CANCELED, EmailKind.PRINTED, EmailKind.SHIPPED, EmailKind.IN_TRANSIT,
-                EmailKind.DELIVERED, EmailKind.RETURNED, EmailKind.ENDPOINT_DISABLED)
+ROUTED_KINDS = (EmailKind.RECEIVED, EmailKind.NEEDS_ACTION, EmailKind.CANCELED, EmailKind.PRINTED, EmailKind.SHIPPED,
+                EmailKind.IN_TRANSIT, EmailKind.DELIVERED, EmailKind.RETURNED, EmailKind.ENDPOINT_DISABLED)
 # Sent unless the account switches them off; the others only once it switches them on (they come for every order).
 ON_BY_DEFAULT = frozenset({EmailKind.NEEDS_ACTION, EmailKind.CANCELED, EmailKind.SHIPPED, EmailKind.RETURNED,
                            EmailKind.ENDPOINT_DISABLED, EmailKind.POSTBACK, EmailKind.INVITATION})
