@@ -127,3 +127,18 @@ def test_canceled_email_with_the_reason(api, smtp):
     text = canceled.part("text/plain")
     assert "Order REF-GONE was canceled: its items will not be printed or shipped." in text
     assert "Reason: The customer changed their mind." in text
+
+
+def test_an_email_endpoint_gets_each_step_with_the_tracking_link(api, smtp):
+    """Seed 003: each trigger can go to a URL or to an e-mail address (a mailto: postback endpoint)."""
+    response = api.post("/v4/webhooks", {"url": "mailto:warehouse@acme.test",
+                                         "events": ["order_status_updated", "order_item_tracking_code_updated"]})
+    assert response.status_code == 201, response.content
+    order = shipped_order(api, "REF-MAILTO")
+    to_endpoint = [m for m in smtp.messages if m.rcpt_tos == ["warehouse@acme.test"]]
+    said = [m.subject for m in to_endpoint]
+    for status in ("in production", "printed", "packaged", "shipped"):
+        assert f"Order REF-MAILTO is now {status}" in said
+    tracking = next(m for m in to_endpoint if m.subject == "Order REF-MAILTO: tracking code for item poster-1")
+    url = Package.objects.get(order=order).tracking_url
+    assert CODE in tracking.part("text/plain") and url in tracking.part("text/plain")
