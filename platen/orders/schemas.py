@@ -293,7 +293,8 @@ class ShipmentOut(Schema):
     totalWeight: int = Field(description="Grams.")
     fulfillmentCountry: str
     packageCount: int
-    packages: list[PackageOut]
+    packages: list[PackageOut] = Field(description="Each parcel handed to a carrier, with its tracking; then one parcel "
+                                                   "still to ship (tracking null) with the items no parcel holds yet.")
 
 
 class ReturnAddressOut(Schema):
@@ -397,7 +398,8 @@ class OrderOut(Schema):
     updatedAt: str
     orderedAt: str
     totalInclVat: str | None = Field(description="The receipt's total with VAT, e.g. \"23.45\"; null until priced.")
-    connectedOrderIds: list[str]
+    connectedOrderIds: list[str] = Field(description="The other orders of the same request when routing split it "
+                                                     "(no one facility makes every item); they share orderReferenceId.")
     items: list[ItemOut]
     shipment: ShipmentOut | None = Field(description="null until the order is checked and priced with a chosen "
                                                      "shipment method; then every field is set.")
