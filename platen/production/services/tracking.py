@@ -276,7 +276,9 @@ def _where_when(checkpoint: Checkpoint) -> str:
 
 
 def _moment(when: datetime) -> str:
-    return when.strftime("%d %b %Y %H:%M") + (f" {when.strftime('%z')[:3]}:{when.strftime('%z')[3:]}" if when.utcoffset() else " UTC")
+    """The carrier's local time as it gave it: "2 Aug 2024 18:50 UTC", "23 Jul 2018 16:58 +08:00"."""
+    offset = when.strftime("%z")
+    return f"{when.day} {when:%b %Y %H:%M} " + (f"{offset[:3]}:{offset[3:]}" if when.utcoffset() else "UTC")
 
 
 def _actor_label(package: Package, tracker: Tracker) -> str:
@@ -314,3 +316,33 @@ def set_carrier_token(carrier: Carrier, token: str) -> None:
 
 def carrier_token(carrier: Carrier) -> str:
     return encryption.decrypt(carrier.api_token_encrypted, PURPOSE) if carrier.api_token_encrypted else ""
+
+
+# --- What the order page shows ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PackageView:
+    package: Package
+    latest: TrackingEvent | None  # the newest checkpoint by the carrier's time, from any of its trackers
+    expected_delivery: object  # a date or None
+
+    @property
+    def returned(self) -> bool:
+        return self.package.exception_code.startswith("returned")
+
+    @property
+    def problem(self) -> str:
+        return self.package.exception_message or (mapping.REASONS.get(self.package.exception_code, "") if self.package.exception_code else "")
+
+
+def package_views(order: Order) -> list[PackageView]:
+    packages = list(order.packages.all())
+    if not packages:
+        return []
+    latest: dict = {}
+    for e in TrackingEvent.objects.filter(tracker__package__in=packages).select_related("tracker").order_by("occurred_at", "id"):
+        latest[e.tracker.package_id] = e
+    expected = dict(Tracker.objects.filter(package__in=packages, expected_delivery__isnull=False)
+                    .order_by("last_event_at").values_list("package_id", "expected_delivery"))
+    return [PackageView(p, latest.get(p.pk), expected.get(p.pk)) for p in packages]
