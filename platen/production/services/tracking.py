@@ -189,8 +189,7 @@ def _apply(order: Order, tracker: Tracker, state: TrackerState) -> Applied:
             continue
         clock = checkpoint.occurred_at
         if checkpoint.status == EXCEPTION:
-            events.save_all(history)
-            history = []
+            _flush(history)
             _exception(order, package, checkpoint, actor)
             continue
         target = TARGETS.get(checkpoint.status)
@@ -201,9 +200,8 @@ def _apply(order: Order, tracker: Tracker, state: TrackerState) -> Applied:
         if not movable:
             history.append(_tracking_event(order, package, checkpoint, actor, late=False))
             continue
-        events.save_all(history)
-        history = []
-        reason = _move_reason(checkpoint)
+        _flush(history)
+        reason, why = _move_reason(checkpoint), ""
         if target == F.RETURNED:
             why = _return_reason(tracker, checkpoint)
             reason = f"{mapping.sentence(why or mapping.RETURNED_REASON, checkpoint.message)} {_where_when(checkpoint)}".strip()
@@ -212,22 +210,32 @@ def _apply(order: Order, tracker: Tracker, state: TrackerState) -> Applied:
             package.save(update_fields=["exception_code", "exception_message"])
         transition_items(order, movable, target, actor, reason=reason, siblings=everything, params={
             "packageId": str(package.pk), "trackingCode": package.tracking_code, "carrierStatus": checkpoint.carrier_status,
-            "occurredAt": checkpoint.occurred_at.isoformat(), **({"returnReason": checkpoint.reason} if checkpoint.reason else {}),
+            "occurredAt": checkpoint.occurred_at.isoformat(), **({"returnReason": why} if why else {}),
         })
         moved.append(str(target))
-    events.save_all(history)
+    _flush(history)
 
-    tracker.status, tracker.carrier_status = state.status, state.carrier_status[:60]
-    tracker.expected_delivery = state.expected_delivery or tracker.expected_delivery
-    fields = ["status", "carrier_status", "expected_delivery"]
+    newest = state.checkpoints[-1].occurred_at if state.checkpoints else None
+    fields = []
+    if newest is None or tracker.last_event_at is None or newest >= tracker.last_event_at:  # a late state says nothing new
+        tracker.status, tracker.carrier_status = state.status, state.carrier_status[:60]
+        tracker.expected_delivery = state.expected_delivery or tracker.expected_delivery
+        fields += ["status", "carrier_status", "expected_delivery"]
     if clock is not None and (tracker.last_event_at is None or clock > tracker.last_event_at):
         tracker.last_event_at = clock
         fields.append("last_event_at")
-    tracker.save(update_fields=fields)
+    if fields:
+        tracker.save(update_fields=fields)
     outcome = (f"Moved to {', then '.join(moved)}." if moved else "Recorded; nothing moved.") + \
         f" {len(fresh)} new checkpoint{'s' if len(fresh) != 1 else ''} for {package.tracking_code}."
     log.info("tracking applied", extra={"order_id": str(order.pk), "package": str(package.pk), "outcome": outcome})
     return Applied(outcome, tracker, moved, len(fresh))
+
+
+def _flush(history: list) -> None:
+    if history:
+        events.save_all(history)
+        history.clear()
 
 
 def _behind(item: OrderItem, target: Fulfillment) -> bool:
