@@ -3,8 +3,6 @@ back), the history's carrier lines, and the orders list's "Shipping problems" fi
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from django.test import Client
 

@@ -17,6 +17,7 @@ aggregator send again, and the inbox row is the record of what arrived.
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,7 +27,7 @@ from django.db.models import Max
 
 from platen.kit import encryption
 from platen.kit.actors import Actor
-from platen.kit.errors import NotFound, PlatenError
+from platen.kit.errors import InvalidRequest, NotFound, PlatenError
 from platen.orders import events
 from platen.orders.models import Order, OrderItem, Package
 from platen.orders.statuses import Fulfillment, can_move
@@ -300,15 +301,11 @@ def _actor_label(package: Package, tracker: Tracker) -> str:
 def create_source(kind: str, name: str, secret: str = "") -> tuple[TrackingSource, str]:
     """A new tracking source; its secret (given, as AfterShip shows one, or made here for EasyPost) is returned
     once and stored encrypted."""
-    import secrets as random
-
-    from platen.kit.errors import InvalidRequest
-
     if kind not in registry.WEBHOOK_SOURCES:
         raise InvalidRequest(f"Choose a source kind Platen reads: {', '.join(registry.WEBHOOK_SOURCES)}.")
     if not name.strip():
         raise InvalidRequest("Give the source a name, such as the aggregator account it belongs to.")
-    secret = secret.strip() or random.token_urlsafe(32)
+    secret = secret.strip() or secrets.token_urlsafe(32)
     source = TrackingSource.objects.create(kind=kind, name=name.strip(), secret_encrypted=encryption.encrypt(secret, PURPOSE))
     return source, secret
 
