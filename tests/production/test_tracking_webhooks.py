@@ -218,3 +218,20 @@ def test_a_lost_parcel_is_an_exception_and_the_status_stays(api, settle, hooks, 
     assert package.exception_message.startswith("The carrier reports the parcel lost.")
     shown = history(order, events.SHIPMENT_EXCEPTION)
     assert len(shown) == 1 and shown[0].params["packageId"] == str(package.pk)
+
+
+def test_a_signed_body_that_is_not_a_tracker_update_is_stored_and_ignored(hooks, easypost_source, settle):
+    other = json.dumps({"object": "Event", "id": "evt_b", "description": "batch.created", "result": {"object": "Batch"}}).encode()
+    for body in (other, b"not json at all"):
+        assert post(hooks, easypost_source, body).status_code == 200
+    settle()
+    outcomes = dict(TrackingInbox.objects.values_list("external_id", "outcome"))
+    assert outcomes["evt_b"] == "Ignored: batch.created is not about a tracker."
+    assert [o for k, o in outcomes.items() if k != "evt_b"] == ["Ignored: The body is not JSON."]  # keyed by its SHA-256
+
+
+def test_an_update_for_an_unknown_parcel_is_kept_with_its_outcome(hooks, easypost_source, settle):
+    post(hooks, easypost_source, fixture("easypost-event-tracker-updated-in_transit.json"))
+    settle()
+    assert TrackingInbox.objects.get().outcome == "No shipped package has the tracking code 1."
+    assert Tracker.objects.count() == 0
