@@ -3,6 +3,7 @@ through the SSRF-safe client, applies the answer, backs off on failures, and sto
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from platen.orders import events
 from platen.orders.models import OrderEvent
 from platen.production import tasks
 from platen.production.models import Tracker
+from platen.production.services import tracking_polls
 from tests.emulators.carrier import CarrierEmulator
 from tests.production.tracking_factories import carrier, created_order, ship
 
@@ -112,3 +114,15 @@ def test_a_returned_parcel_says_why_and_polling_stops(polled, emulator, settle):
     assert package.exception_code == "returned_not_picked_up"
     assert package.exception_message.startswith("The parcel was not picked up in time.")
     assert tracker.next_poll_at is None
+
+
+def test_the_carrier_api_goes_through_the_address_policy(polled, emulator, settings):
+    _, package = polled
+    settings.PLATEN = dataclasses.replace(settings.PLATEN, fetch_allow_private=False)  # production: no loopback
+    tracker = Tracker.objects.get(package=package)
+
+    outcome = tracking_polls.poll(tracker.pk)
+
+    tracker.refresh_from_db()
+    assert "loopback" in outcome and tracker.poll_failures == 1 and tracker.next_poll_at > timezone.now()
+    assert emulator.requests == []  # refused before connecting
