@@ -126,3 +126,17 @@ def test_the_carrier_api_goes_through_the_address_policy(polled, emulator, setti
     tracker.refresh_from_db()
     assert "loopback" in outcome and tracker.poll_failures == 1 and tracker.next_poll_at > timezone.now()
     assert emulator.requests == []  # refused before connecting
+
+
+def test_polling_gives_up_visibly_after_sixty_days(polled, emulator, settle):
+    order, package = polled
+    type(package).objects.filter(pk=package.pk).update(shipped_at=timezone.now() - timedelta(days=61))
+
+    tracker = poll_now(settle, package)
+
+    package.refresh_from_db()
+    order.refresh_from_db()
+    assert tracker.next_poll_at is None and emulator.requests == []
+    assert package.exception_code == "expired" and "Tracking stopped after 60 days" in package.exception_message
+    assert order.fulfillment_status == "shipped"
+    assert OrderEvent.objects.filter(order=order, type=events.SHIPMENT_EXCEPTION, params__code="expired").exists()
