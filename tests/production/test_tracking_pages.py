@@ -45,7 +45,7 @@ def test_the_order_page_shows_the_parcel_its_latest_news_and_its_problem(api, se
     assert "Problem:</strong> The carrier reports the parcel lost." in page
     assert "Shipping problem with parcel LOST-1" in page  # the history line
     assert "Carrier update: “Picked up” at ORLANDO, FL, US on 1 May 2024 10:00" not in page  # it moved the order:
-    assert "The carrier reports “Picked up” (at ORLANDO, FL, US on 1 May 2024 10:00 UTC)." in page  # said as the move's reason
+    assert "The carrier reports “Picked up” at ORLANDO, FL, US on 1 May 2024 10:00 UTC." in page  # said as the move's reason
     assert "reported by FedEx via EasyPost" in page
 
 

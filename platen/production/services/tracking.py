@@ -205,7 +205,7 @@ def _apply(order: Order, tracker: Tracker, state: TrackerState) -> Applied:
         reason, why = _move_reason(checkpoint), ""
         if target == F.RETURNED:
             why = _return_reason(tracker, checkpoint)
-            reason = f"{mapping.sentence(why or mapping.RETURNED_REASON, checkpoint.message)} {_where_when(checkpoint)}".strip()
+            reason = _reported(mapping.sentence(why or mapping.RETURNED_REASON, checkpoint.message), checkpoint)
             package.exception_code = f"returned_{why}" if why else "returned"
             package.exception_message = reason[:300]
             package.save(update_fields=["exception_code", "exception_message"])
@@ -249,7 +249,7 @@ def _exception(order: Order, package: Package, checkpoint: Checkpoint, actor: Ac
     message = mapping.sentence(code, checkpoint.message)
     package.exception_code, package.exception_message = code[:40], message[:300]
     package.save(update_fields=["exception_code", "exception_message"])
-    events.record(order, events.SHIPMENT_EXCEPTION, actor, reason=f"{message} {_where_when(checkpoint)}".strip(), params={
+    events.record(order, events.SHIPMENT_EXCEPTION, actor, reason=_reported(message, checkpoint), params={
         "code": code, "packageId": str(package.pk), "trackingCode": package.tracking_code, "message": checkpoint.message,
         "location": checkpoint.location, "carrierStatus": checkpoint.carrier_status, "occurredAt": checkpoint.occurred_at.isoformat(),
     })
@@ -275,13 +275,19 @@ def _return_reason(tracker: Tracker, checkpoint: Checkpoint) -> str:
 
 
 def _move_reason(checkpoint: Checkpoint) -> str:
+    """e.g. The carrier reports “Picked up” at ORLANDO, FL, US on 31 Jul 2024 19:27 UTC."""
     said = f"“{checkpoint.message}”" if checkpoint.message else checkpoint.carrier_status.replace("_", " ")
-    return f"The carrier reports {said} {_where_when(checkpoint)}".strip()
+    return f"The carrier reports {said} {_where_when(checkpoint)}."
+
+
+def _reported(sentence: str, checkpoint: Checkpoint) -> str:
+    """A problem's sentence and where and when the carrier said it."""
+    return f"{sentence} Reported {_where_when(checkpoint)}."
 
 
 def _where_when(checkpoint: Checkpoint) -> str:
     where = f"at {checkpoint.location} " if checkpoint.location else ""
-    return f"({where}on {_moment(checkpoint.occurred_at)})."
+    return f"{where}on {_moment(checkpoint.occurred_at)}"
 
 
 def _moment(when: datetime) -> str:
