@@ -317,14 +317,14 @@ class SafeHttpClient:
         target = _parse(url, subject)
         started = time.monotonic()
         with self._exchange("GET", target, headers, None, started + self.timeouts.total, subject) as response:
-            body = b""
+            body = bytearray()
             for chunk in response.iter_stream():
                 body += chunk
                 if len(body) > max_bytes:
                     raise _too_large(subject, max_bytes, url)
                 if time.monotonic() > started + self.timeouts.total:
                     raise _timeout(subject, f"did not finish within {self.timeouts.total:g} seconds", url)
-        return Answer(response.status, dict(httpx.Headers(response.headers).items()), body)
+        return Answer(response.status, dict(httpx.Headers(response.headers).items()), bytes(body))
 
     @contextmanager
     def _exchange(self, method, url: httpx.URL, headers, content, deadline: float, subject: str) -> Iterator[httpcore.Response]:
