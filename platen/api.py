@@ -20,6 +20,7 @@ from platen.kit.apidocs import OfflineSwagger
 from platen.kit.errors import InvalidRequest, NotFound, PlatenError, TooLarge, Unauthorized, for_status, pydantic_details
 from platen.orders.api import router as orders_router
 from platen.orders.api import RAW_BODIES
+from platen.production.tracking_api import router as tracking_hooks_router
 from platen.kit.wire import NOT_AN_OBJECT, ObjectBodyParser
 
 log = logging.getLogger("platen.api")
@@ -56,6 +57,7 @@ api.add_router("/v4", notifications_router)
 api.add_router("/v4", jobs_router)
 api.add_router("/v3", catalog_v3_router)
 api.add_router("/v1", shipment_v1_router)
+api.add_router("/hooks", tracking_hooks_router)
 
 
 def error_response(request, error: PlatenError):

@@ -198,6 +198,29 @@ def cmd_preflight(args) -> int:
     return 0 if report.passed else 1
 
 
+def cmd_tracking_sources_create(args) -> int:
+    """Prints the webhook URL and the secret, once: give both to the aggregator (the secret is stored encrypted)."""
+    from django.conf import settings
+
+    from platen.production.services import tracking
+
+    source, secret = tracking.create_source(args.kind, args.name, args.secret or "")
+    print(f"{settings.PLATEN.base_url}{tracking.webhook_path(source)}")
+    print(secret)
+    return 0
+
+
+def cmd_tracking_sources_list(args) -> int:
+    from django.conf import settings
+
+    from platen.production.models import TrackingSource
+    from platen.production.services import tracking
+
+    for s in TrackingSource.objects.order_by("name"):  # never the secret
+        print(_columns(s.id, s.kind, s.name, f"{settings.PLATEN.base_url}{tracking.webhook_path(s)}"))
+    return 0
+
+
 def cmd_manage(args) -> int:
     from django.core.management import execute_from_command_line
 
@@ -280,6 +303,17 @@ def build_parser() -> argparse.ArgumentParser:
                            help="Also check format, pages, size and resolution for this product (else: readable, format, encryption, fonts).")
     preflight.add_argument("--json", action="store_true", help='Print the report as JSON: {"passed", "checks": [...]}.')
     preflight.set_defaults(func=cmd_preflight)
+
+    sources = sub.add_parser("tracking-sources", help="Where carrier tracking webhooks come from (EasyPost, AfterShip).")
+    sources = sources.add_subparsers(dest="action", required=True)
+    screate = sources.add_parser("create", help="Create a source; prints its webhook URL, then its secret (shown once).")
+    screate.add_argument("name", help="e.g. the aggregator account it belongs to.")
+    screate.add_argument("--kind", required=True, choices=["easypost", "aftership"])
+    screate.add_argument("--secret", default="", help="The aggregator's webhook secret when it gives one (AfterShip); "
+                                                     "else Platen makes one to enter at the aggregator (EasyPost).")
+    screate.set_defaults(func=cmd_tracking_sources_create)
+    sources.add_parser("list", help="One line per source: id, kind, name, webhook URL; never the secret.").set_defaults(
+        func=cmd_tracking_sources_list)
 
     manage = sub.add_parser("manage", help="Run a Django management command.")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

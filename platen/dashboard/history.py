@@ -57,6 +57,7 @@ def actor(e) -> str:
         "channel": f"via {label}",
         "system": f"by {label}" if label and label != "Platen" else "by Platen",
         "partner": f"by {label} (print partner)" if label else "by the print partner",
+        "carrier": f"reported by {label}",
     }.get(e.actor_kind, f"by {label}" if label else "")
 
 
@@ -134,6 +135,16 @@ def _one_per_parcel(events: list) -> list:
             by_code[code] = e
         kept.append(e)
     return kept
+def _checkpoint(p: dict) -> str:
+    """A carrier checkpoint as merchants read it: “Departed FedEx location” at ORLANDO, FL, US on 1 Aug 2024 14:42."""
+    said = f"“{p['message']}”" if p.get("message") else _human(p.get("carrierStatus") or p.get("status"))
+    where = f" at {p['location']}" if p.get("location") else ""
+    try:
+        moment = datetime.fromisoformat(p.get("occurredAt", ""))
+        when = f" on {moment.day} {moment:%b %Y %H:%M}"
+    except (TypeError, ValueError):
+        when = ""
+    return f"{said}{where}{when}"
 
 
 def _describe(e, p: dict, names: dict) -> tuple[str, list[str], str, bool]:
@@ -194,6 +205,13 @@ def _describe(e, p: dict, names: dict) -> tuple[str, list[str], str, bool]:
             [f"{_side(p.get('type'))}, {_size(p.get('size'))}"], "change", False
     if t == ev.JOB_FAILED:
         return f"A step failed on our side: {p.get('step', 'a job')}", [], "bad", False
+    if t == ev.TRACKING_EVENT:
+        if p.get("late"):  # older than what was applied already: kept, but it moves nothing back
+            return f"Late carrier update, status kept: {_checkpoint(p)}", [], "neutral", False
+        return f"Carrier update: {_checkpoint(p)}", [], "neutral", True
+    if t == ev.SHIPMENT_EXCEPTION:
+        code = p.get("trackingCode")
+        return f"Shipping problem{f' with parcel {code}' if code else ''}", [], "bad", False
     if t in (POSTBACK_SENT, POSTBACK_FAILED):
         ok = t == POSTBACK_SENT
         verb = "sent to" if ok else "could not be delivered to"

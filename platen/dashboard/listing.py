@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from platen.catalog.services import product_names
-from platen.orders.models import Order
+from platen.orders.models import Order, Package
 from platen.orders.services import queries
 from platen.orders.statuses import Fulfillment
 
@@ -22,6 +22,9 @@ class OrderFilters:
     text: str = ""
     start: date | None = None  # the first day, in the viewer's time zone
     end: date | None = None  # the last day, included
+    problem: str = ""  # "shipping": a package with a carrier exception, or returned
+
+    SHIPPING = "shipping"
 
     @classmethod
     def from_query(cls, params) -> OrderFilters:
@@ -30,20 +33,27 @@ class OrderFilters:
             status=status if status in Fulfillment._value2member_map_ else "",
             text=params.get("q", "").strip()[:255],
             start=_day(params.get("from")), end=_day(params.get("to")),
+            problem=cls.SHIPPING if params.get("problem") == cls.SHIPPING else "",
         )
 
     @property
     def active(self) -> bool:
-        return bool(self.status or self.text or self.start or self.end)
+        return bool(self.status or self.text or self.start or self.end or self.problem)
 
     def as_params(self) -> dict[str, str]:
         """For links that keep the filters (chips, pages, CSV export, back after an action)."""
-        return {"status": self.status, "q": self.text, "from": _iso(self.start), "to": _iso(self.end)}
+        return {"status": self.status, "q": self.text, "from": _iso(self.start), "to": _iso(self.end), "problem": self.problem}
 
     def orders(self, scope) -> QuerySet[Order]:
         # Days are the viewer's days: "to 30 Nov" in Berlin ends at Berlin's midnight, not UTC's.
-        return queries.listing(scope, status=self.status, text=self.text, start=_midnight(self.start),
-                               end=_midnight(self.end + timedelta(days=1)) if self.end else None)
+        orders = queries.listing(scope, status=self.status, text=self.text, start=_midnight(self.start),
+                                 end=_midnight(self.end + timedelta(days=1)) if self.end else None)
+        return orders.filter(shipping_problems()) if self.problem == self.SHIPPING else orders
+
+
+def shipping_problems() -> Q:
+    """Orders with a parcel the carrier reports a problem with (lost, damaged, held...) or that came back."""
+    return Q(pk__in=Package.objects.exclude(exception_code="").values("order_id")) | Q(fulfillment_status=Fulfillment.RETURNED)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Actor:
-    kind: str  # api_key, user, system, channel
+    kind: str  # api_key, user, system, channel, carrier
     id: str = ""
     label: str = ""
 
@@ -22,6 +22,11 @@ class Actor:
     @classmethod
     def channel(cls, name: str) -> Actor:
         return cls("channel", name, name)
+
+    @classmethod
+    def carrier(cls, code: str, label: str) -> Actor:
+        """A carrier reporting on a parcel (through an aggregator's webhook or a poll): "FedEx via EasyPost"."""
+        return cls("carrier", code, label)
 
     @classmethod
     def system(cls, label: str = "Platen") -> Actor:

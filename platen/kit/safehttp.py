@@ -212,6 +212,16 @@ class PostResult:
         return 200 <= self.status < 300
 
 
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+
+    def json(self):
+        return json.loads(self.body)
+
+
 # --- Client -----------------------------------------------------------------------------------------
 
 
@@ -299,6 +309,22 @@ class SafeHttpClient:
             body_excerpt=excerpt[:EXCERPT_BYTES].decode("utf-8", errors="replace"),
             duration_ms=round((time.monotonic() - started) * 1000),
         )
+
+    def get(self, url: str, *, headers: dict[str, str] | None = None, max_bytes: int = 1024 * 1024) -> Answer:
+        """GET once (redirects are not followed: an API answers where it is asked); any HTTP answer is a result,
+        its body read up to max_bytes (more is too_large). For JSON APIs polled by Platen (carrier tracking)."""
+        subject = f"The request to {display_url(url)} could not be completed"
+        target = _parse(url, subject)
+        started = time.monotonic()
+        with self._exchange("GET", target, headers, None, started + self.timeouts.total, subject) as response:
+            body = bytearray()
+            for chunk in response.iter_stream():
+                body += chunk
+                if len(body) > max_bytes:
+                    raise _too_large(subject, max_bytes, url)
+                if time.monotonic() > started + self.timeouts.total:
+                    raise _timeout(subject, f"did not finish within {self.timeouts.total:g} seconds", url)
+        return Answer(response.status, dict(httpx.Headers(response.headers).items()), bytes(body))
 
     @contextmanager
     def _exchange(self, method, url: httpx.URL, headers, content, deadline: float, subject: str) -> Iterator[httpcore.Response]:

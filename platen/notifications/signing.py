@@ -1,20 +1,19 @@
 """Standard Webhooks signatures and endpoint secrets, encrypted at rest.
 
-Secrets have the `whsec_<base64>` form every Standard Webhooks library reads. They are stored as Fernet
-tokens under a key derived from SECRET_KEY; SECRET_KEY_FALLBACKS still decrypt after a key rotation.
+Secrets have the `whsec_<base64>` form every Standard Webhooks library reads. They are stored encrypted
+(platen.kit.encryption, under this domain's own purpose).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import secrets
 from datetime import datetime
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from django.conf import settings
 from standardwebhooks.webhooks import Webhook
+
+from platen.kit import encryption
 
 PREFIX = "whsec_"
 SECRET_BYTES = 32
@@ -38,20 +37,15 @@ def secret_problem(secret: str) -> str | None:
     return None
 
 
-def _fernet() -> MultiFernet:
-    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return MultiFernet([Fernet(base64.urlsafe_b64encode(hashlib.sha256(f"platen.notifications:{k}".encode()).digest())) for k in keys])
+PURPOSE = "platen.notifications"  # the key derivation's salt: endpoints stored before kept their key
 
 
 def encrypt(secret: str) -> str:
-    return _fernet().encrypt(secret.encode()).decode()
+    return encryption.encrypt(secret, PURPOSE)
 
 
 def decrypt(token: str) -> str:
-    try:
-        return _fernet().decrypt(token.encode()).decode()
-    except InvalidToken:
-        raise RuntimeError("An endpoint secret cannot be decrypted: was SECRET_KEY changed without keeping the old one in SECRET_KEY_FALLBACKS?") from None
+    return encryption.decrypt(token, PURPOSE)
 
 
 def headers(secret: str, webhook_id: str, timestamp: datetime, body: str) -> dict[str, str]:

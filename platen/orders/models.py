@@ -191,7 +191,7 @@ class OrderEvent(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     item = models.ForeignKey(OrderItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
     type = models.CharField(max_length=50)
-    actor_kind = models.CharField(max_length=20)  # api_key, user, system, channel
+    actor_kind = models.CharField(max_length=20)  # api_key, user, system, channel, carrier
     actor_id = models.CharField(max_length=100, blank=True)
     actor_label = models.CharField(max_length=200, blank=True)
     reason = models.TextField(blank=True)

@@ -141,6 +141,8 @@ class Carrier(models.Model):
     # Carriers without webhooks are polled through production/carriers/<client>.py (empty: not polled).
     poll_client = models.CharField(max_length=40, blank=True)
     api_base_url = models.URLField(blank=True, help_text="Where the poll client asks (its tests use a local emulator).")
+    # The poll client's API token, encrypted (platen.kit.encryption, purpose "platen.tracking"); empty: none sent.
+    api_token_encrypted = models.TextField(blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -197,6 +199,13 @@ class Tracker(models.Model):
     # The latest carrier time applied to the package's status: a late event never moves it backwards.
     last_event_at = models.DateTimeField(null=True, blank=True)
     next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # What the source said last (carriers/mapping.py): its Platen meaning, its own words, the delivery it expects.
+    status = models.CharField(max_length=30, blank=True)
+    carrier_status = models.CharField(max_length=60, blank=True)
+    expected_delivery = models.DateField(null=True, blank=True)
+    # Polling: failed polls in a row (the back-off grows with them) and the last failure, for operators.
+    poll_failures = models.PositiveSmallIntegerField(default=0)
+    poll_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "external_id"], condition=~Q(external_id=""),
@@ -225,6 +234,7 @@ class TrackingEvent(models.Model):
     status = models.CharField(max_length=30, blank=True)  # what it means for Platen (tracking.py), or empty
     message = models.CharField(max_length=500, blank=True)
     location = models.CharField(max_length=200, blank=True)
+    reason = models.CharField(max_length=40, blank=True)  # carriers/mapping.py REASONS: refused, wrong_address, lost...
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -34,6 +34,7 @@ def order_list(request):
         "start": params["from"], "end": params["to"], "filtered": filters.active,
         "total": sum(counts.values()), "filters": params,
         "quick_filters": [(s, counts.get(s, 0)) for s in STATUS_ORDER if counts.get(s) or s == status],
+        "problem": filters.problem, "shipping_problems": queries.scoped(request.scope).filter(listing.shipping_problems()).count(),
         "show_account": request.user.is_operator, "bulk_actions": BULK_ACTIONS, "bulk_outcome": pop_outcome(request),
     }
     return page_or_results(request, "dashboard/orders/list.html", "dashboard/orders/_results.html", context)
