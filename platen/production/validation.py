@@ -46,10 +46,10 @@ def facility_code(value: str) -> str:
 
 
 def country(value: str, *, field: str = "country") -> str:
-    value = (value or "").strip().upper()
-    if not re.fullmatch(r"[A-Z]{2}", value):
-        fail(field, f"{value or 'An empty country'} is not a country code: use two letters, such as DE or US.")
-    return value
+    typed = (value or "").strip()
+    if not re.fullmatch(r"[A-Za-z]{2}", typed):
+        fail(field, f"{typed or 'An empty country'} is not a country code: use two letters, such as DE or US.")
+    return typed.upper()
 
 
 def countries(values, *, field: str = "ships_to") -> list[str]:

@@ -107,7 +107,7 @@ def _save_facility(facility: Facility) -> None:
 
 def clean_facility(form: Mapping) -> dict:
     """Every field checked at once: InvalidRequest lists each problem with its field."""
-    makes = list(_many(form, "makes")) + list(_many(form, "makes_products"))
+    makes = _many(form, "makes")
     return _collect(
         code=lambda: validation.facility_code(form.get("code", "")),
         name=lambda: validation.name(form.get("name", ""), what="the facility's"),
