@@ -25,7 +25,7 @@ FIELDS = (
     ("latitude", "Latitude", "Degrees, −90 to 90 (for the distance to customers).", {"inputmode": "decimal"}),
     ("longitude", "Longitude", "Degrees, −180 to 180.", {"inputmode": "decimal"}),
     ("time_zone", "Time zone", "An IANA name, such as Europe/Berlin.", {"list": "time-zones"}),
-    ("cutoff", "Cut-off", "Local time after which new orders are due the next day.", {"type": "time"}),
+    ("cutoff", "Cut-off", "Local time after which new orders are due the next day.", {"inputmode": "numeric", "placeholder": "14:00"}),
     ("daily_capacity", "Daily capacity", "Orders a day.", {"type": "number"}),
     ("production_days", "Production days", "Working days from routing to the carrier.", {"type": "number"}),
     ("cost_index", "Cost index", "Relative cost; 1 is the network's usual.", {"inputmode": "decimal"}),
@@ -177,4 +177,12 @@ def _facility_post(request) -> dict:
 
 
 def _errors(form: dict, exc: PlatenError) -> None:
-    form.update(message=exc.message, errors={d.field: d.message for d in exc.details})
+    """Each problem under its field; the banner above says only that (or what belongs to no field)."""
+    errors = {d.field: d.message for d in exc.details}
+    if not errors:
+        message = exc.message
+    elif len(errors) == 1:
+        message = "One field needs a change; see the note below it."
+    else:
+        message = f"{len(errors)} fields need a change; see the notes below them."
+    form.update(message=message, errors=errors)
