@@ -120,8 +120,18 @@ class CarrierServiceInline(admin.TabularInline):
     fields = ("name", "shipment_method_uid", "from_countries", "to_countries", "min_days", "max_days")
 
 
+class CarrierForm(forms.ModelForm):
+    api_base_url = forms.URLField(required=False, assume_scheme="https",
+                                  help_text="Where the poll client asks (its tests use a local emulator).")
+
+    class Meta:
+        model = m.Carrier
+        fields = "__all__"
+
+
 @admin.register(m.Carrier)
 class CarrierAdmin(admin.ModelAdmin):
+    form = CarrierForm
     list_display = ("code", "name", "tracking_url_template", "poll_client")
     search_fields = ("code", "name")
     inlines = [CarrierServiceInline]

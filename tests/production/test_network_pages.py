@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from platen.accounts import services as accounts
 from platen.production.models import Facility, Material, Partner
-from tests.dashboard.conftest import PASSWORD, merchant, merchant_client, operator, operator_client  # noqa: F401
+from tests.dashboard.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +19,19 @@ FACILITY = {
     "daily_capacity": "120", "production_days": "1", "cost_index": "1.10", "ships_to": "NZ, AU",
     "makes": ["poster", "mug"], "makes_products": "", "active": "on",
 }
+
+
+@pytest.fixture
+def operator_client(client):
+    client.force_login(accounts.create_user(None, "operator@platen.test", PASSWORD, operator=True))
+    return client
+
+
+@pytest.fixture
+def merchant_client(account):
+    merchant = Client()
+    merchant.force_login(accounts.create_user(account, "merchant@acme.test", PASSWORD))
+    return merchant
 
 
 def reroutes() -> int:
@@ -115,7 +129,7 @@ def test_partner_and_stock_forms_refuse_bad_input(operator_client):
     assert Material.objects.get(facility=facility, code="paper-170gsm").quantity == 900
 
 
-def test_merchants_get_404_and_partner_logins_403(merchant_client, client):
+def test_merchants_get_404_and_partner_logins_403(merchant_client):
     facility = Facility.objects.get(code="de-berlin-1")
     for url in ("/network/", "/network/partners/new/", f"/network/partners/{facility.partner_id}/",
                 f"/network/partners/{facility.partner_id}/facilities/new/", f"/network/facilities/{facility.id}/"):
@@ -128,8 +142,9 @@ def test_merchants_get_404_and_partner_logins_403(merchant_client, client):
     login = accounts.create_user(None, "printer@druckwerk.test", PASSWORD)
     login.partner = facility.partner
     login.save()
-    client.force_login(login)
-    assert client.get("/network/").status_code == 403
+    partner_client = Client()
+    partner_client.force_login(login)
+    assert partner_client.get("/network/").status_code == 403
     assert Material.objects.get(facility=facility, code="canvas").quantity == 350
 
 
