@@ -55,12 +55,12 @@ def test_facility_stock_is_edited_inline(operator_client):
         form.update({f"materials-{n}-id": material.pk, f"materials-{n}-facility": facility.pk,
                      f"materials-{n}-code": material.code, f"materials-{n}-name": material.name,
                      f"materials-{n}-quantity": str(material.quantity + 1)})
-    form.update({f"materials-{len(stock)}-code": "canvas", f"materials-{len(stock)}-quantity": "40"})
+    form.update({f"materials-{len(stock)}-code": "paper-photo", f"materials-{len(stock)}-quantity": "40"})
     response = operator_client.post(url(m.Facility, "change", facility.pk), form)
     assert response.status_code == 302, response.content.decode()[-3000:]
     facility.refresh_from_db()
     assert (facility.makes, facility.ships_to) == (["poster", "mug"], ["JP", "KR"])
-    assert facility.materials.get(code="canvas").quantity == 40
+    assert facility.materials.get(code="paper-photo").quantity == 40
     assert facility.materials.get(code="paper-170gsm").quantity == 901
     assert DBTaskResult.objects.filter(task_path="platen.production.tasks.reroute_held").exists()
 

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 
 from platen.catalog.models import ProductKind
+from platen.catalog.services import product_names
 from platen.kit.errors import Conflict, Detail, InvalidRequest, NotFound
 from platen.production import materials, tasks, validation
 from platen.production.models import DailyLoad, Facility, Material, Partner
@@ -211,8 +212,10 @@ class FacilityView:
 
     @property
     def makes_labels(self) -> list[str]:
+        """Kinds by their name, single products by the catalog's name for them."""
         kinds = dict(ProductKind.choices)
-        return [kinds.get(v, v) for v in self.facility.makes]
+        names = product_names([v for v in self.facility.makes if v not in kinds])
+        return [kinds.get(v) or names.get(v, v) for v in self.facility.makes]
 
 
 def facility_view(facility: Facility, loads: dict | None = None) -> FacilityView:
