@@ -53,8 +53,18 @@ def _checked(form, field: str, check):
         raise forms.ValidationError(exc.message) from None
 
 
+class MaterialForm(forms.ModelForm):
+    class Meta:
+        model = m.Material
+        fields = ("code", "name", "quantity")
+
+    def clean_code(self):
+        return _checked(self, "code", validation.material_code)
+
+
 class MaterialInline(admin.TabularInline):
     model = m.Material
+    form = MaterialForm
     extra = 1
     fields = ("code", "name", "quantity")
 

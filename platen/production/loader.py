@@ -100,10 +100,10 @@ def _partners(data: dict, counts: Counter) -> None:
                 if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 0:
                     raise InvalidRequest(f"{mwhere}: {quantity!r} is not a quantity; write a whole number of 0 or more.")
                 try:
-                    validation.material_code(str(material_code), field="materials")
+                    material_code = validation.material_code(str(material_code), field="materials")
                 except InvalidRequest as exc:
                     raise InvalidRequest(f"{fwhere}: {exc.message}", exc.details) from exc
-                material = materials.get((facility.pk, str(material_code))) or m.Material(facility=facility, code=str(material_code))
+                material = materials.get((facility.pk, material_code)) or m.Material(facility=facility, code=material_code)
                 _count(counts, "material", _save(material, mwhere, quantity=quantity))
 
 

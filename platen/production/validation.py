@@ -133,7 +133,13 @@ def makes(values) -> list[str]:
 
 
 def material_code(value: str, *, field: str = "code") -> str:
+    """One of the codes routing uses (materials.all_codes()); the case is corrected (tshirt-blank-m -> -M)."""
+    from platen.production import materials
+
     value = (value or "").strip()
     if not _MATERIAL.match(value):
         fail(field, f"{value or 'An empty code'} is not a material code: use letters, digits and dashes, such as tshirt-blank-M.")
-    return value
+    known = {code.lower(): code for code in materials.all_codes()}
+    if value.lower() not in known:
+        fail(field, f"{value} is not a material orders use; use one of {', '.join(known.values())}.")
+    return known[value.lower()]

@@ -64,6 +64,8 @@ def test_facility_stock_is_edited_inline(operator_client):
     assert facility.materials.get(code="paper-170gsm").quantity == 901
     assert DBTaskResult.objects.filter(task_path="platen.production.tasks.reroute_held").exists()
 
+    form[f"materials-{len(stock)}-code"] = "vinyl"
+    assert "vinyl is not a material orders use" in operator_client.post(url(m.Facility, "change", facility.pk), form).content.decode()
     form["time_zone"] = "Japan/Tokyo"
     assert "is not a time zone" in operator_client.post(url(m.Facility, "change", facility.pk), form).content.decode()
 

@@ -141,6 +141,7 @@ def test_a_facility_added_in_the_dashboard_is_kept(tmp_path):
     (lambda d: d["partners"][0]["facilities"][0].update(cutoff="2pm"), "Write the cut-off as a local time of day"),
     (lambda d: d["partners"][0]["facilities"][0].update(makes=["posters"]), "The catalog has no product kind or product 'posters'"),
     (lambda d: d["partners"][0]["facilities"][0]["materials"].update(canvas=-1), "is not a quantity"),
+    (lambda d: d["partners"][0]["facilities"][0]["materials"].update(vinyl=5), "vinyl is not a material orders use"),
     (lambda d: d["partners"][0]["facilities"][1].update(code="de-berlin-1"), "facility de-berlin-1 is listed twice"),
     (lambda d: d["carriers"][0].update(tracking_url_template="https://dhl.example/"), "needs {code}"),
     (lambda d: d["carriers"][0]["services"][0].update(methods=["teleport"]), "no shipment method 'teleport'"),

@@ -124,6 +124,10 @@ def test_partner_and_stock_forms_refuse_bad_input(operator_client):
     page = response.content.decode()
     assert response.status_code == 400
     assert "paper 200 is not a material code" in page and "Enter the quantity to add as a whole number." in page
+    page = operator_client.post(f"/network/facilities/{facility.id}/stock/", {"code": "unobtainium", "quantity": "5"}).content.decode()
+    assert "unobtainium is not a material orders use; use one of paper-200gsm, paper-photo," in page
+    operator_client.post(f"/network/facilities/{facility.id}/stock/", {"code": "Tshirt-Blank-m", "quantity": "5"})
+    assert Material.objects.get(facility=facility, code="tshirt-blank-M").quantity == 5
     page = operator_client.post(f"/network/facilities/{facility.id}/stock/", {"code": "paper-170gsm", "quantity": "-100000"}).content.decode()
     assert "Kobo Print Tokyo has 900 of paper-170gsm; it cannot take away 100000." in page
     assert Material.objects.get(facility=facility, code="paper-170gsm").quantity == 900
