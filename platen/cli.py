@@ -172,6 +172,13 @@ def cmd_catalog_load(args) -> int:
     return 0
 
 
+def cmd_partners_load(args) -> int:
+    from platen.production import loader
+
+    print(loader.load_network(args.file))
+    return 0
+
+
 def cmd_preflight(args) -> int:
     """Exit 0 when the file passes, 1 when a check fails, 2 when it cannot be read (or the product is unknown)."""
     import json
@@ -296,6 +303,12 @@ def build_parser() -> argparse.ArgumentParser:
     cload = catalog.add_parser("load", help="Load or update the catalog from a data file.")
     cload.add_argument("--file", default=None, help="YAML catalog file (default: the one shipped with Platen).")
     cload.set_defaults(func=cmd_catalog_load)
+
+    # `partners load` (h-network); `partners create/list/key` join the same subparser (integrator: merge the blocks).
+    partners = sub.add_parser("partners", help="Print partners and their facilities.").add_subparsers(dest="action", required=True)
+    pload = partners.add_parser("load", help="Load or update the production network (partners, facilities, stock, carriers) from a data file.")
+    pload.add_argument("--file", default=None, help="YAML network file (default: the demo network shipped with Platen).")
+    pload.set_defaults(func=cmd_partners_load)
 
     preflight = sub.add_parser("preflight", help="Check one print file (a path or an URL) as orders' files are checked.")
     preflight.add_argument("target", metavar="PATH_OR_URL")

@@ -24,6 +24,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Outbox", "dashboard:outbox", "outbox"),
     NavItem("Settings", "dashboard:settings", "settings"),
     NavItem("Accounts", "dashboard:accounts", "account", operators_only=True),
+    NavItem("Network", "dashboard:network", "network", operators_only=True),
     NavItem("Jobs", "dashboard:jobs", "job", operators_only=True),
     # Next: Stores, Catalog.
 )

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from platen.dashboard.views import (
-    accounts, bulk, drafts, jobs, keys, login, notifications, order_actions, order_fixes, orders, orders_csv, requests,
+    accounts, bulk, drafts, jobs, keys, login, network, notifications, order_actions, order_fixes, orders, orders_csv, requests,
     settings, team,
 )
 
@@ -41,6 +41,12 @@ urlpatterns = [
     path("accounts/<uuid:account_id>/", accounts.account_edit, name="account_edit"),
     path("accounts/<uuid:account_id>/hold/", accounts.hold, name="account_hold"),
     path("accounts/<uuid:account_id>/release/", accounts.release, name="account_release"),
+    path("network/", network.network_list, name="network"),
+    path("network/partners/new/", network.partner_create, name="network_partner_create"),
+    path("network/partners/<uuid:partner_id>/", network.partner_edit, name="network_partner"),
+    path("network/partners/<uuid:partner_id>/facilities/new/", network.facility_create, name="network_facility_create"),
+    path("network/facilities/<uuid:facility_id>/", network.facility_edit, name="network_facility"),
+    path("network/facilities/<uuid:facility_id>/stock/", network.stock_add, name="network_stock"),
     path("requests/", requests.request_list, name="requests"),
     path("requests/<uuid:request_id>/", requests.request_detail, name="request"),
     path("jobs/", jobs.job_list, name="jobs"),

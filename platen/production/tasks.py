@@ -39,3 +39,16 @@ def enqueue_tracking_webhook(inbox_id: int) -> None:
 
 def enqueue_tracker_poll(tracker_id: int) -> None:
     enqueue(poll_tracker, str(tracker_id))
+
+
+# --- Routing (placeholder until h-routing is merged) ---------------------------------------------------------
+
+@job(max_attempts=5)
+def reroute_held() -> None:
+    from platen.production.services import routing
+
+    routing.reroute_held()
+
+
+def enqueue_reroute_held() -> None:
+    enqueue(reroute_held)
