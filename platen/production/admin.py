@@ -163,10 +163,10 @@ class TrackingSourceForm(forms.ModelForm):
         return cleaned
 
     def save(self, commit=True):
-        from platen.notifications import signing
+        from platen.production.services import tracking
 
         if self.cleaned_data.get("secret"):
-            self.instance.secret_encrypted = signing.encrypt(self.cleaned_data["secret"])
+            self.instance.secret_encrypted = tracking.sealed(self.cleaned_data["secret"])
         return super().save(commit)
 
 

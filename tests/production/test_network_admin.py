@@ -9,7 +9,8 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from platen.accounts import services as accounts
-from platen.notifications import signing
+from platen.kit import encryption
+from platen.production.services.tracking import PURPOSE
 from platen.production import models as m
 from tests.dashboard.conftest import PASSWORD
 
@@ -74,12 +75,12 @@ def test_a_tracking_source_secret_is_stored_encrypted_and_never_shown(operator_c
     response = operator_client.post(url(m.TrackingSource, "add"), {"kind": "easypost", "name": "EasyPost", "secret": "whsec_topsecret"})
     assert response.status_code == 302
     source = m.TrackingSource.objects.get(name="EasyPost")
-    assert "topsecret" not in source.secret_encrypted and signing.decrypt(source.secret_encrypted) == "whsec_topsecret"
+    assert "topsecret" not in source.secret_encrypted and encryption.decrypt(source.secret_encrypted, PURPOSE) == "whsec_topsecret"
     page = operator_client.get(url(m.TrackingSource, "change", source.pk)).content.decode()
     assert "topsecret" not in page and source.secret_encrypted not in page
     # Saving without a new secret keeps the old one.
     operator_client.post(url(m.TrackingSource, "change", source.pk), {"kind": "easypost", "name": "EasyPost main", "secret": ""})
     source.refresh_from_db()
-    assert (source.name, signing.decrypt(source.secret_encrypted)) == ("EasyPost main", "whsec_topsecret")
+    assert (source.name, encryption.decrypt(source.secret_encrypted, PURPOSE)) == ("EasyPost main", "whsec_topsecret")
     refused = operator_client.post(url(m.TrackingSource, "add"), {"kind": "aftership", "name": "No secret"}).content.decode()
     assert "Enter the signing secret" in refused

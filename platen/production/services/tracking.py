@@ -312,8 +312,13 @@ def create_source(kind: str, name: str, secret: str = "") -> tuple[TrackingSourc
     if not name.strip():
         raise InvalidRequest("Give the source a name, such as the aggregator account it belongs to.")
     secret = secret.strip() or secrets.token_urlsafe(32)
-    source = TrackingSource.objects.create(kind=kind, name=name.strip(), secret_encrypted=encryption.encrypt(secret, PURPOSE))
+    source = TrackingSource.objects.create(kind=kind, name=name.strip(), secret_encrypted=sealed(secret))
     return source, secret
+
+
+def sealed(secret: str) -> str:
+    """A source's signing secret as it is stored (the admin sets it through this too)."""
+    return encryption.encrypt(secret, PURPOSE)
 
 
 def webhook_path(source: TrackingSource) -> str:
