@@ -24,9 +24,10 @@ def partner_and_facility(name: str = "Druckerei Spree", country: str = "DE") -> 
 def carrier_service(method_uid: str = "tracked_post") -> CarrierService:
     carrier, _ = Carrier.objects.get_or_create(code="dhl", defaults=dict(
         name="DHL", tracking_url_template="https://www.dhl.de/en/privatkunden/dhl-sendungsverfolgung.html?piececode={code}"))
-    service, _ = CarrierService.objects.get_or_create(carrier=carrier, shipment_method_uid=method_uid, defaults=dict(
-        name="Paket", from_countries=["DE"], to_countries=["*"], min_days=2, max_days=4))
-    return service
+    # The demo network may already map the method to several DHL services: take one, or make it.
+    return CarrierService.objects.filter(carrier=carrier, shipment_method_uid=method_uid).first() or \
+        CarrierService.objects.create(carrier=carrier, shipment_method_uid=method_uid, name="Paket",
+                                      from_countries=["DE"], to_countries=["*"], min_days=2, max_days=4)
 
 
 def job_for(order: Order, facility: Facility | None = None) -> ProductionJob:
