@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Actor:
-    kind: str  # api_key, user, system, channel
+    kind: str  # api_key, user, system, channel, partner
     id: str = ""
     label: str = ""
 
@@ -22,6 +22,11 @@ class Actor:
     @classmethod
     def channel(cls, name: str) -> Actor:
         return cls("channel", name, name)
+
+    @classmethod
+    def partner(cls, partner, label: str = "") -> Actor:
+        """A print partner acting through its API key or its dashboard logins (label: e.g. who at the partner)."""
+        return cls("partner", str(partner.pk), label or partner.name)
 
     @classmethod
     def system(cls, label: str = "Platen") -> Actor:
