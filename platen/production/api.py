@@ -13,14 +13,14 @@ from platen.kit.schemas import errors
 from platen.kit.wire import IsoDateTime
 from platen.production import presenters
 from platen.production.auth import PartnerKeyAuth
-from platen.production.schemas import JobOut, JobsOut, StatusReportIn
+from platen.production.schemas import PartnerJobOut, PartnerJobsOut, StatusReportIn
 from platen.production.services import partner_feed, reports
 
 router = Router(tags=["partners"], auth=PartnerKeyAuth())  # mounted at /v4
 report_router = Router(tags=["partners"], auth=PartnerKeyAuth())  # mounted at /v2, the reference's path
 
 
-@router.get("/partner/jobs", response={200: JobsOut, **errors()}, summary="List the partner's production jobs")
+@router.get("/partner/jobs", response={200: PartnerJobsOut, **errors()}, summary="List the partner's production jobs")
 def list_jobs(request, status: list[str] = Query(None, description="The order's fulfillmentStatus; repeat the "
                                                                     "parameter or separate with commas for several."),
               since: IsoDateTime | None = Query(None, description="Only jobs changed at or after this time (ISO 8601)."),
@@ -29,12 +29,12 @@ def list_jobs(request, status: list[str] = Query(None, description="The order's 
     return {"jobs": presenters.jobs(rows)}
 
 
-@router.get("/partner/jobs/{uuid:order_id}", response={200: JobOut, **errors(404)}, summary="Get one production job")
+@router.get("/partner/jobs/{uuid:order_id}", response={200: PartnerJobOut, **errors(404)}, summary="Get one production job")
 def get_job(request, order_id: UUID):
     return presenters.job(partner_feed.one(request.partner, order_id))
 
 
-@report_router.post("/order/status", response={200: JobOut, **errors(404, 409)}, summary="Report an order's production status",
+@report_router.post("/order/status", response={200: PartnerJobOut, **errors(404, 409)}, summary="Report an order's production status",
                     description="received, printed, shipped (with trackingCode), error or cancelled, for the whole "
                                 "order or the listed items. Answers the job as GET /v4/partner/jobs/{orderId} shows it "
                                 "after the report; a repeated report changes nothing and gets the same answer.")

@@ -17,27 +17,27 @@ Short = Annotated[str, StringConstraints(max_length=255)]
 
 # --- The job queue -----------------------------------------------------------------------------------------
 
-class FacilityOut(Schema):
+class JobFacilityOut(Schema):
     id: str
     code: str
     name: str
     country: str
 
 
-class CarrierServiceOut(Schema):
+class JobCarrierServiceOut(Schema):
     carrier: str = Field(description="The carrier's code, e.g. dhl.")
     carrierName: str
     service: str = Field(description="The carrier's service, e.g. Paket.")
 
 
-class ShipmentMethodOut(Schema):
+class JobShipmentMethodOut(Schema):
     uid: str | None
     name: str | None
-    carrierService: CarrierServiceOut | None = Field(description="What the method becomes from this facility to the "
+    carrierService: JobCarrierServiceOut | None = Field(description="What the method becomes from this facility to the "
                                                                  "destination; null when no carrier service is mapped.")
 
 
-class ProductSpecOut(Schema):
+class JobProductSpecOut(Schema):
     name: str | None = Field(description="The catalog's name of the product; null when the catalog no longer has it.")
     kind: str | None = Field(description="poster, canvas, framed_poster, t_shirt, hoodie, mug, greeting_card, photo_book.")
     size: str | None = Field(description='The print size without bleed, e.g. "297 × 420 mm".')
@@ -47,7 +47,7 @@ class ProductSpecOut(Schema):
     pageCount: int | None = Field(description="Pages of a multi-page product; null for single-page products.")
 
 
-class PrintFileOut(Schema):
+class JobPrintFileOut(Schema):
     type: str
     url: str = Field(description=f"The stored, checked print file served by Platen (never the merchant's URL). {SIGNED_LINK}")
 
@@ -56,13 +56,13 @@ class JobItemOut(Schema):
     orderItemId: str = Field(description="Platen's item id; reports name items by it (or by itemReferenceId).")
     itemReferenceId: str
     productUid: str | None
-    product: ProductSpecOut
+    product: JobProductSpecOut
     quantity: int
     status: str = Field(description="The item's fulfillmentStatus.")
-    files: list[PrintFileOut]
+    files: list[JobPrintFileOut]
 
 
-class JobOut(Schema):
+class PartnerJobOut(Schema):
     orderId: str = Field(description="Platen's order id: the orderId of status reports.")
     orderReferenceId: str
     status: str = Field(description="The order's fulfillmentStatus, read live: a merchant's cancel shows at once.")
@@ -70,21 +70,21 @@ class JobOut(Schema):
     dueDate: date = Field(description="The production day, in the facility's time zone.")
     routedAt: datetime
     updatedAt: datetime = Field(description="When the order or the job last changed (what `since` compares).")
-    facility: FacilityOut
-    shipmentMethod: ShipmentMethodOut
+    facility: JobFacilityOut
+    shipmentMethod: JobShipmentMethodOut
     shippingAddress: AddressOut
     addressChanged: bool = Field(description="The shipping address changed after the job was routed: use this one.")
     addressChangedAt: datetime | None
     items: list[JobItemOut]
 
 
-class JobsOut(Schema):
-    jobs: list[JobOut]
+class PartnerJobsOut(Schema):
+    jobs: list[PartnerJobOut]
 
 
 # --- Status reports ----------------------------------------------------------------------------------------
 
-class ReportItemIn(Schema):
+class StatusReportItemIn(Schema):
     orderItemId: Short = Field(description="Platen's item id or the item's itemReferenceId.")
 
 
@@ -100,4 +100,4 @@ class StatusReportIn(Schema):
     trackingCode: Short | None = Field(None, description="Required for shipped.")
     trackingLink: Annotated[str, StringConstraints(max_length=2048)] | None = Field(
         None, description="The carrier's tracking page; made from the carrier's template when left out.")
-    items: list[ReportItemIn] | None = Field(None, max_length=1000, description="Only these items; all when left out.")
+    items: list[StatusReportItemIn] | None = Field(None, max_length=1000, description="Only these items; all when left out.")
