@@ -30,7 +30,7 @@ def queue(partner, statuses: list[str] | None = None, since: datetime | None = N
 def one(partner, order_id) -> ProductionJob:
     """The partner's job for `order_id`; 404 for another partner's or an unknown order (existence is not told)."""
     uid = as_uuid(order_id)
-    job = scoped(partner).prefetch_related(*WITH_ITEMS).filter(order_id=uid).first() if uid else None
+    job = scoped(partner).prefetch_related(*WITH_ITEMS).filter(order_id=uid).order_by("pk").first() if uid else None
     if job is None:
         raise NotFound(f"No job for order {order_id} exists for this partner.", code="order_not_found")
     return job
