@@ -69,7 +69,7 @@ def place_at_partner(env: dict, partner_id: str, order_ids: list[str]) -> None:
     production job at the partner's facility, as routing would leave them."""
     os.environ.update({k: v for k, v in env.items() if k.startswith("PLATEN_") or k == "DATABASE_URL"})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platen.settings")
-    os.environ["PLATEN_LOG_LEVEL"] = "WARNING"  # the set-up's history lines are not the benchmark
+    os.environ["PLATEN_LOG_LEVEL"] = "ERROR"  # the set-up's history lines are not the benchmark
     import django
 
     django.setup()

@@ -181,7 +181,7 @@ def test_an_address_change_before_printed_reaches_the_job_marked_as_changed(api,
     assert job["addressChanged"] is True and job["addressChangedAt"] is not None
     assert job["updatedAt"] > before["updatedAt"]
     since = before["updatedAt"]
-    assert [j["orderId"] for j in papi.get("/v4/partner/jobs", ).json()["jobs"]] == [order["id"]]
+    assert [j["orderId"] for j in papi.get("/v4/partner/jobs").json()["jobs"]] == [order["id"]]
     assert order["id"] in [j["orderId"] for j in papi.get(f"/v4/partner/jobs?since={since.replace('+00:00', 'Z')}").json()["jobs"]]
 
     # Once printed, the merchant can no longer change it (the job keeps what production has).
