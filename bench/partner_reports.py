@@ -10,10 +10,13 @@ postback/tracking rows written, and the job answered as GET /v4/partner/jobs/{or
 
 The floor, in the same run and server: the same report bodies, same key and clients, for orders the partner
 does not have (authenticated, parsed, validated, one indexed look-up, answered 404). Rounds alternate floor and
-reports. Prints reports/s, p50/p99, errors, server CPU per request and the ratio; goal p99 <= 100 ms.
-Usage and method: docs/benchmarks.md ("Partner status reports").
+reports. Those clients send as fast as they are answered (saturation); then, with the same clients, reports
+are sent on a schedule at --rates per second (latency from the scheduled moment), which is what a partner
+network's reports look like. Prints reports/s, p50/p99, errors, server CPU per request and the ratio; goal
+p99 <= 100 ms (checked on the saturated run: the exit status). Method and results: docs/benchmarks.md
+("Partner status reports").
 
-    .venv/bin/python bench/partner_reports.py [--clients 8] [--orders 600] [--rounds 2] [--warmup 30]
+    .venv/bin/python bench/partner_reports.py [--clients 8] [--orders 600] [--rounds 2] [--rates 10,20]
 """
 
 from __future__ import annotations
@@ -126,17 +129,25 @@ def reports_for(order_ids: list[str]) -> list[list[bytes]]:
     return bodies
 
 
-def drive(port: int, key: str, per_order: list[list[bytes]], clients: int, expected: int) -> LoadResult:
-    """`clients` threads, each walking its share of orders step by step; every request a new connection."""
+def drive(port: int, key: str, per_order: list[list[bytes]], clients: int, expected: int, rate: float = 0) -> LoadResult:
+    """`clients` threads, each walking its share of orders step by step; every request a new connection.
+    rate 0: each client sends its next report as soon as the last is answered (saturation). rate > 0: reports
+    are sent on a fixed schedule, `rate` per second over all clients, and latency counts from the scheduled
+    moment (a late send counts its wait), so a slow server cannot hide behind a slowed load generator."""
     shares = [per_order[n::clients] for n in range(clients)]
     results = [LoadResult() for _ in shares]
     start = threading.Barrier(len(shares) + 1)
+    interval = clients / rate if rate else 0.0
 
-    def client(share: list[list[bytes]], result: LoadResult) -> None:
+    def client(n: int, share: list[list[bytes]], result: LoadResult) -> None:
         start.wait()
+        due = time.perf_counter() + n * interval / clients
         for steps in share:
             for body in steps:
-                began = time.perf_counter()
+                if interval:
+                    time.sleep(max(0.0, due - time.perf_counter()))
+                began = due if interval else time.perf_counter()
+                due += interval
                 try:
                     status, answer = _post(port, "/v2/order/status", key, body)
                 except OSError as exc:
@@ -148,7 +159,7 @@ def drive(port: int, key: str, per_order: list[list[bytes]], clients: int, expec
                     if len(result.error_samples) < 5:
                         result.error_samples.append(f"{status}: {answer[:200]!r}")
 
-    threads = [threading.Thread(target=client, args=(s, r)) for s, r in zip(shares, results)]
+    threads = [threading.Thread(target=client, args=(n, s, r)) for n, (s, r) in enumerate(zip(shares, results))]
     for t in threads:
         t.start()
     start.wait()
@@ -162,9 +173,9 @@ def drive(port: int, key: str, per_order: list[list[bytes]], clients: int, expec
     return total
 
 
-def round_trip(port, key, per_order, args, cpu: ServerCpu, expected: int, into: LoadResult) -> None:
+def round_trip(port, key, per_order, args, cpu: ServerCpu, expected: int, into: LoadResult, rate: float = 0) -> None:
     before = cpu.totals()
-    result = drive(port, key, per_order, args.clients, expected)
+    result = drive(port, key, per_order, args.clients, expected, rate)
     after = cpu.totals()
     result.server_cpu = {k: after[k] - before.get(k, 0.0) for k in after}
     into.add(result)
@@ -175,7 +186,7 @@ def round_trip(port, key, per_order, args, cpu: ServerCpu, expected: int, into: 
 def line(name: str, r: LoadResult) -> str:
     n = max(len(r.latencies_ms), 1)
     cpu = " + ".join(f"{k} {v / n * 1000:.2f}" for k, v in r.server_cpu.items())
-    return (f"{name:<8} {len(r.latencies_ms):>6} req  {r.per_second:8.1f}/s  p50 {r.percentile(50):6.1f} ms  "
+    return (f"{name:<9} {len(r.latencies_ms):>6} req  {r.per_second:8.1f}/s  p50 {r.percentile(50):6.1f} ms  "
             f"p99 {r.percentile(99):6.1f} ms  errors {r.errors}  server CPU/req: {cpu} ms")
 
 
@@ -186,7 +197,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2, help="alternating floor/reports rounds sharing --orders")
     parser.add_argument("--warmup", type=int, default=30, help="orders reported (and floor requests) before measuring")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: Platen's, 2 per core + 1)")
+    parser.add_argument("--rates", default="10,20", help="paced runs after the saturated ones: reports/s over all clients "
+                                                         "(comma-separated; empty for none)")
+    parser.add_argument("--paced-orders", type=int, default=100, help="orders (x3 reports) per paced run")
     args = parser.parse_args()
+    rates = [float(r) for r in args.rates.split(",") if r.strip()]
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwind: stop the server, drop the database
 
     with tempfile.TemporaryDirectory(prefix="platen-bench-") as data_dir, contextlib.ExitStack() as stack:
@@ -204,10 +219,11 @@ def main() -> int:
 
         per_round = args.orders // args.rounds
         t0 = time.perf_counter()
-        order_ids = create_orders(port, merchant_key, args.warmup + per_round * args.rounds, "r")
+        order_ids = create_orders(port, merchant_key, args.warmup + per_round * args.rounds + args.paced_orders * len(rates), "r")
         place_at_partner(env, partner_id, order_ids)
         print(f"set-up: {len(order_ids)} orders created and placed in {time.perf_counter() - t0:.1f} s")
-        warm, measured = order_ids[:args.warmup], order_ids[args.warmup:]
+        warm, measured = order_ids[:args.warmup], order_ids[args.warmup:args.warmup + per_round * args.rounds]
+        paced_ids = order_ids[args.warmup + per_round * args.rounds:]
         strangers = [str(uuid.uuid4()) for _ in range(len(order_ids))]  # orders this partner does not have
 
         drive(port, partner_key, reports_for(strangers[:args.warmup]), args.clients, 404)
@@ -217,14 +233,22 @@ def main() -> int:
             chunk = slice(n * per_round, (n + 1) * per_round)
             round_trip(port, partner_key, reports_for(strangers[args.warmup:][chunk]), args, cpu, 404, floor)
             round_trip(port, partner_key, reports_for(measured[chunk]), args, cpu, 200, ours)
-        if ours.errors or floor.errors:
-            print("errors:", *(ours.error_samples + floor.error_samples), sep="\n  ")
+        paced = []
+        for n, rate in enumerate(rates):
+            result = LoadResult()
+            round_trip(port, partner_key, reports_for(paced_ids[n * args.paced_orders:(n + 1) * args.paced_orders]),
+                       args, cpu, 200, result, rate)
+            paced.append((rate, result))
+        if ours.errors or floor.errors or any(r.errors for _, r in paced):
+            print("errors:", *(ours.error_samples + floor.error_samples + [e for _, r in paced for e in r.error_samples]), sep="\n  ")
             print("server log (tail):\n" + log_path.read_text()[-3000:])
 
     print(f"{args.clients} clients, {args.rounds} rounds, {per_round * args.rounds} orders x {len(STEPS)} reports "
           f"({', '.join(STEPS)}); floor: the same reports for orders the partner does not have (404)")
     print(line("reports", ours))
     print(line("floor", floor))
+    for rate, result in paced:
+        print(line(f"at {rate:g}/s", result) + f"  (paced: {args.paced_orders} orders, latency from the scheduled send)")
     ratio = ours.per_second / floor.per_second if floor.per_second else float("nan")
     p99 = ours.percentile(99)
     ok = p99 <= GOAL_P99_MS and ours.errors == 0 and floor.errors == 0
