@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from platen.accounts import throttling
 from platen.orders.models import ItemFile
 from platen.production.models import PartnerKey, ProductionJob
 from platen.production.services import keys
@@ -141,6 +142,16 @@ def test_partner_keys_are_stored_hashed_revocable_and_note_their_last_use(partne
     assert PartnerKey.objects.get(pk=issued.partner_key.pk).last_used_at == first_use  # at most once a minute
     keys.revoke_key(issued.partner_key.prefix)
     assert client.get("/v4/partner/jobs").status_code == 401
+
+
+def test_bad_partner_keys_are_counted_like_merchants_and_become_429(partner):
+    bad = Client(headers={"X-API-KEY": "ppk_deadbeef_not-a-key"})
+    for _ in range(throttling.KEY_ADDRESS.lock_after):
+        assert bad.get("/v4/partner/jobs", REMOTE_ADDR="203.0.113.9").status_code == 401
+    refused = bad.get("/v4/partner/jobs", REMOTE_ADDR="203.0.113.9")
+    assert refused.status_code == 429 and refused.json()["code"] == "too_many_attempts" and refused["Retry-After"]
+    good = Client(headers={"X-API-KEY": keys.issue_key(partner).secret})
+    assert good.get("/v4/partner/jobs", REMOTE_ADDR="203.0.113.9").status_code == 200
 
 
 def test_merchant_cancel_before_printed_reaches_the_queue_at_once_and_printed_is_refused(api, settle, files, facility, papi):
