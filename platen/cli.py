@@ -172,6 +172,36 @@ def cmd_catalog_load(args) -> int:
     return 0
 
 
+def cmd_partners_create(args) -> int:
+    from platen.production.services import partners
+
+    print(partners.create_partner(args.name, args.email).id)
+    return 0
+
+
+def cmd_partners_list(args) -> int:
+    from platen.production.models import Partner
+
+    for p in Partner.objects.order_by("name"):
+        print(_columns(p.id, p.name, p.email or "-", "" if p.active else "inactive"))
+    return 0
+
+
+def cmd_partners_key(args) -> int:
+    from platen.production.services import keys, partners
+
+    print(keys.issue_key(partners.find_partner(args.partner), name=args.name).secret)
+    return 0
+
+
+def cmd_partners_revoke_key(args) -> int:
+    from platen.production.services import keys
+
+    key = keys.revoke_key(args.prefix)
+    print(f"revoked {key.prefix} of {key.partner}", file=sys.stderr)
+    return 0
+
+
 def cmd_partners_load(args) -> int:
     from platen.production import loader
 
@@ -304,8 +334,19 @@ def build_parser() -> argparse.ArgumentParser:
     cload.add_argument("--file", default=None, help="YAML catalog file (default: the one shipped with Platen).")
     cload.set_defaults(func=cmd_catalog_load)
 
-    # `partners load` (h-network); `partners create/list/key` join the same subparser (integrator: merge the blocks).
     partners = sub.add_parser("partners", help="Print partners and their facilities.").add_subparsers(dest="action", required=True)
+    pcreate = partners.add_parser("create", help="Create a print partner and print its id.")
+    pcreate.add_argument("name", help="A name no other partner has.")
+    pcreate.add_argument("--email", default="", help="Where production notices go (optional).")
+    pcreate.set_defaults(func=cmd_partners_create)
+    partners.add_parser("list", help="One line per partner: id, name, e-mail.").set_defaults(func=cmd_partners_list)
+    pkey = partners.add_parser("key", help="Create an API key for a partner; prints the key alone (shown once).")
+    pkey.add_argument("partner", metavar="PARTNER_ID", help="Partner id, or its name.")
+    pkey.add_argument("--name", default="")
+    pkey.set_defaults(func=cmd_partners_key)
+    prevoke = partners.add_parser("revoke-key", help="Revoke a partner API key by its prefix.")
+    prevoke.add_argument("prefix")
+    prevoke.set_defaults(func=cmd_partners_revoke_key)
     pload = partners.add_parser("load", help="Load or update the production network (partners, facilities, stock, carriers) from a data file.")
     pload.add_argument("--file", default=None, help="YAML network file (default: the demo network shipped with Platen).")
     pload.set_defaults(func=cmd_partners_load)

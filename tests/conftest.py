@@ -14,6 +14,7 @@ from platen.accounts.services import forget_cached_keys
 from platen.catalog import snapshot
 from platen.jobs import run_pending
 from platen.kit.safehttp import SafeHttpClient, Timeouts
+from platen.production.services import keys as partner_keys
 from tests.emulators.fileserver import serve_files
 from tests.orders import factories
 
@@ -95,6 +96,7 @@ def settle(db, loopback_fetching):
 def fresh_process_caches():
     """Each test starts with empty per-process caches: a rolled-back test must not leave its rows cached."""
     forget_cached_keys()
+    partner_keys.forget_cached_keys()
     snapshot.forget()
 
 
@@ -121,3 +123,13 @@ def other_api(other_account) -> ApiClient:
 @pytest.fixture
 def anonymous_api(db) -> ApiClient:
     return ApiClient(None)
+
+
+@pytest.fixture
+def partner_api(db):
+    """Makes the API client of a print partner (a partner key, ppk_…): partner_api(partner)."""
+
+    def make(partner) -> ApiClient:
+        return ApiClient(partner_keys.issue_key(partner, name="tests").secret)
+
+    return make

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Actor:
-    kind: str  # api_key, user, system, channel, carrier
+    kind: str  # api_key, user, system, channel, partner, carrier
     id: str = ""
     label: str = ""
 
@@ -27,6 +27,11 @@ class Actor:
     def carrier(cls, code: str, label: str) -> Actor:
         """A carrier reporting on a parcel (through an aggregator's webhook or a poll): "FedEx via EasyPost"."""
         return cls("carrier", code, label)
+
+    @classmethod
+    def partner(cls, partner, label: str = "") -> Actor:
+        """A print partner acting through its API key or its dashboard logins (label: e.g. who at the partner)."""
+        return cls("partner", str(partner.pk), label or partner.name)
 
     @classmethod
     def system(cls, label: str = "Platen") -> Actor:

@@ -1,0 +1,20 @@
+"""Production's reactions to order history (subscribed in ProductionConfig.ready(); each runs inside the
+transaction that writes the events)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from platen.orders import events
+from platen.orders.models import OrderEvent
+from platen.production.models import ProductionJob
+
+
+def mark_address_changes(entries: list[OrderEvent]) -> None:
+    """A shipping address changed after routing (the merchant may change it until printed): the partner's job is
+    marked, so its queue shows the new address as changed (the job API reads the address live)."""
+    changed = {e.order_id for e in entries if e.type == events.ADDRESS_UPDATED}
+    if not changed:
+        return
+    now = timezone.now()
+    ProductionJob.objects.filter(order_id__in=changed).update(address_changed_at=now, updated_at=now)
