@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from platen.orders.models import OrderEvent
+from platen.production.models import Carrier
 from tests.emulators.receiver import Receiver
 from tests.production.partner_factories import created_order, make_carrier_service, make_facility, make_partner, place
 
@@ -119,7 +120,7 @@ def test_a_partial_report_moves_only_the_named_items(api, papi, job_order):
     assert api.get(f"/v4/orders/{order_id}").json()["fulfillmentStatus"] == "created"  # the least advanced item sets the pace
     # The tracking link comes from the carrier's template when the report has none.
     package = OrderEvent.objects.filter(order_id=order_id, type="tracking_code_updated").get()
-    assert package.params["trackingUrl"] == "https://track.dhl.test/?code=JJD0003"
+    assert package.params["trackingUrl"] == Carrier.objects.get(code="dhl").tracking_url("JJD0003")
     unknown = papi.post("/v2/order/status", report(order_id, "printed", items=[{"orderItemId": "mug-9"}]))
     assert unknown.status_code == 400 and unknown.json()["code"] == "unknown_item"
     assert unknown.json()["details"] == [{"field": "items", "message": "No item mug-9 in this order."}]
