@@ -1,0 +1,87 @@
+"""A partner's production queue: its jobs by when they are due, as the partner's own facilities count days.
+
+"Today" is each facility's local date (a job's due date is a production day in the facility's time zone), so
+one partner with facilities in Berlin and Chicago sees each job against its own clock. The four lists never
+overlap and together hold every job:
+
+- late: due before today and still to be made or shipped;
+- today: due today, still open or canceled by the merchant (the partner must see that at once and stop);
+- upcoming: due later, open or canceled;
+- done: shipped and after, failed, returned, and canceled jobs whose day has passed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from enum import StrEnum
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from platen.orders.models import OrderItem
+from platen.orders.statuses import Fulfillment
+from platen.production.models import Facility, ProductionJob
+from platen.production.services.jobs import scoped
+from platen.production.shipping import local_now
+
+F = Fulfillment
+OPEN = (F.CREATED, F.IN_PRODUCTION, F.PRINTED, F.PACKAGED)
+
+
+class Bucket(StrEnum):
+    LATE = "late"
+    TODAY = "today"
+    UPCOMING = "upcoming"
+    DONE = "done"
+
+
+LABELS = {Bucket.LATE: "Late", Bucket.TODAY: "Due today", Bucket.UPCOMING: "Upcoming", Bucket.DONE: "Done"}
+# Late jobs first and oldest first; done jobs newest first.
+ORDERING = {Bucket.LATE: ("due_date", "routed_at"), Bucket.TODAY: ("routed_at",),
+            Bucket.UPCOMING: ("due_date", "routed_at"), Bucket.DONE: ("-due_date", "-routed_at")}
+
+
+def jobs(partner, bucket: Bucket) -> QuerySet[ProductionJob]:
+    """One list of the queue, ready for a page: items (for counts and product names) come with each job."""
+    items = OrderItem.objects.filter(is_ignored=False).order_by("position")
+    return (scoped(partner).filter(_where(partner)[bucket])
+            .prefetch_related(Prefetch("order__items", queryset=items))
+            .order_by(*ORDERING[bucket]))
+
+
+def counts(partner) -> dict[Bucket, int]:
+    where = _where(partner)
+    totals = ProductionJob.objects.filter(**_partner(partner)).aggregate(
+        **{str(b): Count("pk", filter=where[b]) for b in Bucket})
+    return {b: totals[str(b)] for b in Bucket}
+
+
+def bucket_of(job: ProductionJob, today: date | None = None) -> Bucket:
+    """The list a job is in (the same rules as the queries, for one job in hand)."""
+    today = today or local_now(job.facility).date()
+    status = job.order.fulfillment_status
+    if status in OPEN and job.due_date < today:
+        return Bucket.LATE
+    if status in (*OPEN, F.CANCELED) and job.due_date >= today:
+        return Bucket.TODAY if job.due_date == today else Bucket.UPCOMING
+    return Bucket.DONE
+
+
+def _where(partner) -> dict[Bucket, Q]:
+    """Each list as a filter: facilities are grouped by their local date (usually one or two dates)."""
+    by_day: dict[date, list] = defaultdict(list)
+    for facility in Facility.objects.filter(**_partner(partner)).only("id", "time_zone"):
+        by_day[local_now(facility).date()].append(facility.id)
+    open_ = Q(order__fulfillment_status__in=OPEN)
+    current = Q(order__fulfillment_status__in=(*OPEN, F.CANCELED))
+    late, today, upcoming = Q(pk__in=[]), Q(pk__in=[]), Q(pk__in=[])
+    for day, facilities in by_day.items():
+        here = Q(facility_id__in=facilities)
+        late |= here & Q(due_date__lt=day) & open_
+        today |= here & Q(due_date=day) & current
+        upcoming |= here & Q(due_date__gt=day) & current
+    return {Bucket.LATE: late, Bucket.TODAY: today, Bucket.UPCOMING: upcoming, Bucket.DONE: ~(late | today | upcoming)}
+
+
+def _partner(partner) -> dict:
+    return {} if partner is None else {"partner": partner}
