@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from functools import cache
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib import colors
@@ -19,10 +20,10 @@ from reportlab.lib.pagesizes import A4, inch
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import registerFontFamily
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from xml.sax.saxutils import escape
 
 from platen.orders.models import Address, Order, Package
 from platen.production.models import ProductionJob
@@ -44,6 +45,9 @@ def _fonts() -> tuple[str, str]:
         regular, bold = bundled / "Vera.ttf", bundled / "VeraBd.ttf"
     pdfmetrics.registerFont(TTFont("PlatenSans", str(regular)))
     pdfmetrics.registerFont(TTFont("PlatenSans-Bold", str(bold)))
+    # So that <b> in a paragraph sets the bold face.
+    registerFontFamily("PlatenSans", normal="PlatenSans", bold="PlatenSans-Bold", italic="PlatenSans",
+                       boldItalic="PlatenSans-Bold")
     return "PlatenSans", "PlatenSans-Bold"
 
 
@@ -73,9 +77,9 @@ def packing_slip(job: ProductionJob, lines: list[Line]) -> bytes:
         product = f"<b>{_text(line.name)}</b><br/>Item {_text(line.item.item_reference_id)}"
         if line.spec:
             product += "<br/>" + "<br/>".join(_text(s) for s in line.spec)
-        code = [Code128(line.code, barWidth=0.5, barHeight=26, quiet=False), Paragraph(line.code, styles["code"])]
+        code = [Code128(line.code, barWidth=0.48, barHeight=26, quiet=False), Paragraph(line.code, styles["code"])]
         rows.append([Paragraph(product, styles["body"]), Paragraph(str(line.item.quantity), styles["qty"]), code])
-    story.append(Table(rows, colWidths=[88 * mm, 12 * mm, 74 * mm], repeatRows=1, style=TableStyle([
+    story.append(Table(rows, colWidths=[76 * mm, 12 * mm, 86 * mm], repeatRows=1, style=TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.HexColor("#c9ced8")),
         ("TOPPADDING", (0, 1), (-1, -1), 6), ("BOTTOMPADDING", (0, 1), (-1, -1), 8),
@@ -144,7 +148,8 @@ def shipping_label(job: ProductionJob, package: Package | None) -> bytes:
     pdf.setFont(bold, 7)
     pdf.drawString(margin, y, "TRACKING")
     if package is not None and package.tracking_code:
-        bars = Code128(package.tracking_code, barWidth=_bar_width(package.tracking_code, width - 2 * margin), barHeight=54, quiet=False)
+        code = package.tracking_code
+        bars = Code128(code, barWidth=_bar_width(code, width - 2 * margin), barHeight=54, quiet=False)
         y -= 60
         bars.drawOn(pdf, margin, y)
         y -= 12

@@ -164,6 +164,18 @@ def test_queue_lists_jobs_by_when_they_are_due(partner_client, make_order, facil
     assert "DUE-TODAY" in today_only and "LATE-1" not in today_only
 
 
+def test_a_partner_without_jobs_sees_an_empty_queue(partner_client):
+    html = partner_client.get("/production/").content.decode()
+    assert "Nothing is late." in html and "Nothing is due today." in html and "No jobs for later days yet." in html
+    assert "No jobs here." in partner_client.get("/production/?show=done").content.decode()
+
+
+def test_queue_refreshes_itself_as_a_fragment(partner_client, job):
+    response = partner_client.get("/production/?show=today", headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.lstrip().startswith("<div id=\"queue\"") and "JOB-1" in html and "<html" not in html
+
+
 def test_merchant_cancel_shows_at_once_in_the_queue(partner_client, job, api):
     assert api.post(f"/v4/orders/{job.order_id}:cancel").status_code == 200
     html = partner_client.get("/production/").content.decode()
@@ -237,8 +249,8 @@ def test_steps_from_created_to_shipped(partner_client, partner_user, make_order,
     response = partner_client.post(url(job, "ship"), {"carrier": "dhl", "service": "Paket", "tracking_code": " "})
     assert response.status_code == 400 and "Enter the carrier&#x27;s tracking code" in response.content.decode()
     assert statuses(order) == {F.PACKAGED}
-    response = partner_client.post(url(job, "ship"), {"carrier": "dhl", "service": "Paket", "tracking_code": "00340434161094042557"},
-                                   follow=True)
+    shipped = {"carrier": "dhl", "service": "Paket", "tracking_code": "00340434161094042557"}
+    response = partner_client.post(url(job, "ship"), shipped, follow=True)
     html = response.content.decode()
     assert "Shipped with tracking code 00340434161094042557." in html
     assert statuses(order) == {F.SHIPPED}
@@ -257,7 +269,8 @@ def test_steps_from_created_to_shipped(partner_client, partner_user, make_order,
 
 
 def test_partner_history_leaves_out_the_merchants_postbacks(partner_client, operator_client, job):
-    job.order.events.create(type="postback_sent", actor_kind="system", params={"endpoint": "https://merchant.example.test/hook", "event": "x"})
+    job.order.events.create(type="postback_sent", actor_kind="system",
+                            params={"endpoint": "https://merchant.example.test/hook", "event": "order_status_updated"})
     assert "merchant.example.test" not in partner_client.get(url(job)).content.decode()
     assert "merchant.example.test" in operator_client.get(url(job)).content.decode()
 
