@@ -86,23 +86,30 @@ def test_partner_prints_packs_and_ships_from_its_queue(browser, live_server, par
     expect(page.locator(".flash-success")).to_have_text("Marked printed.")
     expect(page.get_by_test_id("job-status")).to_contain_text("printed")
 
-    # Packing: the scanner reads one item (its code and Enter); the other is missing -> refused, nothing packed.
+    # Packing: the scanner reads one item (its code and Enter) and a stray code; the other item is missing. The page
+    # says so as codes arrive, and the server refuses the mismatch: nothing is packed.
     first, second = order.items.order_by("position")
     scan = page.get_by_test_id("scan-box")
-    scan.press_sequentially(str(first.pk))
-    scan.press("Enter")
+    for code in (str(first.pk), "STRAY-1"):
+        scan.press_sequentially(code)
+        scan.press("Enter")
+    expect(page.get_by_test_id("scan-status")).to_have_text(
+        "Not part of this order: STRAY-1. 1 of 2 items still to scan or tick.")
     page.get_by_role("button", name="Check and pack").click()
     error = page.get_by_test_id("pack-error")
     expect(error).to_contain_text("nothing was packed")
     expect(error).to_contain_text("item-2: Not scanned: find this item before packing.")
+    expect(error).to_contain_text("STRAY-1: Not part of this order: put it aside.")
     expect(page.get_by_test_id("job-status")).to_contain_text("printed")
     assert Order.objects.get(pk=order.pk).fulfillment_status == Fulfillment.PRINTED
     fits(page)
     shot(page, f"42-production-pack-refused-{width}")
 
-    # The scanned code stayed in the box; tick the second item and pack.
+    # What was scanned stayed in the box: take the stray code out, tick the second item, pack.
     expect(page.get_by_test_id("scan-box")).to_have_value(re.compile(str(first.pk)))
+    page.get_by_test_id("scan-box").fill(f"{first.pk}\n")
     page.get_by_test_id("packing").get_by_label(re.compile("item-2")).check()
+    expect(page.get_by_test_id("scan-status")).to_have_text("Every item is here.")
     page.get_by_role("button", name="Check and pack").click()
     expect(page.locator(".flash-success")).to_have_text("Every item matched the order: the parcel is packed.")
     expect(page.get_by_test_id("job-status")).to_contain_text("packaged")

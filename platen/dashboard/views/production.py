@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from platen.dashboard import history
@@ -37,15 +38,14 @@ def production_queue(request):
     partner = request.partner_scope
     counts = queue.counts(partner)
     show = request.GET.get("show", "")
-    bucket = queue.Bucket(show) if show in queue.Bucket.__members__.values() else None
+    bucket = queue.Bucket(show) if show in set(queue.Bucket) else None  # no (or an unknown) list: the "to do" overview
     context = {
-        "tabs": [(b, queue.LABELS[b], counts[b]) for b in queue.Bucket], "show": bucket, "todo": sum(
-            counts[b] for b in (queue.Bucket.LATE, queue.Bucket.TODAY, queue.Bucket.UPCOMING)),
-        "show_partner": partner is None, "filters": {"show": bucket or ""},
+        "tabs": [(b, queue.LABELS[b], counts[b]) for b in queue.Bucket], "show": bucket,
+        "todo": sum(counts[b] for b in queue.TODO), "show_partner": partner is None, "filters": {"show": bucket or ""},
     }
     if bucket is None:
         context["sections"] = [(b, queue.LABELS[b], counts[b], _rows(queue.jobs(partner, b)[:TODO_LIMIT]))
-                               for b in (queue.Bucket.LATE, queue.Bucket.TODAY, queue.Bucket.UPCOMING)]
+                               for b in queue.TODO]
     else:
         page = Paginator(queue.jobs(partner, bucket), PAGE_SIZE).get_page(request.GET.get("page"))
         context |= {"page": page, "rows": _rows(page.object_list)}
@@ -165,8 +165,7 @@ def production_label(request, order_id):
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
-    safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in filename)
-    response["Content-Disposition"] = f'inline; filename="{safe}"'
+    response["Content-Disposition"] = content_disposition_header(False, filename)  # opens in the browser, to print
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -35,6 +35,7 @@ class Bucket(StrEnum):
     DONE = "done"
 
 
+TODO = (Bucket.LATE, Bucket.TODAY, Bucket.UPCOMING)  # what is still to make or ship (and canceled today or later)
 LABELS = {Bucket.LATE: "Late", Bucket.TODAY: "Due today", Bucket.UPCOMING: "Upcoming", Bucket.DONE: "Done"}
 # Late jobs first and oldest first; done jobs newest first.
 ORDERING = {Bucket.LATE: ("due_date", "routed_at"), Bucket.TODAY: ("routed_at",),

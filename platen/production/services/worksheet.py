@@ -19,7 +19,8 @@ SKIPPED_ATTRIBUTES = {"ProductType"}
 
 @dataclass
 class PrintFile:
-    type: str
+    type: str  # default, front, back, ...
+    kind: str  # what was stored: pdf, png, jpeg, ...
     link: str | None  # None until the file was fetched and stored
 
 
@@ -44,12 +45,12 @@ def product_names(items) -> list[str]:
     return list(dict.fromkeys(known.get(i.product_uid) or i.product_uid or i.store_product_variant_id for i in items))
 
 
-def lines(job: ProductionJob, *, absolute: bool = False) -> list[Line]:
+def lines(job: ProductionJob) -> list[Line]:
     """The order's items to make (ignored items are not produced), in their order."""
     items = list(job.order.items.filter(is_ignored=False).prefetch_related("files").order_by("position"))
     products = {p.uid: p for p in detailed(Product.objects.filter(uid__in={i.product_uid for i in items}))}
     return [Line(item=i, name=_name(products.get(i.product_uid), i), spec=_spec(products.get(i.product_uid), i),
-                 files=[PrintFile(f.type, file_link(f.content_sha256, f.detected_type, absolute=absolute))
+                 files=[PrintFile(f.type, f.detected_type, file_link(f.content_sha256, f.detected_type, absolute=False))
                         for f in i.files.all()])
             for i in items]
 
