@@ -84,6 +84,11 @@ def pdf_text(response) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
 
 
+def bars(page) -> int:
+    """The filled rectangles drawn on a PDF page: a barcode is dozens of them."""
+    return page.get_contents().get_data().count(b" re")
+
+
 # ---- who may open what --------------------------------------------------------------------------------
 
 
@@ -297,12 +302,14 @@ def test_shipping_label_pdf_before_and_after_shipping(partner_client, job):
     assert "Ada Lovelace" in text and "Unter den Linden 1" in text and "DE" in text
     assert "DHL" in text and "Paket" in text and "Order JOB-1" in text
     assert "Not known yet" in text
-    reader = PdfReader(io.BytesIO(partner_client.get(f"{url(job)}shipping-label.pdf").content))
-    box = reader.pages[0].mediabox
-    assert (round(float(box.width)), round(float(box.height))) == (288, 432)  # 4 × 6 in
+    page = PdfReader(io.BytesIO(partner_client.get(f"{url(job)}shipping-label.pdf").content)).pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (288, 432)  # 4 × 6 in
+    bars_before = bars(page)
 
     partner_client.post(url(job, "printed"))
     partner_client.post(url(job, "pack"), {"items": [str(job.order.items.get().pk)]})
     partner_client.post(url(job, "ship"), {"carrier": "dhl", "service": "Paket", "tracking_code": "JJD000390007701"})
-    text = pdf_text(partner_client.get(f"{url(job)}shipping-label.pdf"))
+    response = partner_client.get(f"{url(job)}shipping-label.pdf")
+    text = pdf_text(response)
     assert "JJD000390007701" in text and "Not known yet" not in text
+    assert bars(PdfReader(io.BytesIO(response.content)).pages[0]) > bars_before + 20  # the tracking code's barcode
