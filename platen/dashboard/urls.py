@@ -60,6 +60,7 @@ urlpatterns = [
     path("production/<uuid:order_id>/", production.production_job, name="production_job"),
     path("production/<uuid:order_id>/start/", production.production_start, name="production_start"),
     path("production/<uuid:order_id>/printed/", production.production_printed, name="production_printed"),
+    path("production/<uuid:order_id>/problem/", production.production_problem, name="production_problem"),
     path("production/<uuid:order_id>/pack/", production.production_pack, name="production_pack"),
     path("production/<uuid:order_id>/ship/", production.production_ship, name="production_ship"),
     path("production/<uuid:order_id>/packing-slip.pdf", production.production_slip, name="production_slip"),

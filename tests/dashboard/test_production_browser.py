@@ -81,6 +81,11 @@ def test_partner_prints_packs_and_ships_from_its_queue(browser, live_server, par
     expect(page.get_by_test_id("shipping-address")).to_contain_text("Unter den Linden 1")
     fits(page)
     shot(page, f"41-production-job-{width}")
+    page.get_by_text("Report a problem…").click()  # its confirmation stays on the screen too; Escape closes it
+    expect(page.get_by_label("What is wrong")).to_be_visible()
+    fits(page)
+    page.keyboard.press("Escape")
+    expect(page.locator("details.confirm[open]")).to_have_count(0)
 
     page.get_by_role("button", name="Mark printed").click()
     expect(page.locator(".flash-success")).to_have_text("Marked printed.")

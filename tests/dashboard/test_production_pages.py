@@ -125,7 +125,7 @@ def test_another_partners_job_is_a_404_and_stays_untouched(other_partner_client,
     assert other_partner_client.get(url(job)).status_code == 404
     assert other_partner_client.get(f"{url(job)}packing-slip.pdf").status_code == 404
     assert other_partner_client.get(f"{url(job)}shipping-label.pdf").status_code == 404
-    for step, data in (("start", {}), ("printed", {}), ("pack", {"scanned": "item-1"}),
+    for step, data in (("start", {}), ("printed", {}), ("problem", {"message": "No paper."}), ("pack", {"scanned": "item-1"}),
                        ("ship", {"carrier": "dhl", "tracking_code": "X1"})):
         assert other_partner_client.post(url(job, step), data).status_code == 404
     assert statuses(job.order) == {F.CREATED}
@@ -160,6 +160,7 @@ def test_queue_lists_jobs_by_when_they_are_due(partner_client, make_order, facil
     due = html.split('data-testid="queue-today"')[1].split("</section>")[0]
     upcoming = html.split('data-testid="queue-upcoming"')[1].split("</section>")[0]
     assert "LATE-1" in late and "DUE-TODAY" in due and "LATER-1" in upcoming
+    assert "2 days late" in late
     assert "SHIPPED-1" not in html and "NOT-MINE" not in html
     assert "Poster A3 (200 gsm uncoated)" in due  # product names in the row
 
@@ -271,6 +272,18 @@ def test_steps_from_created_to_shipped(partner_client, partner_user, make_order,
     # A step asked again changes nothing and says so.
     response = partner_client.post(url(job, "printed"), follow=True)
     assert "Nothing changed" in response.content.decode() and statuses(order) == {F.SHIPPED}
+
+
+def test_partner_reports_a_problem_and_the_order_fails_with_its_words(partner_client, partner_user, job):
+    response = partner_client.post(url(job, "problem"), {"message": "  "}, follow=True)
+    assert "Say what is wrong" in response.content.decode() and statuses(job.order) == {F.CREATED}
+    response = partner_client.post(url(job, "problem"), {"message": "The print file is blank on page 2."}, follow=True)
+    assert "The problem was reported" in response.content.decode()
+    order = Order.objects.get(pk=job.order_id)
+    assert order.fulfillment_status == F.FAILED
+    assert order.problems[-1]["message"] == "The print file is blank on page 2."
+    assert order.events.filter(type="order_status_changed", params__to="failed", actor_label=partner_user.username).exists()
+    assert "Report a problem" not in partner_client.get(url(job)).content.decode()
 
 
 def test_partner_history_leaves_out_the_merchants_postbacks(partner_client, operator_client, job):

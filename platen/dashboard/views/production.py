@@ -25,9 +25,11 @@ from platen.orders.statuses import Fulfillment
 from platen.production import documents
 from platen.production.models import Carrier
 from platen.production.services import jobs, progress, queue, worksheet
+from platen.production.shipping import local_now
 
 F = Fulfillment
 PAGE_SIZE = 25
+MESSAGE_MAX = 300  # a reported problem, as the merchant reads it
 TODO_LIMIT = 100  # jobs per list on the "to do" overview; a list's own tab shows every one, page by page
 # What a partner reads in an order's history: not the merchant's postbacks and e-mails (their addresses).
 MERCHANT_ONLY_EVENTS = {POSTBACK_SENT, POSTBACK_FAILED, EMAIL_SENT}
@@ -69,6 +71,7 @@ def _job_page(request, order_id, *, status: int = 200, **extra):
         "packages": list(order.packages.all()), "timeline": history.timeline(events),
         "canceled": status_now == F.CANCELED, "show_partner": request.partner_scope is None,
         "can_start": status_now == F.CREATED, "can_print": status_now in (F.CREATED, F.IN_PRODUCTION),
+        "can_report": status_now in (F.CREATED, F.IN_PRODUCTION),
         "can_pack": status_now == F.PRINTED, "can_ship": status_now == F.PACKAGED,
         "ship_form": extra.pop("ship_form", None) or ShipForm(job=job),
         **extra,
@@ -97,6 +100,25 @@ def _step(service, done: str):
 
 production_start = _step(progress.start, "Production started.")
 production_printed = _step(progress.mark_printed, "Marked printed.")
+
+
+@require_POST
+@partner_view
+def production_problem(request, order_id):
+    """The partner cannot make the order: it fails with the partner's words, which the merchant reads."""
+    message = request.POST.get("message", "").strip()[:MESSAGE_MAX]
+    if not message:
+        messages.error(request, "Say what is wrong, so the merchant knows what to fix; nothing was reported.")
+        return redirect("dashboard:production_job", order_id=order_id)
+    try:
+        progress.fail(request.partner_scope, order_id, message, Actor.user(request.user))
+    except NotFound:
+        raise
+    except PlatenError as exc:
+        messages.error(request, _sentences(exc))
+    else:
+        messages.success(request, "The problem was reported: the order failed and the merchant sees your words on it.")
+    return redirect("dashboard:production_job", order_id=order_id)
 
 
 @require_POST
@@ -175,8 +197,10 @@ def _rows(listed) -> list[dict]:
     for job in listed:
         items = list(job.order.items.all())
         names = worksheet.product_names(items)
+        today = local_now(job.facility).date()
+        late = (today - job.due_date).days if queue.bucket_of(job, today) == queue.Bucket.LATE else 0
         rows.append({"job": job, "order": job.order, "items": len(items), "pieces": sum(i.quantity for i in items),
-                     "product": names[0] if names else "", "more_products": max(len(names) - 1, 0)})
+                     "product": names[0] if names else "", "more_products": max(len(names) - 1, 0), "days_late": late})
     return rows
 
 
