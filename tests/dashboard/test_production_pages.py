@@ -286,11 +286,16 @@ def test_partner_reports_a_problem_and_the_order_fails_with_its_words(partner_cl
     assert "Report a problem" not in partner_client.get(url(job)).content.decode()
 
 
-def test_partner_history_leaves_out_the_merchants_postbacks(partner_client, operator_client, job):
+def test_partner_history_leaves_out_the_merchants_postbacks_and_names(partner_client, operator_client, job):
     job.order.events.create(type="postback_sent", actor_kind="system",
                             params={"endpoint": "https://merchant.example.test/hook", "event": "order_status_updated"})
-    assert "merchant.example.test" not in partner_client.get(url(job)).content.decode()
-    assert "merchant.example.test" in operator_client.get(url(job)).content.decode()
+    partner_client.post(url(job, "start"))
+    html = partner_client.get(url(job)).content.decode()
+    assert "merchant.example.test" not in html
+    assert "Order received via api" in html and "by the merchant" in html and "API key" not in html
+    assert "by press@printwerk.test" in html  # the partner's own login keeps its name
+    operator_html = operator_client.get(url(job)).content.decode()
+    assert "merchant.example.test" in operator_html and "via API key “tests”" in operator_html
 
 
 # ---- papers ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from platen.accounts.models import User
 from platen.dashboard import history
 from platen.dashboard.access import partner_view
 from platen.dashboard.htmx import page_or_results
@@ -65,7 +66,7 @@ def _job_page(request, order_id, *, status: int = 200, **extra):
     status_now = order.fulfillment_status
     events = order.events.select_related("item").order_by("id")
     if request.partner_scope is not None:
-        events = events.exclude(type__in=MERCHANT_ONLY_EVENTS)
+        events = _as_partner_reads(events.exclude(type__in=MERCHANT_ONLY_EVENTS), request.partner_scope)
     context = {
         "job": job, "order": order, "lines": worksheet.lines(job), "bucket": queue.bucket_of(job),
         "packages": list(order.packages.all()), "timeline": history.timeline(events),
@@ -202,6 +203,21 @@ def _rows(listed) -> list[dict]:
         rows.append({"job": job, "order": job.order, "items": len(items), "pieces": sum(i.quantity for i in items),
                      "product": names[0] if names else "", "more_products": max(len(names) - 1, 0), "days_late": late})
     return rows
+
+
+def _as_partner_reads(events, partner) -> list:
+    """The history without the merchant's own names: its API keys and logins are "the merchant" (in memory only);
+    the partner's own logins and Platen's steps keep theirs."""
+    events = list(events)
+    user_ids = {int(e.actor_id) for e in events if e.actor_kind == "user" and e.actor_id.isdigit()}
+    ours = {str(pk) for pk in User.objects.filter(pk__in=user_ids, partner=partner).values_list("pk", flat=True)}
+    staff = {str(pk) for pk in User.objects.filter(pk__in=user_ids, is_staff=True).values_list("pk", flat=True)}
+    for e in events:
+        if e.actor_kind == "api_key" or (e.actor_kind == "user" and e.actor_id not in ours | staff):
+            e.actor_kind, e.actor_label = "system", "the merchant"
+        elif e.actor_kind == "user" and e.actor_id in staff:
+            e.actor_kind, e.actor_label = "system", "a Platen operator"
+    return events
 
 
 def _details(exc: PlatenError) -> list[tuple[str, str]]:
