@@ -61,6 +61,7 @@ def test_partner_prints_packs_and_ships_from_its_queue(browser, live_server, par
     canceled = make_order("GONE-1")
     make_job(canceled, facility)
     assert api.post(f"/v4/orders/{canceled.id}:cancel").status_code == 200  # before printing: reaches the queue at once
+    make_facility(partner, name="Printwerk Chicago", country="US", city="Chicago", time_zone="America/Chicago")
     user = partner_login(partner, f"press-{width}@printwerk.test", PASSWORD)
 
     page = open_at(browser, live_server, width)
@@ -72,6 +73,7 @@ def test_partner_prints_packs_and_ships_from_its_queue(browser, live_server, par
     gone = today.locator("tr", has_text="GONE-1")
     expect(gone.get_by_test_id("canceled-mark")).to_contain_text("Canceled by the merchant")
     expect(gone.locator(".badge")).to_have_text("canceled")
+    expect(page.get_by_test_id("facility-filter")).to_be_visible()  # two facilities: a filter for each
     fits(page)
     shot(page, f"40-production-queue-{width}")
 

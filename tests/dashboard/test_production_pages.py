@@ -170,6 +170,21 @@ def test_queue_lists_jobs_by_when_they_are_due(partner_client, make_order, facil
     assert "DUE-TODAY" in today_only and "LATE-1" not in today_only
 
 
+def test_queue_by_facility_each_on_its_own_clock(partner_client, partner, facility, make_order):
+    chicago = make_facility(partner, name="Printwerk Chicago", country="US", city="Chicago", time_zone="America/Chicago")
+    make_job(make_order("BERLIN-1"), facility)
+    make_job(make_order("CHICAGO-1"), chicago)  # due today in Chicago, whatever the date in Berlin
+    html = partner_client.get("/production/").content.decode()
+    due = html.split('data-testid="queue-today"')[1].split("</section>")[0]
+    assert "BERLIN-1" in due and "CHICAGO-1" in due and 'data-testid="facility-filter"' in html
+    html = partner_client.get(f"/production/?facility={chicago.code}").content.decode()
+    assert "CHICAGO-1" in html and "BERLIN-1" not in html
+    assert f'show=late&amp;facility={chicago.code}' in html  # the lists keep the facility
+    assert f'<option value="{chicago.code}" selected>' in html
+    done = partner_client.get(f"/production/?facility={chicago.code}&show=done").content.decode()
+    assert "No jobs here." in done
+
+
 def test_a_partner_without_jobs_sees_an_empty_queue(partner_client):
     html = partner_client.get("/production/").content.decode()
     assert "Nothing is late." in html and "Nothing is due today." in html and "No jobs for later days yet." in html

@@ -39,18 +39,22 @@ MERCHANT_ONLY_EVENTS = {POSTBACK_SENT, POSTBACK_FAILED, EMAIL_SENT}
 @partner_view
 def production_queue(request):
     partner = request.partner_scope
-    counts = queue.counts(partner)
+    places = list(queue.facilities(partner).select_related("partner"))
+    facility = next((f for f in places if f.code == request.GET.get("facility")), None)  # unknown: every facility
+    counts = queue.counts(partner, facility)
     show = request.GET.get("show", "")
     bucket = queue.Bucket(show) if show in set(queue.Bucket) else None  # no (or an unknown) list: the "to do" overview
     context = {
         "tabs": [(b, queue.LABELS[b], counts[b]) for b in queue.Bucket], "show": bucket,
-        "todo": sum(counts[b] for b in queue.TODO), "show_partner": partner is None, "filters": {"show": bucket or ""},
+        "todo": sum(counts[b] for b in queue.TODO), "show_partner": partner is None,
+        "facilities": places if len(places) > 1 else [], "facility": facility,
+        "filters": {"show": bucket or "", "facility": facility.code if facility else ""},
     }
     if bucket is None:
-        context["sections"] = [(b, queue.LABELS[b], counts[b], _rows(queue.jobs(partner, b)[:TODO_LIMIT]))
+        context["sections"] = [(b, queue.LABELS[b], counts[b], _rows(queue.jobs(partner, b, facility)[:TODO_LIMIT]))
                                for b in queue.TODO]
     else:
-        page = Paginator(queue.jobs(partner, bucket), PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(queue.jobs(partner, bucket, facility), PAGE_SIZE).get_page(request.GET.get("page"))
         context |= {"page": page, "rows": _rows(page.object_list)}
     return page_or_results(request, "dashboard/production/queue.html", "dashboard/production/_queue.html", context)
 

@@ -42,17 +42,23 @@ ORDERING = {Bucket.LATE: ("due_date", "routed_at"), Bucket.TODAY: ("routed_at",)
             Bucket.UPCOMING: ("due_date", "routed_at"), Bucket.DONE: ("-due_date", "-routed_at")}
 
 
-def jobs(partner, bucket: Bucket) -> QuerySet[ProductionJob]:
-    """One list of the queue, ready for a page: items (for counts and product names) come with each job."""
+def facilities(partner) -> QuerySet[Facility]:
+    """The facilities whose jobs the viewer sees (a partner's own; every one for an operator)."""
+    return Facility.objects.filter(**_partner(partner)).order_by("name")
+
+
+def jobs(partner, bucket: Bucket, facility: Facility | None = None) -> QuerySet[ProductionJob]:
+    """One list of the queue, ready for a page: items (for counts and product names) come with each job.
+    `facility` (one of `facilities(partner)`) narrows it to that facility's jobs."""
     items = OrderItem.objects.filter(is_ignored=False).order_by("position")
-    return (scoped(partner).filter(_where(partner)[bucket])
+    return (scoped(partner).filter(_where(partner, facility)[bucket])
             .prefetch_related(Prefetch("order__items", queryset=items))
             .order_by(*ORDERING[bucket]))
 
 
-def counts(partner) -> dict[Bucket, int]:
-    where = _where(partner)
-    totals = ProductionJob.objects.filter(**_partner(partner)).aggregate(
+def counts(partner, facility: Facility | None = None) -> dict[Bucket, int]:
+    where = _where(partner, facility)
+    totals = ProductionJob.objects.filter(**_partner(partner)).filter(where[None]).aggregate(
         **{str(b): Count("pk", filter=where[b]) for b in Bucket})
     return {b: totals[str(b)] for b in Bucket}
 
@@ -68,20 +74,26 @@ def bucket_of(job: ProductionJob, today: date | None = None) -> Bucket:
     return Bucket.DONE
 
 
-def _where(partner) -> dict[Bucket, Q]:
-    """Each list as a filter: facilities are grouped by their local date (usually one or two dates)."""
+def _where(partner, facility: Facility | None = None) -> dict[Bucket | None, Q]:
+    """Each list as a filter (and under None, the facility's jobs or every one): facilities are grouped by
+    their local date (usually one or two dates)."""
     by_day: dict[date, list] = defaultdict(list)
-    for facility in Facility.objects.filter(**_partner(partner)).only("id", "time_zone"):
-        by_day[local_now(facility).date()].append(facility.id)
+    shown = [facility] if facility is not None else facilities(partner).only("id", "time_zone")
+    for place in shown:
+        by_day[local_now(place).date()].append(place.id)
     open_ = Q(order__fulfillment_status__in=OPEN)
     current = Q(order__fulfillment_status__in=(*OPEN, F.CANCELED))
     late, today, upcoming = Q(pk__in=[]), Q(pk__in=[]), Q(pk__in=[])
-    for day, facilities in by_day.items():
-        here = Q(facility_id__in=facilities)
+    for day, ids in by_day.items():
+        here = Q(facility_id__in=ids)
         late |= here & Q(due_date__lt=day) & open_
         today |= here & Q(due_date=day) & current
         upcoming |= here & Q(due_date__gt=day) & current
-    return {Bucket.LATE: late, Bucket.TODAY: today, Bucket.UPCOMING: upcoming, Bucket.DONE: ~(late | today | upcoming)}
+    done = ~(late | today | upcoming)
+    if facility is not None:
+        done &= Q(facility_id=facility.id)
+    return {None: Q(facility_id=facility.id) if facility is not None else Q(),
+            Bucket.LATE: late, Bucket.TODAY: today, Bucket.UPCOMING: upcoming, Bucket.DONE: done}
 
 
 def _partner(partner) -> dict:
