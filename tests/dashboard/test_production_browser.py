@@ -71,7 +71,7 @@ def test_partner_prints_packs_and_ships_from_its_queue(browser, live_server, par
     today = page.get_by_test_id("queue-today")
     expect(today.locator("tbody tr")).to_have_count(2)
     gone = today.locator("tr", has_text="GONE-1")
-    expect(gone.get_by_test_id("canceled-mark")).to_contain_text("Canceled by the merchant")
+    expect(gone.get_by_test_id("canceled-mark")).to_contain_text("Canceled: do not produce")
     expect(gone.locator(".badge")).to_have_text("canceled")
     expect(page.get_by_test_id("facility-filter")).to_be_visible()  # two facilities: a filter for each
     fits(page)
