@@ -114,6 +114,11 @@ def shipping_label(job: ProductionJob, package: Package | None) -> bytes:
     for text in (facility.name, job.partner.name, " ".join(p for p in (facility.city, facility.country) if p)):
         pdf.drawString(margin, y, _fit(text, regular, 8, width - 2 * margin))
         y -= 10
+    if order.return_address is not None:  # the merchant's, where a parcel the carrier cannot deliver goes back
+        pdf.setFont(regular, 7)
+        returns = "Returns: " + ", ".join(_address_lines(order.return_address))
+        pdf.drawString(margin, y, _fit(returns, regular, 7, width - 2 * margin))
+        y -= 9
     y -= 4
     _rule(pdf, margin, y, width)
 
@@ -139,7 +144,7 @@ def shipping_label(job: ProductionJob, package: Package | None) -> bytes:
     pdf.drawString(margin, y, _fit(carrier, bold, 12, width - 2 * margin))
     y -= 13
     pdf.setFont(regular, 9)
-    pdf.drawString(margin, y, _fit(service or order.shipment_method_name or "", regular, 9, width - 2 * margin))
+    pdf.drawString(margin, y, _fit(service, regular, 9, width - 2 * margin))
     y -= 8
     _rule(pdf, margin, y, width)
 
@@ -190,7 +195,7 @@ def _carrier_and_service(job: ProductionJob, package: Package | None) -> tuple[s
         return package.carrier_name, package.service_name
     if job.carrier_service is not None:
         return job.carrier_service.carrier.name, job.carrier_service.name
-    return "Carrier", ""
+    return job.order.shipment_method_name or "Carrier of your choice", ""  # no carrier service routed
 
 
 def _address_lines(address: Address) -> list[str]:

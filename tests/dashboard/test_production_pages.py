@@ -329,6 +329,15 @@ def test_packing_slip_pdf(partner_client, make_order, facility, dhl):
     assert 'filename="packing-slip-SLIP-1.pdf"' in response["Content-Disposition"]
 
 
+def test_shipping_label_names_the_merchants_return_address(partner_client, make_order, facility):
+    returns = {"companyName": "Acme Returns", "addressLine1": "Hafenstrasse 5", "city": "Hamburg", "postCode": "20457",
+               "country": "DE"}
+    job = make_job(make_order("RET-1", returnAddress=returns), facility)
+    text = pdf_text(partner_client.get(f"{url(job)}shipping-label.pdf"))
+    assert "Returns: Acme Returns, Hafenstrasse 5, 20457 Hamburg, DE" in text
+    assert "Tracked Post" in text  # no carrier service routed: the shipment method
+
+
 def test_shipping_label_pdf_before_and_after_shipping(partner_client, job):
     text = pdf_text(partner_client.get(f"{url(job)}shipping-label.pdf"))
     assert "Printwerk Berlin" in text and "Printwerk" in text  # from the facility
