@@ -9,7 +9,7 @@ from datetime import date, time
 
 from platen.accounts import services as accounts
 from platen.orders.models import Order
-from platen.production.models import Carrier, CarrierService, Facility, Partner, ProductionJob
+from platen.production.models import Carrier, CarrierService, Facility, Material, Partner, ProductionJob
 from platen.production.shipping import local_now
 
 _codes = itertools.count(1)
@@ -21,12 +21,25 @@ def make_partner(name: str) -> Partner:
 
 def make_facility(partner: Partner, *, name: str | None = None, country: str = "DE", city: str = "Berlin",
                   time_zone: str = "Europe/Berlin") -> Facility:
+    """A facility that makes posters and ships everywhere, with poster stock as routing counts it (so an order
+    made after it can be routed here rather than held)."""
     n = next(_codes)
-    return Facility.objects.create(
+    facility = Facility.objects.create(
         partner=partner, code=f"{country.lower()}-test-{n}", name=name or f"{partner.name} {city} {n}", country=country,
-        city=city, latitude="52.52000", longitude="13.40500", time_zone=time_zone, cutoff=time(14, 0),
+        city=city, latitude="52.52000", longitude="13.40500", time_zone=time_zone, cutoff=time(23, 59, 59),
         daily_capacity=500, makes=["poster"], ships_to=["*"],
     )
+    Material.objects.bulk_create([Material(facility=facility, code=code, quantity=1000) for code in _materials("poster")])
+    return facility
+
+
+def _materials(kind: str) -> list[str]:
+    """The material codes routing looks for; none before routing exists (this factory does not need it)."""
+    try:
+        from platen.production.routing import material_for
+    except ImportError:
+        return []
+    return [code] if (code := material_for(kind)) else []
 
 
 def make_carrier_service(code: str = "dhl", name: str = "DHL", service: str = "Paket") -> CarrierService:
