@@ -2,9 +2,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from platen.dashboard.views import (
-    accounts, bulk, drafts, jobs, keys, login, notifications, order_actions, order_fixes, orders, orders_csv, production,
-    requests, settings, team,
+    accounts, bulk, drafts, jobs, keys, login, notifications, order_actions, order_fixes, orders, orders_csv, requests,
+    settings, team,
 )
+from platen.dashboard.views import production
 
 app_name = "dashboard"
 
