@@ -123,7 +123,7 @@ def test_partner_prints_packs_and_ships_from_its_queue(browser, live_server, par
 
     # Shipping: the routed carrier is chosen already; the tracking code goes in.
     shipping = page.get_by_test_id("shipping")
-    expect(shipping.get_by_label("Carrier")).to_have_value("dhl")
+    expect(shipping.get_by_label("Carrier")).to_have_value("testpost")
     expect(shipping.get_by_label("Service")).to_have_value("Paket")
     shipping.get_by_label("Tracking code").fill("00340434161094042557")
     fits(page)

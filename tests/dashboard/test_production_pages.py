@@ -37,7 +37,7 @@ def facility(partner):
 
 
 @pytest.fixture
-def dhl():
+def carrier_service():
     return make_carrier_service()
 
 
@@ -61,8 +61,8 @@ def other_partner_client(other_partner) -> Client:
 
 
 @pytest.fixture
-def job(make_order, facility, dhl):
-    return make_job(make_order("JOB-1"), facility, carrier_service=dhl)
+def job(make_order, facility, carrier_service):
+    return make_job(make_order("JOB-1"), facility, carrier_service=carrier_service)
 
 
 def two_items(reference: str) -> dict:
@@ -126,7 +126,7 @@ def test_another_partners_job_is_a_404_and_stays_untouched(other_partner_client,
     assert other_partner_client.get(f"{url(job)}packing-slip.pdf").status_code == 404
     assert other_partner_client.get(f"{url(job)}shipping-label.pdf").status_code == 404
     for step, data in (("start", {}), ("printed", {}), ("problem", {"message": "No paper."}), ("pack", {"scanned": "item-1"}),
-                       ("ship", {"carrier": "dhl", "tracking_code": "X1"})):
+                       ("ship", {"carrier": "testpost", "tracking_code": "X1"})):
         assert other_partner_client.post(url(job, step), data).status_code == 404
     assert statuses(job.order) == {F.CREATED}
     assert "JOB-1" not in other_partner_client.get("/production/").content.decode()
@@ -152,7 +152,7 @@ def test_queue_lists_jobs_by_when_they_are_due(partner_client, make_order, facil
     make_carrier_service()
     partner_client.post(url(shipped, "printed"))
     partner_client.post(url(shipped, "pack"), {"items": [str(i.pk) for i in shipped.order.items.all()]})
-    partner_client.post(url(shipped, "ship"), {"carrier": "dhl", "tracking_code": "00340434161094042557"})
+    partner_client.post(url(shipped, "ship"), {"carrier": "testpost", "tracking_code": "00340434161094042557"})
     assert Order.objects.get(pk=shipped.order_id).fulfillment_status == F.SHIPPED
 
     html = partner_client.get("/production/").content.decode()
@@ -224,7 +224,7 @@ def test_job_page_shows_what_to_make_and_where_it_goes(partner_client, job, file
     html = partner_client.get(url(job)).content.decode()
     assert "Poster A3 (200 gsm uncoated)" in html and "Paper Format: A3" in html and "Size: 297 × 420 mm" in html
     assert "Unter den Linden 1" in html and "10117 Berlin" in html
-    assert "DHL Paket" in html  # the carrier service routing chose
+    assert "Testpost Paket" in html  # the carrier service routing chose
     assert "Start production" in html and "Mark printed" in html
     assert "Order received via api" in html  # the order's history
     item = job.order.items.get()
@@ -237,8 +237,8 @@ def test_job_page_shows_what_to_make_and_where_it_goes(partner_client, job, file
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
 
 
-def test_steps_from_created_to_shipped(partner_client, partner_user, make_order, facility, dhl):
-    job = make_job(make_order("STEPS-1", items=two_items("STEPS-1")), facility, carrier_service=dhl)
+def test_steps_from_created_to_shipped(partner_client, partner_user, make_order, facility, carrier_service):
+    job = make_job(make_order("STEPS-1", items=two_items("STEPS-1")), facility, carrier_service=carrier_service)
     order = job.order
     first, second = order.items.order_by("position")
 
@@ -266,19 +266,19 @@ def test_steps_from_created_to_shipped(partner_client, partner_user, make_order,
 
     # Shipping: the form offers the routed carrier; without a tracking code it says what to enter.
     page = partner_client.get(url(job)).content.decode()
-    assert '<option value="dhl" selected>DHL</option>' in page and 'value="Paket"' in page
-    response = partner_client.post(url(job, "ship"), {"carrier": "dhl", "service": "Paket", "tracking_code": " "})
+    assert '<option value="testpost" selected>Testpost</option>' in page and 'value="Paket"' in page
+    response = partner_client.post(url(job, "ship"), {"carrier": "testpost", "service": "Paket", "tracking_code": " "})
     assert response.status_code == 400 and "Enter the carrier&#x27;s tracking code" in response.content.decode()
     assert statuses(order) == {F.PACKAGED}
-    shipped = {"carrier": "dhl", "service": "Paket", "tracking_code": "00340434161094042557"}
+    shipped = {"carrier": "testpost", "service": "Paket", "tracking_code": "00340434161094042557"}
     response = partner_client.post(url(job, "ship"), shipped, follow=True)
     html = response.content.decode()
     assert "Shipped with tracking code 00340434161094042557." in html
     assert statuses(order) == {F.SHIPPED}
     package = order.packages.get()
-    assert (package.carrier_code, package.service_name, package.tracking_code) == ("dhl", "Paket", "00340434161094042557")
-    assert package.tracking_url == "https://track.example.test/dhl?code=00340434161094042557"
-    assert "track.example.test/dhl?code=00340434161094042557" in html
+    assert (package.carrier_code, package.service_name, package.tracking_code) == ("testpost", "Paket", "00340434161094042557")
+    assert package.tracking_url == "https://track.example.test/testpost?code=00340434161094042557"
+    assert "track.example.test/testpost?code=00340434161094042557" in html
 
     # Each step is in the order's history, by the partner's login.
     history = list(order.events.filter(type="order_status_changed").values_list("params__to", "actor_label"))
@@ -316,8 +316,8 @@ def test_partner_history_leaves_out_the_merchants_postbacks_and_names(partner_cl
 # ---- papers ---------------------------------------------------------------------------------------------
 
 
-def test_packing_slip_pdf(partner_client, make_order, facility, dhl):
-    job = make_job(make_order("SLIP-1", items=two_items("SLIP-1")), facility, carrier_service=dhl)
+def test_packing_slip_pdf(partner_client, make_order, facility, carrier_service):
+    job = make_job(make_order("SLIP-1", items=two_items("SLIP-1")), facility, carrier_service=carrier_service)
     response = partner_client.get(f"{url(job)}packing-slip.pdf")
     text = pdf_text(response)
     assert "Packing slip" in text and "SLIP-1" in text
@@ -342,7 +342,7 @@ def test_shipping_label_pdf_before_and_after_shipping(partner_client, job):
     text = pdf_text(partner_client.get(f"{url(job)}shipping-label.pdf"))
     assert "Printwerk Berlin" in text and "Printwerk" in text  # from the facility
     assert "Ada Lovelace" in text and "Unter den Linden 1" in text and "DE" in text
-    assert "DHL" in text and "Paket" in text and "Order JOB-1" in text
+    assert "Testpost" in text and "Paket" in text and "Order JOB-1" in text
     assert "Not known yet" in text
     page = PdfReader(io.BytesIO(partner_client.get(f"{url(job)}shipping-label.pdf").content)).pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (288, 432)  # 4 × 6 in
@@ -350,7 +350,7 @@ def test_shipping_label_pdf_before_and_after_shipping(partner_client, job):
 
     partner_client.post(url(job, "printed"))
     partner_client.post(url(job, "pack"), {"items": [str(job.order.items.get().pk)]})
-    partner_client.post(url(job, "ship"), {"carrier": "dhl", "service": "Paket", "tracking_code": "JJD000390007701"})
+    partner_client.post(url(job, "ship"), {"carrier": "testpost", "service": "Paket", "tracking_code": "JJD000390007701"})
     response = partner_client.get(f"{url(job)}shipping-label.pdf")
     text = pdf_text(response)
     assert "JJD000390007701" in text and "Not known yet" not in text

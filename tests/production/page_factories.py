@@ -42,11 +42,13 @@ def _materials(kind: str) -> list[str]:
     return [code] if (code := material_for(kind)) else []
 
 
-def make_carrier_service(code: str = "dhl", name: str = "DHL", service: str = "Paket") -> CarrierService:
+def make_carrier_service(code: str = "testpost", name: str = "Testpost", service: str = "Paket") -> CarrierService:
+    """A carrier of the tests' own (a demo network's real carriers may be loaded too) and one service of it."""
     carrier, _ = Carrier.objects.get_or_create(code=code, defaults={
         "name": name, "tracking_url_template": f"https://track.example.test/{code}?code={{code}}"})
-    service_row, _ = CarrierService.objects.get_or_create(carrier=carrier, name=service, defaults={
-        "shipment_method_uid": "normal", "from_countries": ["*"], "to_countries": ["*"], "min_days": 2, "max_days": 4})
+    service_row, _ = CarrierService.objects.get_or_create(carrier=carrier, name=service, shipment_method_uid="normal",
+                                                          defaults={"from_countries": ["*"], "to_countries": ["*"],
+                                                                    "min_days": 2, "max_days": 4})
     return service_row
 
 
