@@ -154,12 +154,13 @@ def shipping_label(job: ProductionJob, package: Package | None) -> bytes:
     pdf.drawString(margin, y, "TRACKING")
     if package is not None and package.tracking_code:
         code = package.tracking_code
-        bars = Code128(code, barWidth=_bar_width(code, width - 2 * margin), barHeight=54, quiet=False)
         y -= 60
-        bars.drawOn(pdf, margin, y)
+        if _scannable(code):  # Code 128 carries printable ASCII only; anything else is printed as text alone
+            bars = Code128(code, barWidth=_bar_width(code, width - 2 * margin), barHeight=54, quiet=False)
+            bars.drawOn(pdf, margin, y)
         y -= 12
         pdf.setFont(regular, 10)
-        pdf.drawString(margin, y, package.tracking_code)
+        pdf.drawString(margin, y, _fit(code, regular, 10, width - 2 * margin))
     else:
         y -= 14
         pdf.setFont(regular, 9)
@@ -239,6 +240,10 @@ def _bar_width(value: str, room: float, widest: float = 1.0) -> float:
     """The widest bars (up to `widest` points) at which the barcode still fits the label."""
     natural = Code128(value, barWidth=1, quiet=False).width
     return min(widest, room / natural)
+
+
+def _scannable(code: str) -> bool:
+    return bool(code) and all(32 <= ord(c) < 127 for c in code)
 
 
 def _rule(pdf: Canvas, margin: float, y: float, width: float) -> None:
