@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from platen.dashboard.access import is_partner_login
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -15,6 +17,8 @@ class NavItem:
     url_name: str
     section: str
     operators_only: bool = False
+    # A print partner's page: the only kind a partner login sees; operators see it too, merchants never.
+    partners: bool = False
 
 
 NAV: tuple[NavItem, ...] = (
@@ -26,9 +30,13 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Accounts", "dashboard:accounts", "account", operators_only=True),
     NavItem("Network", "dashboard:network", "network", operators_only=True),
     NavItem("Jobs", "dashboard:jobs", "job", operators_only=True),
+    NavItem("Production", "dashboard:production", "production", partners=True),
     # Next: Stores, Catalog.
 )
 
 
 def visible_items(user) -> list[NavItem]:
-    return [item for item in NAV if not item.operators_only or getattr(user, "is_operator", False)]
+    operator = getattr(user, "is_operator", False)
+    if is_partner_login(user):
+        return [item for item in NAV if item.partners]
+    return [item for item in NAV if operator or not (item.operators_only or item.partners)]

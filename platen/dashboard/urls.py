@@ -5,6 +5,7 @@ from platen.dashboard.views import (
     accounts, bulk, drafts, jobs, keys, login, network, notifications, order_actions, order_fixes, orders, orders_csv, requests,
     settings, team,
 )
+from platen.dashboard.views import production
 
 app_name = "dashboard"
 
@@ -61,4 +62,14 @@ urlpatterns = [
     path("outbox/", notifications.outbox, name="outbox"),
     path("outbox/settings/", notifications.outbox_settings, name="outbox_settings"),
     path("outbox/<uuid:message_id>/", notifications.outbox_message, name="outbox_message"),
+    # Print partners: their production queue and jobs (by Platen's order id, as in their API).
+    path("production/", production.production_queue, name="production"),
+    path("production/<uuid:order_id>/", production.production_job, name="production_job"),
+    path("production/<uuid:order_id>/start/", production.production_start, name="production_start"),
+    path("production/<uuid:order_id>/printed/", production.production_printed, name="production_printed"),
+    path("production/<uuid:order_id>/problem/", production.production_problem, name="production_problem"),
+    path("production/<uuid:order_id>/pack/", production.production_pack, name="production_pack"),
+    path("production/<uuid:order_id>/ship/", production.production_ship, name="production_ship"),
+    path("production/<uuid:order_id>/packing-slip.pdf", production.production_slip, name="production_slip"),
+    path("production/<uuid:order_id>/shipping-label.pdf", production.production_label, name="production_label"),
 ]

@@ -5,8 +5,10 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+from django.shortcuts import resolve_url
 
 from platen.accounts import throttling
+from platen.dashboard.access import is_partner_login
 
 
 class Throttled:
@@ -40,3 +42,9 @@ class LoginView(auth_views.LoginView):
     form_class = ThrottledAuthenticationForm
     template_name = "dashboard/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        # A print partner lands on its production queue (it has no merchant pages).
+        if is_partner_login(self.request.user):
+            return resolve_url("dashboard:production")
+        return super().get_default_redirect_url()

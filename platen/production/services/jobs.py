@@ -15,6 +15,14 @@ def scoped(partner) -> QuerySet[ProductionJob]:
     return jobs if partner is None else jobs.filter(partner=partner)
 
 
+def get_job(partner, order_id) -> ProductionJob:
+    """The job of `order_id` for reading (a page); 404 for another partner's or an unknown order."""
+    job = scoped(partner).filter(order_id=_uuid(order_id)).first() if _uuid(order_id) else None
+    if job is None:
+        raise NotFound(f"No job for order {order_id} exists for this partner.", code="order_not_found")
+    return job
+
+
 def locked_job(partner, order_id) -> ProductionJob:
     """The job of `order_id` with its order row-locked, inside the caller's transaction; 404 for another partner's
     (or an unknown) order, so a partner cannot learn that an order exists elsewhere."""
