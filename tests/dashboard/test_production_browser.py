@@ -132,7 +132,7 @@ def test_partner_prints_packs_and_ships_from_its_queue(browser, live_server, par
     expect(page.locator(".flash-success")).to_have_text("Shipped with tracking code 00340434161094042557.")
     expect(page.get_by_test_id("job-status")).to_contain_text("shipped")
     expect(page.get_by_test_id("packages")).to_contain_text("00340434161094042557")
-    expect(page.get_by_test_id("history")).to_contain_text("Status changed from packaged to shipped")
+    expect(page.get_by_test_id("history")).to_contain_text("Handed to Testpost with tracking code 00340434161094042557")
     fits(page)
     shot(page, f"44-production-shipped-{width}")
 
