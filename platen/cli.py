@@ -90,8 +90,14 @@ def cmd_accounts_list(args) -> int:
 def cmd_users_create(args) -> int:
     from platen.accounts import services
 
-    account = None if args.operator else services.find_account(args.account)
-    user = services.create_user(account, args.username, _password(args), email=args.email or "", operator=args.operator)
+    partner = None
+    if args.partner:
+        from platen.production.services.partners import find_partner
+
+        partner = find_partner(args.partner)
+    account = None if args.operator or partner else services.find_account(args.account)
+    user = services.create_user(account, args.username, _password(args), email=args.email or "", operator=args.operator,
+                                partner=partner)
     print(user.username)
     return 0
 
@@ -303,13 +309,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     password_help = "At least 8 characters, not a common password (asked for when left out)."
     users = sub.add_parser("users", help="Dashboard logins.").add_subparsers(dest="action", required=True)
-    ucreate = users.add_parser("create", help="Create a dashboard login for an account (or an operator).")
+    ucreate = users.add_parser("create", help="Create a dashboard login for an account, a print partner, or an operator.")
     ucreate.add_argument("username")
     ucreate.add_argument("--password", help=password_help)
     ucreate.add_argument("--email", default="", help="Where the user's e-mails go (default: the user name, if it is an address).")
     group = ucreate.add_mutually_exclusive_group(required=True)
     group.add_argument("--account", help="Account id, or its name when no other account has it.")
     group.add_argument("--operator", action="store_true", help="Staff who see all accounts.")
+    group.add_argument("--partner", help="Print partner id, or its name: the login sees that partner's production pages.")
     ucreate.set_defaults(func=cmd_users_create)
     users.add_parser("list", help="One line per login: id, user name, e-mail, account.").set_defaults(func=cmd_users_list)
     upassword = users.add_parser("password", help="Set a new password for a login.")

@@ -49,8 +49,10 @@ def update_account(account_id, name: str, email: str) -> Account:
     return account
 
 
-def create_user(account: Account | None, username: str, password: str, *, email: str = "", operator: bool = False) -> User:
-    """A login; the username, when it is an e-mail address, is the address. Raises InvalidRequest or Conflict."""
+def create_user(account: Account | None, username: str, password: str, *, email: str = "", operator: bool = False,
+                partner=None) -> User:
+    """A login of an account, an operator, or a print partner (`partner`: its production pages only); the username,
+    when it is an e-mail address, is the address. Raises InvalidRequest or Conflict."""
     username = (username or "").strip()
     if not username:
         raise InvalidRequest("Enter a username.", [Detail("username", "Enter a username.")])
@@ -62,7 +64,7 @@ def create_user(account: Account | None, username: str, password: str, *, email:
     try:
         with transaction.atomic():
             return User.objects.create_user(
-                username=username, email=email, password=password, account=account,
+                username=username, email=email, password=password, account=account, partner=partner,
                 is_staff=operator, is_superuser=operator,
             )
     except IntegrityError:  # the same name, taken between the check and the insert

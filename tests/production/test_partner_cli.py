@@ -6,6 +6,7 @@ import pytest
 
 from platen.accounts.services import authenticate_key, hash_key
 from platen.cli import main
+from platen.accounts.models import User
 from platen.production.models import Partner, PartnerKey
 from platen.production.services import keys
 
@@ -50,3 +51,14 @@ def test_mistakes_are_clear_errors_not_tracebacks(capsys):
     code, out, err = run(capsys, "partners", "key", str(uuid.uuid4()))
     assert (code, out) == (1, "") and "No partner" in err
     assert Partner.objects.count() == before + 1 and not PartnerKey.objects.exists()
+
+
+def test_users_create_makes_a_partner_login_that_sees_only_its_production_pages(capsys, client):
+    _, partner_id, _ = run(capsys, "partners", "create", "Print Berlin")
+    code, out, _ = run(capsys, "users", "create", "press@print-berlin.test", "--password", "a-long-password",
+                       "--partner", partner_id)
+    login = User.objects.get(username=out)
+    assert code == 0 and str(login.partner_id) == partner_id and login.account_id is None and not login.is_staff
+    client.force_login(login)
+    assert client.get("/orders/")["Location"] == "/production/"
+    assert client.get("/production/").status_code == 200
