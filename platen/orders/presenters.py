@@ -135,6 +135,15 @@ def receipt_item(x: ReceiptItem, r: Receipt) -> dict:
     }
 
 
+def connected_order_ids(o: Order) -> list[str]:
+    """The other parts of an order that routing split (same split_group), oldest first; [] for most orders
+    (no query then)."""
+    if o.split_group is None:
+        return []
+    others = Order.objects.filter(split_group=o.split_group).exclude(pk=o.pk).order_by("created_at", "id")
+    return [str(pk) for pk in others.values_list("pk", flat=True)]
+
+
 def order(o: Order) -> dict:
     items = list(o.items.all())
     return {
@@ -151,7 +160,7 @@ def order(o: Order) -> dict:
         "updatedAt": o.updated_at.isoformat(),
         "orderedAt": o.ordered_at.isoformat(),
         "totalInclVat": _money(o.total_incl_vat),
-        "connectedOrderIds": [],  # Platen never splits a request into several orders
+        "connectedOrderIds": connected_order_ids(o),
         "items": [item(i) for i in items],
         "shipment": shipment(o, items),
         "shippingAddress": address(o.shipping_address),
@@ -179,7 +188,7 @@ def summary(o: Order) -> dict:
         "lastName": o.shipping_address.last_name,
         "currency": o.currency,
         "totalInclVat": _money(o.total_incl_vat),
-        "connectedOrderIds": [],
+        "connectedOrderIds": connected_order_ids(o),
         "itemsCount": o.items_count if hasattr(o, "items_count") else o.items.count(),
         "storeId": str(o.store_id) if o.store_id else None,
         "createdAt": o.created_at.isoformat(),

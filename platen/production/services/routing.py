@@ -1,0 +1,321 @@
+"""Routing `created` orders to facilities (the rule itself is production/routing.py; this writes what it says).
+
+`route_waiting` takes a batch of `created` orders that have no job yet, oldest first, and in one transaction:
+locks the active facilities (so two workers never give away the same stock or capacity), reads the network
+once (facilities, stock, load of each one's production day, carrier services), decides every order in memory,
+and writes all of it with bulk writes: the jobs, the stock and load taken, the orders' delivery estimates and
+the history (ROUTED with the winner, the runners-up and why; DELIVERY_ESTIMATE_UPDATED).
+
+- The production day (`ProductionJob.due_date`) is the facility's local date, the next day when the order is
+  routed after the facility's cut-off. Capacity is counted per facility and production day (DailyLoad, one
+  job per order); stock is one material unit per piece (routing.material_for).
+- The order stays `created`: the partner's `received` report or its first pull of the job moves it on.
+- An order no one facility can make is split first (`split.split_order`): its items move into new connected
+  orders that share its orderReferenceId and split_group; each part is then routed on its own.
+- An order no facility can make goes `on_hold` with the sentence why as its reason and as a `no_facility`
+  problem (ROUTING_HELD in the history). `reroute_held` (the `production.reroute-held` job, run every 15
+  minutes and whenever stock or facilities change) routes it again by itself as soon as a facility can take it;
+  until then it stays as it is, without new history.
+- With no active facility at all the network is not set up yet: orders wait in `created`, nothing is held.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
+
+from platen.catalog import snapshot as catalog
+from platen.kit.actors import Actor
+from platen.orders import events
+from platen.orders.models import Order, OrderItem
+from platen.orders.statuses import Fulfillment
+from platen.orders.transitions import plan_items
+from platen.production import routing, shipping
+from platen.production.models import CarrierService, DailyLoad, Facility, Material, ProductionJob
+from platen.production.services import split
+
+ROUTER = Actor.system("routing")
+BATCH = 200  # orders decided and written per transaction
+NO_FACILITY = "no_facility"
+RULE = ("Makes every product, has the material in stock and capacity left for its production day, ships to the "
+        "destination; then the destination's own country first, then the nearest, the cheapest, the fastest.")
+RUNNERS_UP_IN_HISTORY = routing.RUNNERS_UP
+RULED_OUT_IN_HISTORY = 5
+
+
+@dataclass
+class Outcome:
+    routed: list = field(default_factory=list)  # order ids
+    held: list = field(default_factory=list)
+    split: list = field(default_factory=list)  # ids of the orders that were split (the original ones)
+
+    def __iadd__(self, other: Outcome) -> Outcome:
+        self.routed += other.routed
+        self.held += other.held
+        self.split += other.split
+        return self
+
+
+# ---- the network as routing reads it -------------------------------------------------------------------------
+
+@dataclass
+class Network:
+    """The facilities (locked for the transaction) as routing.FacilityFacts, with what a batch takes from them."""
+
+    facts: list[routing.FacilityFacts]
+    rows: dict[str, Facility]
+    day: dict[str, date]  # facility id -> production day of an order routed now
+    load_ids: dict[str, int]  # facility id -> DailyLoad id of that day (absent: no row yet)
+    material_ids: dict[tuple[str, str], int]  # (facility id, code) -> Material id
+    services: list[CarrierService]
+    jobs_taken: Counter = field(default_factory=Counter)  # facility id -> jobs
+    units_taken: Counter = field(default_factory=Counter)  # (facility id, code) -> units
+    _service_cache: dict = field(default_factory=dict)
+
+    def take(self, facts: routing.FacilityFacts, need: Counter) -> None:
+        facts.capacity_left -= 1
+        self.jobs_taken[facts.id] += 1
+        for code, units in need.items():
+            facts.stock[code] = facts.stock.get(code, 0) - units
+            self.units_taken[(facts.id, code)] += units
+
+    def service(self, method_uid: str, from_country: str, to_country: str) -> CarrierService | None:
+        key = (method_uid, from_country, to_country)
+        if key not in self._service_cache:
+            self._service_cache[key] = shipping.choose_service(method_uid, from_country, to_country, self.services)
+        return self._service_cache[key]
+
+    def write(self) -> None:
+        """The stock and load the batch took, in at most three statements (increments, so concurrent stock
+        changes by operators or partners add up)."""
+        existing = {fid: n for fid, n in self.jobs_taken.items() if fid in self.load_ids}
+        if existing:
+            DailyLoad.objects.filter(pk__in=[self.load_ids[f] for f in existing]).update(jobs=F("jobs") + Case(
+                *[When(pk=self.load_ids[f], then=Value(n)) for f, n in existing.items()], default=Value(0)))
+        DailyLoad.objects.bulk_create([DailyLoad(facility_id=f, day=self.day[f], jobs=n)
+                                       for f, n in self.jobs_taken.items() if f not in self.load_ids])
+        taken = {self.material_ids[k]: n for k, n in self.units_taken.items() if k in self.material_ids}
+        if taken:
+            Material.objects.filter(pk__in=list(taken)).update(quantity=F("quantity") - Case(
+                *[When(pk=pk, then=Value(n)) for pk, n in taken.items()], default=Value(0)))
+
+
+def production_day(facility: Facility, now: datetime) -> date:
+    """The facility's local date, or the next one when `now` is past its cut-off there."""
+    local = now.astimezone(ZoneInfo(facility.time_zone or "UTC"))
+    return local.date() + timedelta(days=1) if local.time() > facility.cutoff else local.date()
+
+
+def load_network(now: datetime | None = None) -> Network:
+    """Lock the active facilities (inside the caller's transaction) and read what routing needs."""
+    now = now or timezone.now()
+    rows = {str(f.id): f for f in Facility.objects.select_for_update(of=("self",)).select_related("partner")
+            .filter(active=True, partner__active=True).order_by("code")}
+    day = {fid: production_day(f, now) for fid, f in rows.items()}
+    loads = {(str(fid), d): (pk, jobs) for pk, fid, d, jobs in DailyLoad.objects.filter(
+        facility_id__in=list(rows), day__in=set(day.values())).values_list("pk", "facility_id", "day", "jobs")}
+    stock: dict[str, dict[str, int]] = defaultdict(dict)
+    material_ids = {}
+    for pk, fid, code, quantity in Material.objects.filter(facility_id__in=list(rows)).values_list(
+            "pk", "facility_id", "code", "quantity"):
+        stock[str(fid)][code] = quantity
+        material_ids[(str(fid), code)] = pk
+    facts = []
+    load_ids = {}
+    for fid, f in rows.items():
+        pk, jobs = loads.get((fid, day[fid]), (None, 0))
+        if pk is not None:
+            load_ids[fid] = pk
+        facts.append(routing.FacilityFacts(
+            id=fid, code=f.code, name=f.name, country=f.country, latitude=float(f.latitude),
+            longitude=float(f.longitude), makes=frozenset(f.makes or ()), ships_to=frozenset(f.ships_to or ()),
+            cost_index=float(f.cost_index), production_days=f.production_days,
+            capacity_left=f.daily_capacity - jobs, stock=stock[fid]))
+    services = list(CarrierService.objects.select_related("carrier"))
+    return Network(facts, rows, day, load_ids, material_ids, services)
+
+
+# ---- routing a batch -----------------------------------------------------------------------------------------
+
+def route_waiting(first=None, *, limit: int = BATCH) -> Outcome:
+    """Route up to `limit` waiting orders (`first`, when given, then the oldest others) in one transaction."""
+    with transaction.atomic():
+        network = load_network()
+        if not network.facts:
+            return Outcome()
+        waiting = Order.objects.select_for_update(of=("self",), skip_locked=True).select_related("shipping_address") \
+            .filter(fulfillment_status=Fulfillment.CREATED, production_job__isnull=True)
+        orders = list(waiting.filter(pk=first)) if first else []
+        orders += list(waiting.exclude(pk=first).order_by("created_at")[:limit - len(orders)]) if first else \
+            list(waiting.order_by("created_at")[:limit])
+        return Batch(network).run(orders)
+
+
+def route_all(*, limit: int = BATCH) -> Outcome:
+    """Route every waiting order, one batch per transaction (for the sweep and tests)."""
+    total = Outcome()
+    while True:
+        outcome = route_waiting(limit=limit)
+        total += outcome
+        if len(outcome.routed) + len(outcome.held) < 1:
+            return total
+
+
+def reroute_held(*, limit: int = BATCH) -> Outcome:
+    """Route the orders routing held, when a facility can take them now (the rest stay as they are), and any
+    order still waiting in `created` (e.g. a new day's capacity)."""
+    total = Outcome()
+    after = None
+    while True:
+        with transaction.atomic():
+            network = load_network()
+            if not network.facts:
+                return total
+            held = Order.objects.select_for_update(of=("self",), skip_locked=True).select_related("shipping_address") \
+                .filter(fulfillment_status=Fulfillment.ON_HOLD, production_job__isnull=True).order_by("created_at", "id")
+            if after is not None:
+                held = held.filter(Q(created_at__gt=after[0]) | Q(created_at=after[0], id__gt=after[1]))
+            page = list(held[:limit])
+            if not page:
+                break
+            after = (page[-1].created_at, page[-1].id)
+            total += Batch(network).run([o for o in page if held_by_routing(o)], reviving=True)
+    total += route_all(limit=limit)
+    return total
+
+
+def held_by_routing(order: Order) -> bool:
+    return any(p.get("code") == NO_FACILITY for p in order.problems or ())
+
+
+class Batch:
+    """One transaction's worth of orders: decided in memory one after the other (each sees what the ones
+    before it took), then written at once."""
+
+    def __init__(self, network: Network):
+        self.network = network
+        self.products = catalog.current().products
+        self.jobs: list[ProductionJob] = []
+        self.history: list = []
+        self.estimated: list[Order] = []
+        self.changed_items: list[OrderItem] = []
+        self.held: list[Order] = []
+        self.outcome = Outcome()
+
+    def run(self, orders: list[Order], *, reviving: bool = False) -> Outcome:
+        if not orders:
+            return self.outcome
+        items: dict = defaultdict(list)
+        for item in OrderItem.objects.filter(order__in=orders):
+            items[item.order_id].append(item)
+        work = [(order, items[order.pk], reviving) for order in orders]
+        while work:
+            order, its, held = work.pop(0)
+            work[:0] = [(part, part_items, False) for part, part_items in self.route(order, its, reviving=held)]
+        self.write()
+        return self.outcome
+
+    def lines(self, items: list[OrderItem]) -> list[routing.Line]:
+        lines = []
+        for i in items:
+            product = self.products.get(i.product_uid)
+            lines.append(routing.line(str(i.pk), i.item_reference_id, i.product_uid, product.kind if product else None,
+                                      i.quantity, product_name=product.name if product else ""))
+        return lines
+
+    def route(self, order: Order, items: list[OrderItem], *, reviving: bool = False) -> list:
+        """Decide one order and note what to write; returns the parts of a split order, to route next."""
+        live = [i for i in items if not i.is_ignored and i.fulfillment_status != Fulfillment.CANCELED]
+        waiting_in = Fulfillment.ON_HOLD if reviving else Fulfillment.CREATED
+        if not live or any(i.fulfillment_status != waiting_in for i in live):
+            return []
+        destination = order.shipping_address.country
+        decision = routing.decide(self.lines(live), destination, self.network.facts)
+        if not decision.routed:
+            if not reviving:
+                self.hold(order, items, live, decision)
+            return []
+        if reviving:
+            self.history += plan_items(order, items, live, Fulfillment.CREATED, ROUTER,
+                                       reason="A facility can make it now; routing it again.")
+            order.problems = [p for p in order.problems if p.get("code") != NO_FACILITY]
+            self.changed_items += live
+            self.held.append(order)  # its status and problems are written with the held ones
+        if decision.split:
+            parts, history = split.split_order(order, items, [[ln.key for ln in a.lines] for a in decision.assignments],
+                                               ROUTER)
+            self.history += history
+            self.outcome.split.append(str(order.pk))
+            return parts
+        self.assign(order, decision)
+        return []
+
+    def assign(self, order: Order, decision: routing.Decision) -> None:
+        assignment = decision.assignments[0]
+        facts = assignment.winner.facility
+        facility = self.network.rows[facts.id]
+        self.network.take(facts, routing.needs(assignment.lines))
+        destination = order.shipping_address.country
+        job = ProductionJob(
+            order=order, facility=facility, partner=facility.partner, due_date=self.network.day[facts.id],
+            carrier_service=self.network.service(order.shipment_method_uid, facility.country, destination),
+            decision=decision_record(decision),
+        )
+        self.jobs.append(job)
+        self.history.append(events.event(
+            order, events.ROUTED, ROUTER,
+            reason=f"Routed to {facility.name} ({facility.country}), due {job.due_date.isoformat()}.",
+            params={"facility": facility.code, "facilityName": facility.name, "partner": facility.partner.name,
+                    "dueDate": job.due_date.isoformat(), **job.decision}))
+        self.history += shipping.update_estimate(order, job, shipping.handover_day(job), ROUTER, save=False)
+        order.fulfillment_country = facility.country
+        self.estimated.append(order)
+        self.outcome.routed.append(str(order.pk))
+
+    def hold(self, order: Order, items: list[OrderItem], live: list[OrderItem], decision: routing.Decision) -> None:
+        self.history += plan_items(order, items, live, Fulfillment.ON_HOLD, ROUTER, reason=decision.reason)
+        self.history.append(events.event(order, events.ROUTING_HELD, ROUTER, reason=decision.reason,
+                                         params={"ruledOut": ruled_out(decision)}))
+        order.problems = [*[p for p in order.problems if p.get("code") != NO_FACILITY],
+                          {"field": "", "code": "no_facility", "message": decision.reason}]
+        self.changed_items += live
+        self.held.append(order)
+        self.outcome.held.append(str(order.pk))
+
+    def write(self) -> None:
+        now = timezone.now()
+        self.network.write()
+        ProductionJob.objects.bulk_create(self.jobs)
+        for order in (*self.estimated, *self.held):
+            order.updated_at = now
+        if self.estimated:
+            Order.objects.bulk_update(self.estimated, shipping.ESTIMATE_FIELDS)
+        if self.held:
+            Order.objects.bulk_update(self.held, ["fulfillment_status", "problems", "updated_at"])
+        if self.changed_items:
+            OrderItem.objects.bulk_update(self.changed_items, ["fulfillment_status"])
+        events.save_all(self.history)
+
+
+def decision_record(decision: routing.Decision) -> dict:
+    """The decision as the job and the history keep it: the winner, the runners-up with why, the rule."""
+    a = decision.assignments[0]
+    return {"winner": _facility(a.winner), "runnersUp": [{**_facility(c), "reason": c.why} for c in a.runners_up],
+            "ruledOut": ruled_out(decision), "rule": RULE}
+
+
+def _facility(c: routing.Candidate) -> dict:
+    f = c.facility
+    km = None if c.distance_km == float("inf") else round(c.distance_km)
+    return {"facility": f.code, "name": f.name, "country": f.country, "distanceKm": km}
+
+
+def ruled_out(decision: routing.Decision) -> list[dict]:
+    return [{"facility": code, "reason": why} for code, why in list(decision.ruled_out.items())[:RULED_OUT_IN_HISTORY]]
+
