@@ -215,3 +215,30 @@ def test_without_a_network_orders_wait_in_created(api, settle, files):
     order = create(api, settle)
     assert order.fulfillment_status == "created" and order.problems == []
     assert not history(order.pk, "routing_held")
+
+
+# ---- the order page ---------------------------------------------------------------------------------------
+
+from tests.dashboard.conftest import merchant, merchant_client  # noqa: E402,F401  (the dashboard's login fixtures)
+
+
+def test_the_order_page_shows_where_and_why(api, settle, files, merchant_client):  # noqa: F811
+    factories.facility("DE", makes=["poster", "t_shirt"], name="Berlin Print")
+    factories.facility("US", makes=["poster", "t_shirt"], name="Reno Print")
+    order = create(api, settle)
+    html = merchant_client.get(f"/orders/{order.pk}/").content.decode()
+    start = html.index('data-testid="routing"')
+    card = html[start:html.index("</section>", start)]
+    assert "Berlin Print" in card and "(DE)" in card
+    assert "Reno Print" in card and "Not in DE (Berlin Print is)." in card
+    assert "Routed to Berlin Print (DE), due " in html  # the history line
+
+
+def test_the_page_of_a_split_order_links_its_connected_orders(api, settle, files, merchant_client):  # noqa: F811
+    factories.facility("DE", makes=["poster"], name="Berlin Posters")
+    factories.facility("PL", makes=["t_shirt"], name="Warsaw Shirts")
+    order = create(api, settle)
+    other = Order.objects.exclude(pk=order.pk).get(split_group=order.split_group)
+    html = merchant_client.get(f"/orders/{order.pk}/").content.decode()
+    assert f'href="/orders/{other.pk}/"' in html and "Split into 2 connected orders" in html
+    assert "This order: poster-1" in html and f"Order {str(other.pk)[:8]}: shirt-1" in html

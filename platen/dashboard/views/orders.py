@@ -11,6 +11,7 @@ from platen.dashboard.access import dashboard_view
 from platen.dashboard.htmx import page_or_results
 from platen.dashboard.views.bulk import BULK_ACTIONS, pop_outcome
 from platen.dashboard.views.order_fixes import fix_context
+from platen.dashboard.views.order_routing import routing_context
 from platen.orders import rules
 from platen.orders.services import queries
 from platen.orders.statuses import Fulfillment
@@ -57,6 +58,6 @@ def detail_context(request, order) -> dict:
         "can_approve": allowed.approve,
         "locked_reason": allowed.locked_reason,
         "show_account": request.user.is_operator,
-        **fix_context(order, items),
+        **fix_context(order, items), **routing_context(order),
     }
 
