@@ -81,6 +81,7 @@ def material_for(kind: str | None, uid: str = "", attributes: Mapping[str, str] 
     return f"{base}-{size}" if size else base
 
 
+@lru_cache(maxsize=1024)
 def material_name(code: str) -> str:
     """'tshirt-blank-M' -> 't-shirt blanks in M'; unknown codes as they are."""
     for base, name in MATERIAL_NAMES.items():

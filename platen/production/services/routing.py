@@ -21,12 +21,14 @@ the history (ROUTED with the winner, the runners-up and why; DELIVERY_ESTIMATE_U
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
@@ -46,7 +48,7 @@ NO_FACILITY = "no_facility"
 RULE = ("Makes every product, has the material in stock and capacity left for its production day, ships to the "
         "destination; then the destination's own country first, then the nearest, the cheapest, the fastest.")
 RUNNERS_UP_IN_HISTORY = routing.RUNNERS_UP
-RULED_OUT_IN_HISTORY = 5
+RULED_OUT_IN_HISTORY = 3
 
 
 @dataclass
@@ -54,11 +56,13 @@ class Outcome:
     routed: list = field(default_factory=list)  # order ids
     held: list = field(default_factory=list)
     split: list = field(default_factory=list)  # ids of the orders that were split (the original ones)
+    taken: int = 0  # orders the batch looked at (a split order counts once)
 
     def __iadd__(self, other: Outcome) -> Outcome:
         self.routed += other.routed
         self.held += other.held
         self.split += other.split
+        self.taken += other.taken
         return self
 
 
@@ -106,9 +110,14 @@ class Network:
                 *[When(pk=pk, then=Value(n)) for pk, n in taken.items()], default=Value(0)))
 
 
+@lru_cache(maxsize=512)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name or "UTC")
+
+
 def production_day(facility: Facility, now: datetime) -> date:
     """The facility's local date, or the next one when `now` is past its cut-off there."""
-    local = now.astimezone(ZoneInfo(facility.time_zone or "UTC"))
+    local = now.astimezone(_zone(facility.time_zone))
     return local.date() + timedelta(days=1) if local.time() > facility.cutoff else local.date()
 
 
@@ -149,12 +158,18 @@ def route_waiting(first=None, *, limit: int = BATCH) -> Outcome:
         network = load_network()
         if not network.facts:
             return Outcome()
-        waiting = Order.objects.select_for_update(of=("self",), skip_locked=True).select_related("shipping_address") \
-            .filter(fulfillment_status=Fulfillment.CREATED, production_job__isnull=True)
-        orders = list(waiting.filter(pk=first)) if first else []
-        orders += list(waiting.exclude(pk=first).order_by("created_at")[:limit - len(orders)]) if first else \
-            list(waiting.order_by("created_at")[:limit])
-        return Batch(network).run(orders)
+        return Batch(network).run(waiting_orders(first, limit))
+
+
+def waiting_orders(first=None, limit: int = BATCH) -> list[Order]:
+    """Up to `limit` `created` orders without a job, row-locked (skipping those another worker holds): `first`
+    when given, then the oldest."""
+    waiting = Order.objects.select_for_update(of=("self",), skip_locked=True).select_related("shipping_address") \
+        .filter(fulfillment_status=Fulfillment.CREATED, production_job__isnull=True)
+    if first is None:
+        return list(waiting.order_by("created_at", "id")[:limit])
+    orders = list(waiting.filter(pk=first))
+    return orders + list(waiting.exclude(pk=first).order_by("created_at", "id")[:limit - len(orders)])
 
 
 def route_all(*, limit: int = BATCH) -> Outcome:
@@ -163,7 +178,7 @@ def route_all(*, limit: int = BATCH) -> Outcome:
     while True:
         outcome = route_waiting(limit=limit)
         total += outcome
-        if len(outcome.routed) + len(outcome.held) < 1:
+        if not outcome.routed and not outcome.held:
             return total
 
 
@@ -209,6 +224,7 @@ class Batch:
         self.outcome = Outcome()
 
     def run(self, orders: list[Order], *, reviving: bool = False) -> Outcome:
+        self.outcome.taken += len(orders)
         if not orders:
             return self.outcome
         items: dict = defaultdict(list)
@@ -272,7 +288,8 @@ class Batch:
             order, events.ROUTED, ROUTER,
             reason=f"Routed to {facility.name} ({facility.country}), due {job.due_date.isoformat()}.",
             params={"facility": facility.code, "facilityName": facility.name, "partner": facility.partner.name,
-                    "dueDate": job.due_date.isoformat(), **job.decision}))
+                    "dueDate": job.due_date.isoformat(), "winner": job.decision["winner"],
+                    "runnersUp": job.decision["runnersUp"], "ruledOut": ruled_out(decision)}))
         self.history += shipping.update_estimate(order, job, shipping.handover_day(job), ROUTER, save=False)
         order.fulfillment_country = facility.country
         self.estimated.append(order)
@@ -294,20 +311,50 @@ class Batch:
         ProductionJob.objects.bulk_create(self.jobs)
         for order in (*self.estimated, *self.held):
             order.updated_at = now
-        if self.estimated:
-            Order.objects.bulk_update(self.estimated, shipping.ESTIMATE_FIELDS)
-        if self.held:
-            Order.objects.bulk_update(self.held, ["fulfillment_status", "problems", "updated_at"])
-        if self.changed_items:
-            OrderItem.objects.bulk_update(self.changed_items, ["fulfillment_status"])
+        update_alike(Order, self.estimated, shipping.ESTIMATE_FIELDS)
+        update_alike(Order, self.held, ["fulfillment_status", "problems", "updated_at"])
+        update_alike(OrderItem, self.changed_items, ["fulfillment_status"])
         events.save_all(self.history)
+
+
+def update_alike(model, rows: list, fields: list[str]) -> None:
+    """Write `fields` of many `rows` at once. On PostgreSQL one UPDATE ... FROM (VALUES ...); elsewhere one
+    UPDATE per distinct set of values (orders routed to one facility share their dates and country). Both are
+    far cheaper than bulk_update's CASE per row and field."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        meta = model._meta
+        columns = [meta.get_field(f) for f in fields]
+        pk = meta.pk
+        row_sql = "(" + ", ".join([f"%s::{pk.db_type(connection)}", *[f"%s::{c.db_type(connection)}" for c in columns]]) + ")"
+        params = []
+        for row in rows:
+            params.append(pk.get_db_prep_value(row.pk, connection))
+            params += [c.get_db_prep_save(getattr(row, c.attname), connection) for c in columns]
+        table, q = meta.db_table, connection.ops.quote_name
+        sets = ", ".join(f"{q(c.column)} = v.{q(c.column)}" for c in columns)
+        names = ", ".join(q(n) for n in [pk.column, *[c.column for c in columns]])
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {q(table)} SET {sets} FROM (VALUES {', '.join([row_sql] * len(rows))}) AS v({names}) "
+                           f"WHERE {q(table)}.{q(pk.column)} = v.{q(pk.column)}", params)
+        return
+    groups: dict = defaultdict(list)
+    values: dict = {}
+    for row in rows:
+        got = {f: getattr(row, f) for f in fields}
+        key = json.dumps(got, sort_keys=True, default=str)
+        groups[key].append(row.pk)
+        values[key] = got
+    for key, pks in groups.items():
+        model.objects.filter(pk__in=pks).update(**values[key])
 
 
 def decision_record(decision: routing.Decision) -> dict:
     """The decision as the job and the history keep it: the winner, the runners-up with why, the rule."""
     a = decision.assignments[0]
     return {"winner": _facility(a.winner), "runnersUp": [{**_facility(c), "reason": c.why} for c in a.runners_up],
-            "ruledOut": ruled_out(decision), "rule": RULE}
+            "rule": RULE}
 
 
 def _facility(c: routing.Candidate) -> dict:
