@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import random
+import signal
 import subprocess
 import sys
 import tempfile
@@ -107,7 +108,8 @@ def seed(orders: int) -> None:
 
 
 def make_orders(account_id, count: int, prefix: str, rng: random.Random) -> list:
-    """`count` created orders of 1-3 items (bulk inserts, as if the pipeline had just approved them)."""
+    """`count` created orders of 1-3 items, queued for routing (bulk inserts, as if the pipeline had just
+    approved them: its history subscriber queues each)."""
     from django.db import transaction
     from django.utils import timezone
 
@@ -131,6 +133,8 @@ def make_orders(account_id, count: int, prefix: str, rng: random.Random) -> list
                 items.append(OrderItem(order=order, position=k, item_reference_id=f"item-{k}", product_uid=rng.choice(products),
                                        quantity=rng.choice([1, 1, 1, 2, 3]), fulfillment_status="created"))
         OrderItem.objects.bulk_create(items)
+        from platen.production.services import routing
+        routing.request([o.pk for o in orders])
     return [o.pk for o in orders]
 
 
@@ -197,7 +201,7 @@ def _floor(first, limit: int) -> int:
 
     with transaction.atomic():
         network = routing.load_network()
-        return FloorBatch(network).run(routing.waiting_orders(first, limit)).taken
+        return FloorBatch(network).run(routing.take_requests(first, limit)).taken
 
 
 # --- the orchestration ----------------------------------------------------------------------------------------
@@ -251,6 +255,7 @@ def main() -> int:
     if args.measure:
         measure(args.measure, args.batch, args.latency)
         return 0
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwind: drop the databases
     with tempfile.TemporaryDirectory(prefix="platen-bench-") as data_dir, kit.fresh_postgres_database() as seeded:
         env = kit.platen_env(data_dir, seeded)
         done = subprocess.run([*PLATEN, "migrate", "--verbosity", "0"], env=env, capture_output=True, text=True)

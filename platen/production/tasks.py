@@ -12,8 +12,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from platen.jobs import enqueue, job, periodic
+from platen.kit.actors import Actor
 from platen.orders import events
 from platen.orders.statuses import Fulfillment
+
+
+ROUTING_ACTOR = Actor.system("routing")  # services.routing.ROUTER (tasks import no services at load time)
 
 
 @job(queue="default", max_attempts=10)
@@ -40,7 +44,14 @@ def enqueue_reroute_held() -> None:
 
 
 def on_history(entries) -> None:
-    """Order-history subscriber: an order that just became `created` is routed by a job."""
-    for e in entries:
-        if e.type == events.ORDER_STATUS_CHANGED and (e.params or {}).get("to") == Fulfillment.CREATED:
-            enqueue_route(e.order_id)
+    """Order-history subscriber: an order that just became `created` is queued for routing and a job routes it
+    (not when routing itself moved it back from on_hold: it routes that order in the same transaction)."""
+    created = [e.order_id for e in entries if e.type == events.ORDER_STATUS_CHANGED
+               and (e.params or {}).get("to") == Fulfillment.CREATED
+               and (e.actor_kind, e.actor_label) != (ROUTING_ACTOR.kind, ROUTING_ACTOR.label)]
+    if created:
+        from platen.production.services import routing
+
+        routing.request(created)
+        for order_id in created:
+            enqueue_route(order_id)

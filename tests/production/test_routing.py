@@ -211,10 +211,25 @@ def test_an_order_no_one_facility_can_make_is_split_into_connected_orders(api, s
     assert float(first["totalInclVat"]) + float(second["totalInclVat"]) == pytest.approx(float(total))
 
 
-def test_without_a_network_orders_wait_in_created(api, settle, files):
+def test_without_a_network_orders_wait_in_created_until_one_exists(api, settle, files):
     order = create(api, settle)
     assert order.fulfillment_status == "created" and order.problems == []
-    assert not history(order.pk, "routing_held")
+    assert not history(order.pk, "routing_held") and not ProductionJob.objects.filter(order=order).exists()
+    with transaction.atomic():  # what the network's services do after adding facilities
+        factories.facility("DE", makes=["poster", "t_shirt"])
+        tasks.enqueue_reroute_held()
+    settle()
+    assert ProductionJob.objects.filter(order=order).exists()
+
+
+def test_the_sweep_routes_created_orders_that_were_never_queued(api, settle, files):
+    from platen.production.models import RoutingRequest
+
+    order = create(api, settle)  # no network: queued, waiting
+    RoutingRequest.objects.all().delete()  # e.g. created before routing existed
+    factories.facility("DE", makes=["poster", "t_shirt"])
+    service.reroute_held()
+    assert ProductionJob.objects.filter(order=order).exists()
 
 
 # ---- the order page ---------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Routing `created` orders to facilities (the rule itself is production/routing.py; this writes what it says).
 
-`route_waiting` takes a batch of `created` orders that have no job yet, oldest first, and in one transaction:
+An order that becomes `created` is queued (a RoutingRequest, written with the status change by the history
+subscriber in tasks.py) and a `production.route` job is enqueued. `route_waiting` takes a batch of queued
+orders, oldest first, and in one transaction:
 locks the active facilities (so two workers never give away the same stock or capacity), reads the network
 once (facilities, stock, load of each one's production day, carrier services), decides every order in memory,
 and writes all of it with bulk writes: the jobs, the stock and load taken, the orders' delivery estimates and
@@ -33,16 +35,15 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from platen.catalog import snapshot as catalog
-from platen.kit.actors import Actor
 from platen.orders import events
 from platen.orders.models import Order, OrderItem
 from platen.orders.statuses import Fulfillment
 from platen.orders.transitions import plan_items
-from platen.production import routing, shipping
-from platen.production.models import CarrierService, DailyLoad, Facility, Material, ProductionJob
+from platen.production import routing, shipping, tasks
+from platen.production.models import CarrierService, DailyLoad, Facility, Material, ProductionJob, RoutingRequest
 from platen.production.services import split
 
-ROUTER = Actor.system("routing")
+ROUTER = tasks.ROUTING_ACTOR
 BATCH = 200  # orders decided and written per transaction
 NO_FACILITY = "no_facility"
 RULE = ("Makes every product, has the material in stock and capacity left for its production day, ships to the "
@@ -153,32 +154,52 @@ def load_network(now: datetime | None = None) -> Network:
 # ---- routing a batch -----------------------------------------------------------------------------------------
 
 def route_waiting(first=None, *, limit: int = BATCH) -> Outcome:
-    """Route up to `limit` waiting orders (`first`, when given, then the oldest others) in one transaction."""
+    """Route up to `limit` queued orders (`first`, when given, then the oldest requests) in one transaction."""
     with transaction.atomic():
         network = load_network()
         if not network.facts:
-            return Outcome()
-        return Batch(network).run(waiting_orders(first, limit))
+            return Outcome()  # no network yet: the requests wait
+        return Batch(network).run(take_requests(first, limit))
 
 
-def waiting_orders(first=None, limit: int = BATCH) -> list[Order]:
-    """Up to `limit` `created` orders without a job, row-locked (skipping those another worker holds): `first`
-    when given, then the oldest."""
-    waiting = Order.objects.select_for_update(of=("self",), skip_locked=True).select_related("shipping_address") \
-        .filter(fulfillment_status=Fulfillment.CREATED, production_job__isnull=True)
-    if first is None:
-        return list(waiting.order_by("created_at", "id")[:limit])
-    orders = list(waiting.filter(pk=first))
-    return orders + list(waiting.exclude(pk=first).order_by("created_at", "id")[:limit - len(orders)])
+def take_requests(first=None, limit: int = BATCH) -> list[Order]:
+    """Take up to `limit` routing requests (skipping those another worker holds) and return their orders that
+    still wait (`created`, no job), row-locked; the requests are deleted (an order that moved on meanwhile, e.g.
+    canceled, needs no routing)."""
+    queue = RoutingRequest.objects.select_for_update(skip_locked=True)
+    ids = list(queue.filter(order_id=first).values_list("order_id", flat=True)) if first else []
+    rest = queue.exclude(order_id=first) if first else queue
+    ids += list(rest.order_by("requested_at").values_list("order_id", flat=True)[:limit - len(ids)])
+    if not ids:
+        return []
+    RoutingRequest.objects.filter(order_id__in=ids).delete()
+    return list(Order.objects.select_for_update(of=("self",)).select_related("shipping_address")
+                .filter(pk__in=ids, fulfillment_status=Fulfillment.CREATED, production_job__isnull=True)
+                .order_by("created_at", "id"))
+
+
+def request(order_ids) -> None:
+    """Queue orders for routing (in the caller's transaction); an order already queued stays queued once."""
+    RoutingRequest.objects.bulk_create([RoutingRequest(order_id=pk) for pk in order_ids], ignore_conflicts=True)
+
+
+def requeue_stragglers(limit: int = 10 * BATCH) -> int:
+    """Queue `created` orders that have neither a job nor a request (made before this queue existed, or left by
+    hand); the sweep calls it. Returns how many."""
+    with transaction.atomic():
+        ids = list(Order.objects.filter(fulfillment_status=Fulfillment.CREATED, production_job__isnull=True)
+                   .exclude(pk__in=RoutingRequest.objects.values("order_id")).values_list("pk", flat=True)[:limit])
+        request(ids)
+        return len(ids)
 
 
 def route_all(*, limit: int = BATCH) -> Outcome:
-    """Route every waiting order, one batch per transaction (for the sweep and tests)."""
+    """Route every queued order, one batch per transaction (for the sweep and tests)."""
     total = Outcome()
     while True:
         outcome = route_waiting(limit=limit)
         total += outcome
-        if not outcome.routed and not outcome.held:
+        if not outcome.taken:
             return total
 
 
@@ -201,6 +222,7 @@ def reroute_held(*, limit: int = BATCH) -> Outcome:
                 break
             after = (page[-1].created_at, page[-1].id)
             total += Batch(network).run([o for o in page if held_by_routing(o)], reviving=True)
+    requeue_stragglers()
     total += route_all(limit=limit)
     return total
 
