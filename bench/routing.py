@@ -90,8 +90,13 @@ def seed(orders: int) -> None:
         materials = []
         for n in range(FACILITIES):
             country, lat, lon, zone = SITES[n % len(SITES)]
-            makes = KINDS if n % 3 == 0 else rng.sample(KINDS, rng.randint(3, 6))
-            ships = ["*"] if n % 4 else sorted({country, *rng.sample(DESTINATIONS, 5)})
+            # One in ten makes everything but photo books; two make photo books (and do not ship everywhere);
+            # the rest 3-5 kinds: orders mixing kinds are sometimes split, a few photo books are held.
+            common = [k for k in KINDS if k != "photo_book"]
+            makes = common if n % 10 == 0 else rng.sample(common, rng.randint(3, 5))
+            if n in (5, 23):
+                makes = [*makes, "photo_book"]
+            ships = ["*"] if n % 4 and n not in (5, 23) else sorted({country, *rng.sample(DESTINATIONS, 8)})
             f = Facility.objects.create(
                 partner=partners[n % len(partners)], code=f"bench-{n:02d}", name=f"Bench facility {n}", country=country,
                 latitude=lat + rng.uniform(-1, 1), longitude=lon + rng.uniform(-1, 1), time_zone=zone,

@@ -2,8 +2,8 @@
 
 An order that becomes `created` is queued (a RoutingRequest, written with the status change by the history
 subscriber in tasks.py) and a `production.route` job is enqueued. `route_waiting` takes a batch of queued
-orders, oldest first, and in one transaction:
-locks the active facilities (so two workers never give away the same stock or capacity), reads the network
+orders, oldest first, and in one transaction locks the active facilities (so two workers never give away the
+same stock or capacity), reads the network
 once (facilities, stock, load of each one's production day, carrier services), decides every order in memory,
 and writes all of it with bulk writes: the jobs, the stock and load taken, the orders' delivery estimates and
 the history (ROUTED with the winner, the runners-up and why; DELIVERY_ESTIMATE_UPDATED).
@@ -28,6 +28,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -40,7 +41,8 @@ from platen.orders.models import Order, OrderItem
 from platen.orders.statuses import Fulfillment
 from platen.orders.transitions import plan_items
 from platen.production import routing, shipping, tasks
-from platen.production.models import CarrierService, DailyLoad, Facility, Material, ProductionJob, RoutingRequest
+from platen.production.models import (Carrier, CarrierService, DailyLoad, Facility, Material, Partner, ProductionJob,
+                                      RoutingRequest)
 from platen.production.services import split
 
 ROUTER = tasks.ROUTING_ACTOR
@@ -48,7 +50,6 @@ BATCH = 200  # orders decided and written per transaction
 NO_FACILITY = "no_facility"
 RULE = ("Makes every product, has the material in stock and capacity left for its production day, ships to the "
         "destination; then the destination's own country first, then the nearest, the cheapest, the fastest.")
-RUNNERS_UP_IN_HISTORY = routing.RUNNERS_UP
 RULED_OUT_IN_HISTORY = 3
 
 
@@ -69,19 +70,49 @@ class Outcome:
 
 # ---- the network as routing reads it -------------------------------------------------------------------------
 
+FACILITY_FIELDS = ("id", "partner_id", "partner__name", "code", "name", "country", "latitude", "longitude", "time_zone",
+                   "cutoff", "daily_capacity", "makes", "ships_to", "cost_index", "production_days")
+SERVICE_FIELDS = ("id", "carrier_id", "carrier__code", "carrier__name", "name", "shipment_method_uid", "from_countries",
+                  "to_countries", "min_days", "max_days")
+
+
+class ServiceRow(NamedTuple):
+    """A carrier service as shipping.choose_service reads it (rows, not model instances: most are never chosen)."""
+
+    id: int
+    carrier_id: int
+    carrier_code: str
+    carrier_name: str
+    name: str
+    shipment_method_uid: str
+    from_countries: list
+    to_countries: list
+    min_days: int
+    max_days: int
+
+
 @dataclass
 class Network:
-    """The facilities (locked for the transaction) as routing.FacilityFacts, with what a batch takes from them."""
+    """The facilities (locked for the transaction) as routing.FacilityFacts, with what a batch takes from them.
+    Rows are read as plain values; a Facility or CarrierService instance is made only for the ones chosen."""
 
     facts: list[routing.FacilityFacts]
-    rows: dict[str, Facility]
+    rows: dict[str, tuple]  # facility id -> FACILITY_FIELDS values
     day: dict[str, date]  # facility id -> production day of an order routed now
     load_ids: dict[str, int]  # facility id -> DailyLoad id of that day (absent: no row yet)
     material_ids: dict[tuple[str, str], int]  # (facility id, code) -> Material id
-    services: list[CarrierService]
+    services: list[ServiceRow]
     jobs_taken: Counter = field(default_factory=Counter)  # facility id -> jobs
     units_taken: Counter = field(default_factory=Counter)  # (facility id, code) -> units
     _service_cache: dict = field(default_factory=dict)
+    _facilities: dict = field(default_factory=dict)
+
+    def facility(self, fid: str) -> Facility:
+        if fid not in self._facilities:
+            values = dict(zip(FACILITY_FIELDS, self.rows[fid]))
+            partner = Partner(id=values.pop("partner_id"), name=values.pop("partner__name"))
+            self._facilities[fid] = Facility(partner=partner, **values)
+        return self._facilities[fid]
 
     def take(self, facts: routing.FacilityFacts, need: Counter) -> None:
         facts.capacity_left -= 1
@@ -93,7 +124,11 @@ class Network:
     def service(self, method_uid: str, from_country: str, to_country: str) -> CarrierService | None:
         key = (method_uid, from_country, to_country)
         if key not in self._service_cache:
-            self._service_cache[key] = shipping.choose_service(method_uid, from_country, to_country, self.services)
+            row = shipping.choose_service(method_uid, from_country, to_country, self.services)
+            self._service_cache[key] = None if row is None else CarrierService(
+                id=row.id, carrier=Carrier(id=row.carrier_id, code=row.carrier_code, name=row.carrier_name), name=row.name,
+                shipment_method_uid=row.shipment_method_uid, from_countries=row.from_countries,
+                to_countries=row.to_countries, min_days=row.min_days, max_days=row.max_days)
         return self._service_cache[key]
 
     def write(self) -> None:
@@ -118,36 +153,41 @@ def _zone(name: str) -> ZoneInfo:
 
 def production_day(facility: Facility, now: datetime) -> date:
     """The facility's local date, or the next one when `now` is past its cut-off there."""
-    local = now.astimezone(_zone(facility.time_zone))
-    return local.date() + timedelta(days=1) if local.time() > facility.cutoff else local.date()
+    return _day(facility.time_zone, facility.cutoff, now)
+
+
+def _day(time_zone: str, cutoff, now: datetime) -> date:
+    local = now.astimezone(_zone(time_zone))
+    return local.date() + timedelta(days=1) if local.time() > cutoff else local.date()
 
 
 def load_network(now: datetime | None = None) -> Network:
-    """Lock the active facilities (inside the caller's transaction) and read what routing needs."""
+    """Lock the active facilities (inside the caller's transaction) and read what routing needs: four queries."""
     now = now or timezone.now()
-    rows = {str(f.id): f for f in Facility.objects.select_for_update(of=("self",)).select_related("partner")
-            .filter(active=True, partner__active=True).order_by("code")}
-    day = {fid: production_day(f, now) for fid, f in rows.items()}
+    rows = {str(r[0]): r for r in Facility.objects.select_for_update(of=("self",))
+            .filter(active=True, partner__active=True).order_by("code").values_list(*FACILITY_FIELDS)}
+    f = {name: n for n, name in enumerate(FACILITY_FIELDS)}
+    day = {fid: _day(r[f["time_zone"]], r[f["cutoff"]], now) for fid, r in rows.items()}
+    active = {"facility__active": True, "facility__partner__active": True}
     loads = {(str(fid), d): (pk, jobs) for pk, fid, d, jobs in DailyLoad.objects.filter(
-        facility_id__in=list(rows), day__in=set(day.values())).values_list("pk", "facility_id", "day", "jobs")}
+        day__in=set(day.values()), **active).values_list("pk", "facility_id", "day", "jobs")}
     stock: dict[str, dict[str, int]] = defaultdict(dict)
     material_ids = {}
-    for pk, fid, code, quantity in Material.objects.filter(facility_id__in=list(rows)).values_list(
-            "pk", "facility_id", "code", "quantity"):
+    for pk, fid, code, quantity in Material.objects.filter(**active).values_list("pk", "facility_id", "code", "quantity"):
         stock[str(fid)][code] = quantity
         material_ids[(str(fid), code)] = pk
     facts = []
     load_ids = {}
-    for fid, f in rows.items():
+    for fid, r in rows.items():
         pk, jobs = loads.get((fid, day[fid]), (None, 0))
         if pk is not None:
             load_ids[fid] = pk
         facts.append(routing.FacilityFacts(
-            id=fid, code=f.code, name=f.name, country=f.country, latitude=float(f.latitude),
-            longitude=float(f.longitude), makes=frozenset(f.makes or ()), ships_to=frozenset(f.ships_to or ()),
-            cost_index=float(f.cost_index), production_days=f.production_days,
-            capacity_left=f.daily_capacity - jobs, stock=stock[fid]))
-    services = list(CarrierService.objects.select_related("carrier"))
+            id=fid, code=r[f["code"]], name=r[f["name"]], country=r[f["country"]], latitude=float(r[f["latitude"]]),
+            longitude=float(r[f["longitude"]]), makes=frozenset(r[f["makes"]] or ()),
+            ships_to=frozenset(r[f["ships_to"]] or ()), cost_index=float(r[f["cost_index"]]),
+            production_days=r[f["production_days"]], capacity_left=r[f["daily_capacity"]] - jobs, stock=stock[fid]))
+    services = [ServiceRow(*values) for values in CarrierService.objects.values_list(*SERVICE_FIELDS)]
     return Network(facts, rows, day, load_ids, material_ids, services)
 
 
@@ -297,7 +337,7 @@ class Batch:
     def assign(self, order: Order, decision: routing.Decision) -> None:
         assignment = decision.assignments[0]
         facts = assignment.winner.facility
-        facility = self.network.rows[facts.id]
+        facility = self.network.facility(facts.id)
         self.network.take(facts, routing.needs(assignment.lines))
         destination = order.shipping_address.country
         job = ProductionJob(
