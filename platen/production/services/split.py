@@ -20,9 +20,9 @@ from platen.catalog import services as catalog
 from platen.kit.actors import Actor
 from platen.orders import events
 from platen.orders.models import Address, Order, OrderItem, Receipt, ReceiptItem
+from platen.orders.services.pricing import ORDER_RECEIPT
 from platen.orders.statuses import Fulfillment
 
-ORDER_RECEIPT = "order"  # pricing.ORDER_RECEIPT (the orders domain's receipt type)
 NOT_COPIED = {"id", "shipping_address_id", "return_address_id", "idempotency_key", "external_id", "created_at",
               "updated_at", "problems", "split_group", "shipment_id"}
 
