@@ -19,6 +19,7 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Self
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -72,7 +73,7 @@ class Timer:
     def __init__(self) -> None:
         self.seconds = 0.0
 
-    def __enter__(self) -> Timer:
+    def __enter__(self) -> Self:
         self._start = time.perf_counter()
         return self
 

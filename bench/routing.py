@@ -32,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench import kit  # noqa: E402
+from bench import kit
 
 PLATEN = [str(ROOT / ".venv" / "bin" / "platen")]
 GOAL_PER_SECOND, GOAL_P99_MS, GOAL_RATIO = 2000.0, 5.0, 0.5
@@ -67,7 +67,13 @@ def seed(orders: int) -> None:
 
     from platen.accounts import services as accounts
     from platen.catalog.models import Product
-    from platen.production.models import Carrier, CarrierService, Facility, Material, Partner
+    from platen.production.models import (
+        Carrier,
+        CarrierService,
+        Facility,
+        Material,
+        Partner,
+    )
     from platen.production.routing import material_for
 
     rng = random.Random(9)
@@ -212,7 +218,8 @@ def _floor(first, limit: int) -> int:
 # --- the orchestration ----------------------------------------------------------------------------------------
 
 def subprocess_json(env: dict, *args: str, timeout: float = 1800) -> dict:
-    done = subprocess.run([sys.executable, __file__, *args], env=env, capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run([sys.executable, __file__, *args], env=env, capture_output=True, text=True, timeout=timeout,
+                          check=False)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -263,7 +270,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwind: drop the databases
     with tempfile.TemporaryDirectory(prefix="platen-bench-") as data_dir, kit.fresh_postgres_database() as seeded:
         env = kit.platen_env(data_dir, seeded)
-        done = subprocess.run([*PLATEN, "migrate", "--verbosity", "0"], env=env, capture_output=True, text=True)
+        done = subprocess.run([*PLATEN, "migrate", "--verbosity", "0"], env=env, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise SystemExit(f"platen migrate failed:\n{done.stderr[-2000:]}")
         subprocess_json(env, "--seed", "--orders", str(args.orders))

@@ -16,7 +16,6 @@ from platen.kit.actors import Actor
 from platen.orders import events
 from platen.orders.statuses import Fulfillment
 
-
 ROUTING_ACTOR = Actor.system("routing")  # services.routing.ROUTER (tasks import no services at load time)
 
 

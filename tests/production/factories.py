@@ -5,7 +5,13 @@ from __future__ import annotations
 import itertools
 from datetime import time
 
-from platen.production.models import Carrier, CarrierService, Facility, Material, Partner
+from platen.production.models import (
+    Carrier,
+    CarrierService,
+    Facility,
+    Material,
+    Partner,
+)
 
 _n = itertools.count(1)
 

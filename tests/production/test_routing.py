@@ -4,7 +4,7 @@ code path."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -15,7 +15,7 @@ from platen.orders.models import Order, Receipt
 from platen.production import tasks
 from platen.production.models import DailyLoad, Material, ProductionJob
 from platen.production.services import routing as service
-from tests.orders.factories import BERLIN, POSTER, TSHIRT, order_payload
+from tests.orders.factories import BERLIN, POSTER, order_payload
 from tests.production import factories
 
 pytestmark = pytest.mark.django_db
@@ -115,8 +115,7 @@ def test_the_production_day_moves_at_the_cutoff():
 
 
 def ZoneUTC():
-    from datetime import timezone as tz
-    return tz.utc
+    return UTC
 
 
 def test_capacity_used_up_goes_to_the_next_best(api, settle, files):
@@ -234,7 +233,7 @@ def test_the_sweep_routes_created_orders_that_were_never_queued(api, settle, fil
 
 # ---- the order page ---------------------------------------------------------------------------------------
 
-from tests.dashboard.conftest import merchant, merchant_client  # noqa: E402,F401  (the dashboard's login fixtures)
+from tests.dashboard.conftest import merchant, merchant_client  # noqa: F401  (the dashboard's login fixtures)
 
 
 def test_the_order_page_shows_where_and_why(api, settle, files, merchant_client):  # noqa: F811

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import copy
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from platen.production import routing
 from platen.production.routing import FacilityFacts, decide, line, material_for

@@ -28,7 +28,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, Self
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -41,8 +41,16 @@ from platen.orders.models import Order, OrderItem
 from platen.orders.statuses import Fulfillment
 from platen.orders.transitions import plan_items
 from platen.production import routing, shipping, tasks
-from platen.production.models import (Carrier, CarrierService, DailyLoad, Facility, Material, Partner, ProductionJob,
-                                      RoutingRequest)
+from platen.production.models import (
+    Carrier,
+    CarrierService,
+    DailyLoad,
+    Facility,
+    Material,
+    Partner,
+    ProductionJob,
+    RoutingRequest,
+)
 from platen.production.services import split
 
 ROUTER = tasks.ROUTING_ACTOR
@@ -60,7 +68,7 @@ class Outcome:
     split: list = field(default_factory=list)  # ids of the orders that were split (the original ones)
     taken: int = 0  # orders the batch looked at (a split order counts once)
 
-    def __iadd__(self, other: Outcome) -> Outcome:
+    def __iadd__(self, other: Outcome) -> Self:
         self.routed += other.routed
         self.held += other.held
         self.split += other.split
