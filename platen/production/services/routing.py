@@ -56,8 +56,9 @@ from platen.production.services import split
 ROUTER = tasks.ROUTING_ACTOR
 BATCH = 200  # orders decided and written per transaction
 NO_FACILITY = "no_facility"
-RULE = ("Makes every product, has the material in stock and capacity left for its production day, ships to the "
-        "destination; then the destination's own country first, then the nearest, the cheapest, the fastest.")
+RULE = ("The rule: a facility must make every product, have the material in stock and capacity left for its "
+        "production day, and ship to the destination; of those, one in the destination's country comes first, "
+        "then the nearest, the cheapest, the fastest.")
 RULED_OUT_IN_HISTORY = 3
 
 
