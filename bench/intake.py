@@ -29,10 +29,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.kit import fresh_postgres_database, percentile  # noqa: E402,F401  (postbacks.py imports it from here too)
 from tests.orders.factories import order_payload  # noqa: E402  (the realistic payload the tests use)
 
 PLATEN = [str(ROOT / ".venv" / "bin" / "platen")]
-POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 GOAL_RATIO, GOAL_P99_MS = 0.5, 100.0
 
 
@@ -53,8 +53,7 @@ class LoadResult:
         return len(self.latencies_ms) / self.seconds if self.seconds else 0.0
 
     def percentile(self, p: float) -> float:
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else float("nan")
+        return percentile(self.latencies_ms, p)
 
     def add(self, other: LoadResult) -> None:
         """Fold in another client's (same window) or another round's result."""
@@ -71,21 +70,6 @@ class LoadResult:
 
 
 # --- Platen, set up through its own CLI ------------------------------------------------------------------
-
-@contextlib.contextmanager
-def fresh_postgres_database():
-    """A new, empty database for this run; dropped at the end whatever happens."""
-    import psycopg
-
-    name = f"platen_bench_{time.strftime('%Y%m%d_%H%M%S')}_{os.getpid()}"
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
 
 def platen_cli(env: dict, *args: str) -> str:
     done = subprocess.run(PLATEN + list(args), env=env, capture_output=True, text=True, timeout=300)

@@ -34,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench.intake import PLATEN, ServerCpu, fresh_postgres_database, running_server, set_up_merchant  # noqa: E402
+from bench.kit import percentile  # noqa: E402
 from tests.orders.factories import order_payload  # noqa: E402
 
 GOAL_RATIO, GOAL_P99_S = 1.6, 2.0
@@ -185,11 +186,6 @@ def machine_cpu() -> tuple[float, float, float]:
     """Busy, steal and total CPU seconds of the whole machine so far (all cores), from /proc/stat."""
     f = [int(x) / os.sysconf("SC_CLK_TCK") for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
     return f[0] + f[1] + f[2] + f[5] + f[6], f[7], sum(f)
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else float("nan")
 
 
 # --- The two measurements ----------------------------------------------------------------------------------

@@ -135,6 +135,8 @@ def _one_per_parcel(events: list) -> list:
             by_code[code] = e
         kept.append(e)
     return kept
+
+
 def _checkpoint(p: dict) -> str:
     """A carrier checkpoint as merchants read it: “Departed FedEx location” at ORLANDO, FL, US on 1 Aug 2024 14:42."""
     said = f"“{p['message']}”" if p.get("message") else _human(p.get("carrierStatus") or p.get("status"))
@@ -145,6 +147,21 @@ def _checkpoint(p: dict) -> str:
     except (TypeError, ValueError):
         when = ""
     return f"{said}{where}{when}"
+
+
+def _routing(e, p: dict) -> tuple[str, list[str], str, bool]:
+    """Routing's decisions: where and when (the runners-up and why they lost), why none, how it was split."""
+    if e.type == ev.ROUTED:
+        where = f"{p.get('facilityName') or p.get('facility')} ({(p.get('winner') or {}).get('country', '?')})"
+        details = [f"Also possible: {r.get('name')}. {r.get('reason')}" for r in p.get("runnersUp") or []]
+        return f"Routed to {where}, due {p.get('dueDate')}.", details, "change", False
+    if e.type == ev.ROUTING_HELD:
+        return "No facility can make it yet: on hold until one can", \
+            [r.get("reason", "") for r in p.get("ruledOut") or []], "bad", False
+    parts = p.get("orderIds") or []
+    details = [f"{'This order' if oid == str(e.order_id) else f'Order {oid[:8]}'}: {', '.join(refs)}"
+               for oid, refs in (p.get("itemsByOrder") or {}).items()]
+    return f"Split into {len(parts)} connected orders", details, "change", False
 
 
 def _describe(e, p: dict, names: dict) -> tuple[str, list[str], str, bool]:
@@ -203,6 +220,8 @@ def _describe(e, p: dict, names: dict) -> tuple[str, list[str], str, bool]:
     if t == ev.FILE_UPLOADED:
         return f"Print file {p.get('name') or 'without a name'} uploaded for item {_item(e)}", \
             [f"{_side(p.get('type'))}, {_size(p.get('size'))}"], "change", False
+    if t in (ev.ROUTED, ev.ROUTING_HELD, ev.ORDER_SPLIT):
+        return _routing(e, p)
     if t == ev.JOB_FAILED:
         return f"A step failed on our side: {p.get('step', 'a job')}", [], "bad", False
     if t == ev.TRACKING_EVENT:

@@ -27,15 +27,21 @@ def on_history(entries: list[OrderEvent]) -> None:
     for e in entries:
         if e.type in payloads.SOURCES and e.type not in OWN_HISTORY_TYPES:
             by_order.setdefault(e.order_id, []).append(e)
+    if not by_order:
+        return
+    # One query for the endpoints of every account in this write (a batch of many orders writes its history at once).
+    endpoints: dict = {}
+    accounts = {group[0].order.account_id for group in by_order.values()}
+    for ep in Endpoint.objects.filter(account_id__in=accounts, active=True).only("pk", "account_id", "events"):
+        endpoints.setdefault(ep.account_id, []).append(ep)
     for group in by_order.values():
-        _postbacks(group)
+        _postbacks(group, endpoints.get(group[0].order.account_id, []))
         _emails(group)
 
 
-def _postbacks(entries: list[OrderEvent]) -> None:
+def _postbacks(entries: list[OrderEvent], endpoints: list[Endpoint]) -> None:
     order = entries[0].order
-    endpoints = list(Endpoint.objects.filter(account_id=order.account_id, active=True).only("pk", "events"))
-    if not endpoints:  # most accounts: one indexed query and done
+    if not endpoints:  # most accounts
         return
     outgoing = [o for o in payloads.translate(entries) if any(o.type in ep.events for ep in endpoints)]
     if not outgoing:

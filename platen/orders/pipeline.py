@@ -25,6 +25,7 @@ from platen.orders.transitions import plan_items, transition_items
 
 F = Fulfillment
 PIPELINE = Actor.system("pipeline")
+ROUTING_HOLD = "no_facility"  # the problem code of an order production's routing put on hold
 
 
 def _locked_step(step):
@@ -102,9 +103,10 @@ def file_problems(item: OrderItem, file, fetch_failure: str | None) -> list[dict
 
 @_locked_step
 def resume(order: Order, items: list[OrderItem]) -> None:
-    """After the account's hold is released: on_hold -> passed, then the approval step as usual."""
+    """After the account's hold is released: on_hold -> passed, then the approval step as usual. An order that
+    production's routing holds (no facility can make it) is not the account's hold: routing releases it."""
     held = [i for i in active(items) if i.fulfillment_status == F.ON_HOLD]
-    if not held:
+    if not held or any(p.get("code") == ROUTING_HOLD for p in order.problems):
         return
     history = plan_items(order, items, held, F.PASSED, PIPELINE, reason="The account's hold was released.")
     history += _approval(order, items)

@@ -11,6 +11,7 @@ class ProductionConfig(AppConfig):
         from platen.orders import events
         from platen.production import subscribers
 
+        events.subscribe(subscribers.route_created_orders)
         events.subscribe(subscribers.mark_address_changes)
         # The demo network (h-network): after the catalog's own post_migrate load (catalog is listed first).
         post_migrate.connect(_load_network_when_empty, sender=self, dispatch_uid="production-load-network-when-empty")

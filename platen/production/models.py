@@ -113,6 +113,15 @@ class DailyLoad(models.Model):
         constraints = [models.UniqueConstraint(fields=["facility", "day"], name="load_once_per_day")]
 
 
+class RoutingRequest(models.Model):
+    """An order waiting to be routed: written in the transaction that makes it `created` (ProductionConfig's
+    history subscriber), taken and deleted by the routing batch that decides it. Routing reads this small
+    queue, not every `created` order (routed orders stay `created` until their partner starts them)."""
+
+    order = models.OneToOneField("orders.Order", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+
 class ProductionJob(models.Model):
     """One routed order at one facility: what the partner sees in its queue and pulls with /v4/partner/jobs."""
 

@@ -57,8 +57,13 @@ def estimate(order: Order, job: ProductionJob, start: date) -> tuple[date, date]
     return start + timedelta(days=low), start + timedelta(days=high)
 
 
-def update_estimate(order: Order, job: ProductionJob, start: date, actor: Actor) -> list[OrderEvent]:
-    """Set the order's delivery dates from `start`; the history entry to write when they changed (unsaved)."""
+ESTIMATE_FIELDS = ["min_delivery_date", "max_delivery_date", "min_delivery_days", "max_delivery_days",
+                   "fulfillment_country", "updated_at"]
+
+
+def update_estimate(order: Order, job: ProductionJob, start: date, actor: Actor, *, save: bool = True) -> list[OrderEvent]:
+    """Set the order's delivery dates from `start`; the history entry to write when they changed (unsaved).
+    With save=False the caller writes ESTIMATE_FIELDS itself (routing does, for many orders at once)."""
     dates = estimate(order, job, start)
     if dates is None or dates == (order.min_delivery_date, order.max_delivery_date):
         return []
@@ -66,8 +71,8 @@ def update_estimate(order: Order, job: ProductionJob, start: date, actor: Actor)
     if job.carrier_service is not None:
         order.min_delivery_days, order.max_delivery_days = job.carrier_service.min_days, job.carrier_service.max_days
     order.fulfillment_country = job.facility.country
-    order.save(update_fields=["min_delivery_date", "max_delivery_date", "min_delivery_days", "max_delivery_days",
-                              "fulfillment_country", "updated_at"])
+    if save:
+        order.save(update_fields=ESTIMATE_FIELDS)
     return [events.event(order, events.DELIVERY_ESTIMATE_UPDATED, actor, params={
         "minDeliveryDate": dates[0].isoformat(), "maxDeliveryDate": dates[1].isoformat(),
     })]

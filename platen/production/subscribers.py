@@ -7,7 +7,24 @@ from django.utils import timezone
 
 from platen.orders import events
 from platen.orders.models import OrderEvent
+from platen.orders.statuses import Fulfillment
+from platen.production import tasks
 from platen.production.models import ProductionJob
+
+
+def route_created_orders(entries: list[OrderEvent]) -> None:
+    """An order that just became `created` is queued for routing and a job routes it (not when routing itself
+    moved it back from on_hold: it routes that order in the same transaction)."""
+    router = tasks.ROUTING_ACTOR
+    created = [e.order_id for e in entries if e.type == events.ORDER_STATUS_CHANGED
+               and (e.params or {}).get("to") == Fulfillment.CREATED
+               and (e.actor_kind, e.actor_label) != (router.kind, router.label)]
+    if created:
+        from platen.production.services import routing
+
+        routing.request(created)
+        for order_id in created:
+            tasks.enqueue_route(order_id)
 
 
 def mark_address_changes(entries: list[OrderEvent]) -> None:

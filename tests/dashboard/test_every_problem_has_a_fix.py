@@ -44,6 +44,7 @@ FIXES = {
     **{f"invalid_address_{name}": "address" for name in checks.ADDRESS_FIELDS},
     "unknown_shipment_method": "method", "shipment_method_unavailable": "method",
     "missing_phone": "warning",
+    "no_facility": "cannot",  # routing: no facility can make it; the order waits on hold and is routed again by itself
 }
 
 
@@ -53,6 +54,7 @@ def produced_codes() -> set[str]:
     content = set(re.findall(r'"((?:invalid|missing)_[a-z]+|[a-z_]+_required)"', (ROOT / "orders/checks.py").read_text()))
     content |= {f"invalid_address_{name}" for name in checks.ADDRESS_FIELDS}
     pipeline = set(re.findall(r'"code": "([a-z_]+)"', (ROOT / "orders/pipeline.py").read_text()))
+    pipeline |= set(re.findall(r'"code": "([a-z_]+)"', (ROOT / "production/services/routing.py").read_text()))
     preflight = {f"file_{c}" for c in re.findall(r'\bfail\("([a-z_]+)"', (ROOT / "preflight/checks.py").read_text())}
     return catalog | content | pipeline | preflight
 
@@ -226,7 +228,7 @@ def test_the_covered_codes_are_every_fixable_one():
     # A product without a price in the order's currency: the same product form (the catalog prices every product
     # in every currency it offers today, so no order can fail with it on one item).
     same_form = {"currency_not_supported"}
-    fixable = {code for code, how in FIXES.items() if how != "warning"}
+    fixable = {code for code, how in FIXES.items() if how not in ("warning", "cannot")}
     assert fixable - covered - same_page - same_form == set()
 
 
@@ -244,3 +246,19 @@ def test_what_cannot_be_fixed_in_place_says_what_to_do(changes, words, merchant_
     start = html.index('data-testid="cannot-fix"')
     note = html[start:html.index("</section>", start)]
     assert words in note and "cancel this order and create it again" in note
+
+
+def test_an_order_no_facility_can_make_says_what_to_do(merchant_client, make_order, settle):
+    from tests.production import factories
+
+    factories.facility("DE", makes=["canvas"])  # a network, but nothing in it makes posters
+    order = make_order()
+    settle()
+    order.refresh_from_db()
+    assert order.fulfillment_status == Fulfillment.ON_HOLD
+    assert [p["code"] for p in order.problems] == ["no_facility"]
+    html = _page(merchant_client, order)
+    start = html.index('data-testid="cannot-fix"')
+    note = html[start:html.index("</section>", start)]
+    assert "routes it again by itself" in note and "cancel this order" in note
+    assert "choose <strong>Reprocess</strong>" not in html

@@ -53,8 +53,12 @@ def fix_context(order, items) -> dict:
 
 
 def _cannot_fix(order) -> list[str]:
-    """What no change in place can fix (an order's currency and destination country never change), in words that
-    say what to do instead."""
+    """What no change in place can fix (an order's currency and destination country never change; no facility
+    can make it), in words that say what to do instead."""
+    if order.fulfillment_status == F.ON_HOLD and any(p["code"] == "no_facility" for p in order.problems):
+        return ["No print facility can make this order right now, and no change to the order would help. Platen "
+                "routes it again by itself as soon as a facility has the stock and capacity for it; if it cannot "
+                "wait, cancel this order."]
     if order.fulfillment_status != F.FAILED:
         return []
     found = {(p["code"], p["field"]) for p in order.problems}

@@ -12,6 +12,7 @@ from platen.dashboard.htmx import page_or_results
 from platen.dashboard.views.bulk import BULK_ACTIONS, pop_outcome
 from platen.dashboard.views.order_fixes import fix_context
 from platen.notifications.emails import estimate_words
+from platen.dashboard.views.order_routing import routing_context
 from platen.orders import rules
 from platen.orders.services import queries
 from platen.orders.statuses import Fulfillment
@@ -62,7 +63,7 @@ def detail_context(request, order) -> dict:
         "can_approve": allowed.approve,
         "locked_reason": allowed.locked_reason,
         "show_account": request.user.is_operator,
-        **fix_context(order, items),
+        **fix_context(order, items), **routing_context(order),
     }
 
 

@@ -1,0 +1,439 @@
+"""Routing `created` orders to facilities (the rule itself is production/routing.py; this writes what it says).
+
+An order that becomes `created` is queued (a RoutingRequest, written with the status change by the history
+subscriber in tasks.py) and a `production.route` job is enqueued. `route_waiting` takes a batch of queued
+orders, oldest first, and in one transaction locks the active facilities (so two workers never give away the
+same stock or capacity), reads the network
+once (facilities, stock, load of each one's production day, carrier services), decides every order in memory,
+and writes all of it with bulk writes: the jobs, the stock and load taken, the orders' delivery estimates and
+the history (ROUTED with the winner, the runners-up and why; DELIVERY_ESTIMATE_UPDATED).
+
+- The production day (`ProductionJob.due_date`) is the facility's local date, the next day when the order is
+  routed after the facility's cut-off. Capacity is counted per facility and production day (DailyLoad, one
+  job per order); stock is one material unit per piece (routing.material_for).
+- The order stays `created`: the partner's `received` report or its first pull of the job moves it on.
+- An order no one facility can make is split first (`split.split_order`): its items move into new connected
+  orders that share its orderReferenceId and split_group; each part is then routed on its own.
+- An order no facility can make goes `on_hold` with the sentence why as its reason and as a `no_facility`
+  problem (ROUTING_HELD in the history). `reroute_held` (the `production.reroute-held` job, run every 15
+  minutes and whenever stock or facilities change) routes it again by itself as soon as a facility can take it;
+  until then it stays as it is, without new history.
+- With no active facility at all the network is not set up yet: orders wait in `created`, nothing is held.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import NamedTuple, Self
+from zoneinfo import ZoneInfo
+
+from django.db import connection, transaction
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
+
+from platen.catalog import snapshot as catalog
+from platen.orders import events
+from platen.orders.models import Order, OrderItem
+from platen.orders.statuses import Fulfillment
+from platen.orders.transitions import plan_items
+from platen.production import routing, shipping, tasks
+from platen.production.models import (
+    Carrier,
+    CarrierService,
+    DailyLoad,
+    Facility,
+    Material,
+    Partner,
+    ProductionJob,
+    RoutingRequest,
+)
+from platen.production.services import split
+
+ROUTER = tasks.ROUTING_ACTOR
+BATCH = 200  # orders decided and written per transaction
+NO_FACILITY = "no_facility"
+RULE = ("The rule: a facility must make every product, have the material in stock and capacity left for its "
+        "production day, and ship to the destination; of those, one in the destination's country comes first, "
+        "then the nearest, the cheapest, the fastest.")
+RULED_OUT_IN_HISTORY = 3
+
+
+@dataclass
+class Outcome:
+    routed: list = field(default_factory=list)  # order ids
+    held: list = field(default_factory=list)
+    split: list = field(default_factory=list)  # ids of the orders that were split (the original ones)
+    taken: int = 0  # orders the batch looked at (a split order counts once)
+
+    def __iadd__(self, other: Outcome) -> Self:
+        self.routed += other.routed
+        self.held += other.held
+        self.split += other.split
+        self.taken += other.taken
+        return self
+
+
+# ---- the network as routing reads it -------------------------------------------------------------------------
+
+FACILITY_FIELDS = ("id", "partner_id", "partner__name", "code", "name", "country", "latitude", "longitude", "time_zone",
+                   "cutoff", "daily_capacity", "makes", "ships_to", "cost_index", "production_days")
+SERVICE_FIELDS = ("id", "carrier_id", "carrier__code", "carrier__name", "name", "shipment_method_uid", "from_countries",
+                  "to_countries", "min_days", "max_days")
+
+
+class ServiceRow(NamedTuple):
+    """A carrier service as shipping.choose_service reads it (rows, not model instances: most are never chosen)."""
+
+    id: int
+    carrier_id: int
+    carrier_code: str
+    carrier_name: str
+    name: str
+    shipment_method_uid: str
+    from_countries: list
+    to_countries: list
+    min_days: int
+    max_days: int
+
+
+@dataclass
+class Network:
+    """The facilities (locked for the transaction) as routing.FacilityFacts, with what a batch takes from them.
+    Rows are read as plain values; a Facility or CarrierService instance is made only for the ones chosen."""
+
+    facts: list[routing.FacilityFacts]
+    rows: dict[str, tuple]  # facility id -> FACILITY_FIELDS values
+    day: dict[str, date]  # facility id -> production day of an order routed now
+    load_ids: dict[str, int]  # facility id -> DailyLoad id of that day (absent: no row yet)
+    material_ids: dict[tuple[str, str], int]  # (facility id, code) -> Material id
+    services: list[ServiceRow]
+    jobs_taken: Counter = field(default_factory=Counter)  # facility id -> jobs
+    units_taken: Counter = field(default_factory=Counter)  # (facility id, code) -> units
+    _service_cache: dict = field(default_factory=dict)
+    _facilities: dict = field(default_factory=dict)
+
+    def facility(self, fid: str) -> Facility:
+        if fid not in self._facilities:
+            values = dict(zip(FACILITY_FIELDS, self.rows[fid]))
+            partner = Partner(id=values.pop("partner_id"), name=values.pop("partner__name"))
+            self._facilities[fid] = Facility(partner=partner, **values)
+        return self._facilities[fid]
+
+    def take(self, facts: routing.FacilityFacts, need: Counter) -> None:
+        facts.capacity_left -= 1
+        self.jobs_taken[facts.id] += 1
+        for code, units in need.items():
+            facts.stock[code] = facts.stock.get(code, 0) - units
+            self.units_taken[(facts.id, code)] += units
+
+    def service(self, method_uid: str, from_country: str, to_country: str) -> CarrierService | None:
+        key = (method_uid, from_country, to_country)
+        if key not in self._service_cache:
+            row = shipping.choose_service(method_uid, from_country, to_country, self.services)
+            self._service_cache[key] = None if row is None else CarrierService(
+                id=row.id, carrier=Carrier(id=row.carrier_id, code=row.carrier_code, name=row.carrier_name), name=row.name,
+                shipment_method_uid=row.shipment_method_uid, from_countries=row.from_countries,
+                to_countries=row.to_countries, min_days=row.min_days, max_days=row.max_days)
+        return self._service_cache[key]
+
+    def write(self) -> None:
+        """The stock and load the batch took, in at most three statements (increments, so concurrent stock
+        changes by operators or partners add up)."""
+        existing = {fid: n for fid, n in self.jobs_taken.items() if fid in self.load_ids}
+        if existing:
+            DailyLoad.objects.filter(pk__in=[self.load_ids[f] for f in existing]).update(jobs=F("jobs") + Case(
+                *[When(pk=self.load_ids[f], then=Value(n)) for f, n in existing.items()], default=Value(0)))
+        DailyLoad.objects.bulk_create([DailyLoad(facility_id=f, day=self.day[f], jobs=n)
+                                       for f, n in self.jobs_taken.items() if f not in self.load_ids])
+        taken = {self.material_ids[k]: n for k, n in self.units_taken.items() if k in self.material_ids}
+        if taken:
+            Material.objects.filter(pk__in=list(taken)).update(quantity=F("quantity") - Case(
+                *[When(pk=pk, then=Value(n)) for pk, n in taken.items()], default=Value(0)))
+
+
+@lru_cache(maxsize=512)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name or "UTC")
+
+
+def production_day(facility: Facility, now: datetime) -> date:
+    """The facility's local date, or the next one when `now` is past its cut-off there."""
+    return _day(facility.time_zone, facility.cutoff, now)
+
+
+def _day(time_zone: str, cutoff, now: datetime) -> date:
+    local = now.astimezone(_zone(time_zone))
+    return local.date() + timedelta(days=1) if local.time() > cutoff else local.date()
+
+
+def load_network(now: datetime | None = None) -> Network:
+    """Lock the active facilities (inside the caller's transaction) and read what routing needs: four queries."""
+    now = now or timezone.now()
+    rows = {str(r[0]): r for r in Facility.objects.select_for_update(of=("self",))
+            .filter(active=True, partner__active=True).order_by("code").values_list(*FACILITY_FIELDS)}
+    f = {name: n for n, name in enumerate(FACILITY_FIELDS)}
+    day = {fid: _day(r[f["time_zone"]], r[f["cutoff"]], now) for fid, r in rows.items()}
+    active = {"facility__active": True, "facility__partner__active": True}
+    loads = {(str(fid), d): (pk, jobs) for pk, fid, d, jobs in DailyLoad.objects.filter(
+        day__in=set(day.values()), **active).values_list("pk", "facility_id", "day", "jobs")}
+    stock: dict[str, dict[str, int]] = defaultdict(dict)
+    material_ids = {}
+    for pk, fid, code, quantity in Material.objects.filter(**active).values_list("pk", "facility_id", "code", "quantity"):
+        stock[str(fid)][code] = quantity
+        material_ids[(str(fid), code)] = pk
+    facts = []
+    load_ids = {}
+    for fid, r in rows.items():
+        pk, jobs = loads.get((fid, day[fid]), (None, 0))
+        if pk is not None:
+            load_ids[fid] = pk
+        facts.append(routing.FacilityFacts(
+            id=fid, code=r[f["code"]], name=r[f["name"]], country=r[f["country"]], latitude=float(r[f["latitude"]]),
+            longitude=float(r[f["longitude"]]), makes=frozenset(r[f["makes"]] or ()),
+            ships_to=frozenset(r[f["ships_to"]] or ()), cost_index=float(r[f["cost_index"]]),
+            production_days=r[f["production_days"]], capacity_left=r[f["daily_capacity"]] - jobs, stock=stock[fid]))
+    services = [ServiceRow(*values) for values in CarrierService.objects.values_list(*SERVICE_FIELDS)]
+    return Network(facts, rows, day, load_ids, material_ids, services)
+
+
+# ---- routing a batch -----------------------------------------------------------------------------------------
+
+def route_waiting(first=None, *, limit: int = BATCH) -> Outcome:
+    """Route up to `limit` queued orders (`first`, when given, then the oldest requests) in one transaction."""
+    with transaction.atomic():
+        network = load_network()
+        if not network.facts:
+            return Outcome()  # no network yet: the requests wait
+        return Batch(network).run(take_requests(first, limit))
+
+
+def take_requests(first=None, limit: int = BATCH) -> list[Order]:
+    """Take up to `limit` routing requests (skipping those another worker holds) and return their orders that
+    still wait (`created`, no job), row-locked; the requests are deleted (an order that moved on meanwhile, e.g.
+    canceled, needs no routing)."""
+    queue = RoutingRequest.objects.select_for_update(skip_locked=True)
+    ids = list(queue.filter(order_id=first).values_list("order_id", flat=True)) if first else []
+    rest = queue.exclude(order_id=first) if first else queue
+    ids += list(rest.order_by("requested_at").values_list("order_id", flat=True)[:limit - len(ids)])
+    if not ids:
+        return []
+    RoutingRequest.objects.filter(order_id__in=ids).delete()
+    return list(Order.objects.select_for_update(of=("self",)).select_related("shipping_address")
+                .filter(pk__in=ids, fulfillment_status=Fulfillment.CREATED, production_job__isnull=True)
+                .order_by("created_at", "id"))
+
+
+def request(order_ids) -> None:
+    """Queue orders for routing (in the caller's transaction); an order already queued stays queued once."""
+    RoutingRequest.objects.bulk_create([RoutingRequest(order_id=pk) for pk in order_ids], ignore_conflicts=True)
+
+
+def requeue_stragglers(limit: int = 10 * BATCH) -> int:
+    """Queue `created` orders that have neither a job nor a request (made before this queue existed, or left by
+    hand); the sweep calls it. Returns how many."""
+    with transaction.atomic():
+        ids = list(Order.objects.filter(fulfillment_status=Fulfillment.CREATED, production_job__isnull=True)
+                   .exclude(pk__in=RoutingRequest.objects.values("order_id")).values_list("pk", flat=True)[:limit])
+        request(ids)
+        return len(ids)
+
+
+def route_all(*, limit: int = BATCH) -> Outcome:
+    """Route every queued order, one batch per transaction (for the sweep and tests)."""
+    total = Outcome()
+    while True:
+        outcome = route_waiting(limit=limit)
+        total += outcome
+        if not outcome.taken:
+            return total
+
+
+def reroute_held(*, limit: int = BATCH) -> Outcome:
+    """Route the orders routing held, when a facility can take them now (the rest stay as they are), and any
+    order still waiting in `created` (e.g. a new day's capacity)."""
+    total = Outcome()
+    after = None
+    while True:
+        with transaction.atomic():
+            network = load_network()
+            if not network.facts:
+                return total
+            held = Order.objects.select_for_update(of=("self",), skip_locked=True).select_related("shipping_address") \
+                .filter(fulfillment_status=Fulfillment.ON_HOLD, production_job__isnull=True).order_by("created_at", "id")
+            if after is not None:
+                held = held.filter(Q(created_at__gt=after[0]) | Q(created_at=after[0], id__gt=after[1]))
+            page = list(held[:limit])
+            if not page:
+                break
+            after = (page[-1].created_at, page[-1].id)
+            total += Batch(network).run([o for o in page if held_by_routing(o)], reviving=True)
+    requeue_stragglers()
+    total += route_all(limit=limit)
+    return total
+
+
+def held_by_routing(order: Order) -> bool:
+    return any(p.get("code") == NO_FACILITY for p in order.problems or ())
+
+
+class Batch:
+    """One transaction's worth of orders: decided in memory one after the other (each sees what the ones
+    before it took), then written at once."""
+
+    def __init__(self, network: Network):
+        self.network = network
+        self.products = catalog.current().products
+        self.jobs: list[ProductionJob] = []
+        self.history: list = []
+        self.estimated: list[Order] = []
+        self.changed_items: list[OrderItem] = []
+        self.held: list[Order] = []
+        self.outcome = Outcome()
+
+    def run(self, orders: list[Order], *, reviving: bool = False) -> Outcome:
+        self.outcome.taken += len(orders)
+        if not orders:
+            return self.outcome
+        items: dict = defaultdict(list)
+        for item in OrderItem.objects.filter(order__in=orders):
+            items[item.order_id].append(item)
+        work = [(order, items[order.pk], reviving) for order in orders]
+        while work:
+            order, its, held = work.pop(0)
+            work[:0] = [(part, part_items, False) for part, part_items in self.route(order, its, reviving=held)]
+        self.write()
+        return self.outcome
+
+    def lines(self, items: list[OrderItem]) -> list[routing.Line]:
+        lines = []
+        for i in items:
+            product = self.products.get(i.product_uid)
+            lines.append(routing.line(str(i.pk), i.item_reference_id, i.product_uid, product.kind if product else None,
+                                      i.quantity, product_name=product.name if product else ""))
+        return lines
+
+    def route(self, order: Order, items: list[OrderItem], *, reviving: bool = False) -> list:
+        """Decide one order and note what to write; returns the parts of a split order, to route next."""
+        live = [i for i in items if not i.is_ignored and i.fulfillment_status != Fulfillment.CANCELED]
+        waiting_in = Fulfillment.ON_HOLD if reviving else Fulfillment.CREATED
+        if not live or any(i.fulfillment_status != waiting_in for i in live):
+            return []
+        destination = order.shipping_address.country
+        decision = routing.decide(self.lines(live), destination, self.network.facts)
+        if not decision.routed:
+            if not reviving:
+                self.hold(order, items, live, decision)
+            return []
+        if reviving:
+            self.history += plan_items(order, items, live, Fulfillment.CREATED, ROUTER,
+                                       reason="A facility can make it now; routing it again.")
+            order.problems = [p for p in order.problems if p.get("code") != NO_FACILITY]
+            self.changed_items += live
+            self.held.append(order)  # its status and problems are written with the held ones
+        if decision.split:
+            parts, history = split.split_order(order, items, [[ln.key for ln in a.lines] for a in decision.assignments],
+                                               ROUTER)
+            self.history += history
+            self.outcome.split.append(str(order.pk))
+            return parts
+        self.assign(order, decision)
+        return []
+
+    def assign(self, order: Order, decision: routing.Decision) -> None:
+        assignment = decision.assignments[0]
+        facts = assignment.winner.facility
+        facility = self.network.facility(facts.id)
+        self.network.take(facts, routing.needs(assignment.lines))
+        destination = order.shipping_address.country
+        job = ProductionJob(
+            order=order, facility=facility, partner=facility.partner, due_date=self.network.day[facts.id],
+            carrier_service=self.network.service(order.shipment_method_uid, facility.country, destination),
+            decision=decision_record(decision),
+        )
+        self.jobs.append(job)
+        self.history.append(events.event(
+            order, events.ROUTED, ROUTER,
+            reason=f"Routed to {facility.name} ({facility.country}), due {job.due_date.isoformat()}.",
+            params={"facility": facility.code, "facilityName": facility.name, "partner": facility.partner.name,
+                    "dueDate": job.due_date.isoformat(), "winner": job.decision["winner"],
+                    "runnersUp": job.decision["runnersUp"], "ruledOut": ruled_out(decision)}))
+        self.history += shipping.update_estimate(order, job, shipping.handover_day(job), ROUTER, save=False)
+        order.fulfillment_country = facility.country
+        self.estimated.append(order)
+        self.outcome.routed.append(str(order.pk))
+
+    def hold(self, order: Order, items: list[OrderItem], live: list[OrderItem], decision: routing.Decision) -> None:
+        self.history += plan_items(order, items, live, Fulfillment.ON_HOLD, ROUTER, reason=decision.reason)
+        self.history.append(events.event(order, events.ROUTING_HELD, ROUTER, reason=decision.reason,
+                                         params={"ruledOut": ruled_out(decision)}))
+        order.problems = [*[p for p in order.problems if p.get("code") != NO_FACILITY],
+                          {"field": "", "code": "no_facility", "message": decision.reason}]
+        self.changed_items += live
+        self.held.append(order)
+        self.outcome.held.append(str(order.pk))
+
+    def write(self) -> None:
+        now = timezone.now()
+        self.network.write()
+        ProductionJob.objects.bulk_create(self.jobs)
+        for order in (*self.estimated, *self.held):
+            order.updated_at = now
+        update_alike(Order, self.estimated, shipping.ESTIMATE_FIELDS)
+        update_alike(Order, self.held, ["fulfillment_status", "problems", "updated_at"])
+        update_alike(OrderItem, self.changed_items, ["fulfillment_status"])
+        events.save_all(self.history)
+
+
+def update_alike(model, rows: list, fields: list[str]) -> None:
+    """Write `fields` of many `rows` at once. On PostgreSQL one UPDATE ... FROM (VALUES ...); elsewhere one
+    UPDATE per distinct set of values (orders routed to one facility share their dates and country). Both are
+    far cheaper than bulk_update's CASE per row and field."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        meta = model._meta
+        columns = [meta.get_field(f) for f in fields]
+        pk = meta.pk
+        row_sql = "(" + ", ".join([f"%s::{pk.db_type(connection)}", *[f"%s::{c.db_type(connection)}" for c in columns]]) + ")"
+        params = []
+        for row in rows:
+            params.append(pk.get_db_prep_value(row.pk, connection))
+            params += [c.get_db_prep_save(getattr(row, c.attname), connection) for c in columns]
+        table, q = meta.db_table, connection.ops.quote_name
+        sets = ", ".join(f"{q(c.column)} = v.{q(c.column)}" for c in columns)
+        names = ", ".join(q(n) for n in [pk.column, *[c.column for c in columns]])
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {q(table)} SET {sets} FROM (VALUES {', '.join([row_sql] * len(rows))}) AS v({names}) "
+                           f"WHERE {q(table)}.{q(pk.column)} = v.{q(pk.column)}", params)
+        return
+    groups: dict = defaultdict(list)
+    values: dict = {}
+    for row in rows:
+        got = {f: getattr(row, f) for f in fields}
+        key = json.dumps(got, sort_keys=True, default=str)
+        groups[key].append(row.pk)
+        values[key] = got
+    for key, pks in groups.items():
+        model.objects.filter(pk__in=pks).update(**values[key])
+
+
+def decision_record(decision: routing.Decision) -> dict:
+    """The decision as the job and the history keep it: the winner, the runners-up with why, the rule."""
+    a = decision.assignments[0]
+    return {"winner": _facility(a.winner), "runnersUp": [{**_facility(c), "reason": c.why} for c in a.runners_up],
+            "rule": RULE}
+
+
+def _facility(c: routing.Candidate) -> dict:
+    f = c.facility
+    km = None if c.distance_km == float("inf") else round(c.distance_km)
+    return {"facility": f.code, "name": f.name, "country": f.country, "distanceKm": km}
+
+
+def ruled_out(decision: routing.Decision) -> list[dict]:
+    return [{"facility": code, "reason": why} for code, why in list(decision.ruled_out.items())[:RULED_OUT_IN_HISTORY]]
+
