@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orders', '0007_order_split_group_package'),
-        ('production', '0001_initial'),
+        ('production', '0002_tracking'),
     ]
 
     operations = [
