@@ -280,10 +280,11 @@ def test_steps_from_created_to_shipped(partner_client, partner_user, make_order,
     assert package.tracking_url == "https://track.example.test/testpost?code=00340434161094042557"
     assert "track.example.test/testpost?code=00340434161094042557" in html
 
-    # Each step is in the order's history, by the partner's login.
-    history = list(order.events.filter(type="order_status_changed").values_list("params__to", "actor_label"))
-    assert history[-4:] == [(s, partner_user.username) for s in ("in_production", "printed", "packaged", "shipped")]
-    assert order.events.filter(type="items_packed", actor_label=partner_user.username).exists()
+    # Each step is in the order's history, by the partner (as when it reports through its API key).
+    history = list(order.events.filter(type="order_status_changed").values_list("params__to", "actor_kind", "actor_id"))
+    by_partner = ("partner", str(job.partner_id))
+    assert history[-4:] == [(s, *by_partner) for s in ("in_production", "printed", "packaged", "shipped")]
+    assert order.events.filter(type="items_packed", actor_kind="partner", actor_id=str(job.partner_id)).exists()
     # A step asked again changes nothing and says so.
     response = partner_client.post(url(job, "printed"), follow=True)
     assert "Nothing changed" in response.content.decode() and statuses(order) == {F.SHIPPED}
@@ -297,7 +298,7 @@ def test_partner_reports_a_problem_and_the_order_fails_with_its_words(partner_cl
     order = Order.objects.get(pk=job.order_id)
     assert order.fulfillment_status == F.FAILED
     assert order.problems[-1]["message"] == "The print file is blank on page 2."
-    assert order.events.filter(type="order_status_changed", params__to="failed", actor_label=partner_user.username).exists()
+    assert order.events.filter(type="order_status_changed", params__to="failed", actor_kind="partner").exists()
     assert "Report a problem" not in partner_client.get(url(job)).content.decode()
 
 
@@ -308,7 +309,7 @@ def test_partner_history_leaves_out_the_merchants_postbacks_and_names(partner_cl
     html = partner_client.get(url(job)).content.decode()
     assert "merchant.example.test" not in html
     assert "Order received via api" in html and "by the merchant" in html and "API key" not in html
-    assert "by press@printwerk.test" in html  # the partner's own login keeps its name
+    assert f"by {job.partner.name} (print partner)" in html  # the partner's own steps keep its name
     operator_html = operator_client.get(url(job)).content.decode()
     assert "merchant.example.test" in operator_html and "via API key “tests”" in operator_html
 

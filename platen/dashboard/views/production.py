@@ -91,7 +91,7 @@ def _step(service, done: str):
     @partner_view
     def view(request, order_id):
         try:
-            outcome = service(request.partner_scope, order_id, Actor.user(request.user))
+            outcome = service(request.partner_scope, order_id, _actor(request))
         except NotFound:
             raise
         except PlatenError as exc:
@@ -116,7 +116,7 @@ def production_problem(request, order_id):
         messages.error(request, "Say what is wrong, so the merchant knows what to fix; nothing was reported.")
         return redirect("dashboard:production_job", order_id=order_id)
     try:
-        progress.fail(request.partner_scope, order_id, message, Actor.user(request.user))
+        progress.fail(request.partner_scope, order_id, message, _actor(request))
     except NotFound:
         raise
     except PlatenError as exc:
@@ -132,7 +132,7 @@ def production_pack(request, order_id):
     scanned = [line.strip() for line in request.POST.get("scanned", "").splitlines() if line.strip()]
     ticked = request.POST.getlist("items")
     try:
-        progress.pack(request.partner_scope, order_id, scanned + ticked, Actor.user(request.user))
+        progress.pack(request.partner_scope, order_id, scanned + ticked, _actor(request))
     except NotFound:
         raise
     except PlatenError as exc:
@@ -166,7 +166,7 @@ def production_ship(request, order_id):
         return _job_page(request, order_id, status=400, ship_form=form)
     data = form.cleaned_data
     try:
-        progress.ship(request.partner_scope, order_id, Actor.user(request.user), tracking_code=data["tracking_code"],
+        progress.ship(request.partner_scope, order_id, _actor(request), tracking_code=data["tracking_code"],
                       carrier_code=data["carrier"], service_name=data["service"].strip())
     except NotFound:
         raise
@@ -230,3 +230,9 @@ def _details(exc: PlatenError) -> list[tuple[str, str]]:
 
 def _sentences(exc: PlatenError) -> str:
     return " ".join([exc.message, *(d.message for d in exc.details)])
+
+
+def _actor(request) -> Actor:
+    """Who the history names: the partner for a partner login (as for its API key), the operator otherwise."""
+    partner = request.partner_scope
+    return Actor.user(request.user) if partner is None else Actor.partner(partner)
