@@ -133,3 +133,12 @@ def partner_api(db):
         return ApiClient(partner_keys.issue_key(partner, name="tests").secret)
 
     return make
+
+
+@pytest.fixture
+def without_demo_network(db):
+    """A fresh database starts with the demo production network; tests of routing's own choices build theirs."""
+    from platen.production.models import Facility, Partner
+
+    Facility.objects.all().delete()
+    Partner.objects.all().delete()

@@ -45,14 +45,32 @@ NAMES = {  # what the dashboard calls a material
 _UID_SIZE = {"GarmentSize": re.compile(r"_gsi_([a-z0-9]+)(?:_|$)"), "MugSize": re.compile(r"_msz_([a-z0-9-]+?)(?:_|$)")}
 
 
-def material_for(product_uid: str, kind: str) -> str:
-    """The material code one piece of this product uses, e.g. "paper-200gsm" or "tshirt-blank-M".
-    A garment or mug whose size cannot be told is "<prefix>-any" (which no facility stocks)."""
+SHORT_NAMES = {  # how sentences name a material ("No facility has canvas in stock for AU.")
+    "paper-200gsm": "200 gsm paper", "paper-photo": "photo paper", "paper-170gsm": "photo book paper",
+    "canvas": "canvas", "tshirt-blank": "t-shirt blanks", "hoodie-blank": "hoodie blanks", "mug-blank": "mug blanks",
+}
+
+
+def material_for(product_uid: str, kind: str, attributes: dict | None = None) -> str:
+    """The material code one piece of this product uses, e.g. "paper-200gsm" or "tshirt-blank-M": its size from
+    `attributes` when given, else from the uid or the catalog. A garment or mug whose size cannot be told is
+    "<prefix>-any" (which no facility stocks)."""
     base = BY_KIND.get(kind, kind)
     attribute = SIZED.get(kind)
     if attribute is None:
         return base
-    return f"{base}-{_size(product_uid, attribute) or 'any'}"
+    given = (attributes or {}).get(attribute)
+    size = _normal(attribute, str(given)) if given else _size(product_uid, attribute)
+    return f"{base}-{size or 'any'}"
+
+
+@lru_cache(maxsize=1024)
+def short_name(code: str) -> str:
+    """'tshirt-blank-M' -> 't-shirt blanks in M'; unknown codes as they are."""
+    if code in SHORT_NAMES:
+        return SHORT_NAMES[code]
+    base, _, size = code.rpartition("-")
+    return f"{SHORT_NAMES[base]} in {size}" if base in SHORT_NAMES else code
 
 
 def all_codes() -> list[str]:

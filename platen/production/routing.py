@@ -36,60 +36,23 @@ from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
 
+from platen.production import materials
+
 DISTANCE_STEP_KM = 100
 RUNNERS_UP = 3  # how many runners-up a decision keeps per group (the history shows them)
 EARTH_RADIUS_KM = 6371.0
 
 # ---- materials -----------------------------------------------------------------------------------------------
-
-# The material one piece of a product consumes, by catalog.ProductKind. Garments take a blank of their size
-# ("tshirt-blank-M"); everything else one code per kind. Facilities stock these codes (production.Material.code),
-# so the network's data file uses exactly these.
-MATERIAL_BY_KIND: dict[str, str] = {
-    "poster": "paper-200gsm",
-    "greeting_card": "paper-200gsm",
-    "framed_poster": "frame",
-    "canvas": "canvas",
-    "mug": "mug-blank",
-    "photo_book": "photo-book-paper",
-    "t_shirt": "tshirt-blank",  # + "-<size>"
-    "hoodie": "hoodie-blank",  # + "-<size>"
-}
-SIZED_KINDS = frozenset({"t_shirt", "hoodie"})
-MATERIAL_NAMES: dict[str, str] = {  # how sentences name a material
-    "paper-200gsm": "200 gsm paper", "frame": "frames", "canvas": "canvas", "mug-blank": "mug blanks",
-    "photo-book-paper": "photo book paper", "tshirt-blank": "t-shirt blanks", "hoodie-blank": "hoodie blanks",
-}
-_SIZE_IN_UID = re.compile(r"_gsi_([a-z0-9]+)(?:_|$)", re.IGNORECASE)
-
-
-def garment_size(uid: str, attributes: Mapping[str, str] | None = None) -> str | None:
-    """A garment's size: its GarmentSize attribute, else the `_gsi_<size>_` part of its uid; None if neither."""
-    if attributes and attributes.get("GarmentSize"):
-        return str(attributes["GarmentSize"]).upper()
-    found = _SIZE_IN_UID.search(uid or "")
-    return found.group(1).upper() if found else None
+# One table for routing, the network's data file and the facilities' stock: platen/production/materials.py.
 
 
 def material_for(kind: str | None, uid: str = "", attributes: Mapping[str, str] | None = None) -> str | None:
-    """The material code one piece of a product consumes (MATERIAL_BY_KIND), e.g. "canvas",
-    "paper-200gsm", "tshirt-blank-M"; None for an unknown kind (no facility can then make it)."""
-    base = MATERIAL_BY_KIND.get(kind or "")
-    if base is None or kind not in SIZED_KINDS:
-        return base
-    size = garment_size(uid, attributes)
-    return f"{base}-{size}" if size else base
+    """The material code one piece of a product consumes, e.g. "canvas", "paper-200gsm", "tshirt-blank-M";
+    None for an unknown kind (no facility can then make it)."""
+    return materials.material_for(uid, kind, dict(attributes or {})) if kind in materials.BY_KIND else None
 
 
-@lru_cache(maxsize=1024)
-def material_name(code: str) -> str:
-    """'tshirt-blank-M' -> 't-shirt blanks in M'; unknown codes as they are."""
-    for base, name in MATERIAL_NAMES.items():
-        if code == base:
-            return name
-        if code.startswith(base + "-"):
-            return f"{name} in {code[len(base) + 1:]}"
-    return code
+material_name = materials.short_name
 
 
 # ---- geography -----------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("width", [1366, 390])
-def test_the_order_page_shows_the_routing_decision(browser, live_server, merchant, make_order, width):
+def test_the_order_page_shows_the_routing_decision(browser, live_server, merchant, make_order, width, without_demo_network):
     factories.facility("DE", makes=["poster"], name="Berlin Posters")
     factories.facility("NL", makes=["poster"], name="Amsterdam Posters")
     factories.facility("PL", makes=["t_shirt"], name="Warsaw Shirts")

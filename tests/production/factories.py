@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import time
 
+from platen.production import materials
 from platen.production.models import (
     Carrier,
     CarrierService,
@@ -32,8 +33,6 @@ def facility(country: str = "DE", *, makes=("poster",), stock: dict | None = Non
              cost_index="1.00", production_days: int = 1, **fields) -> Facility:
     """A facility in `country` that makes `makes` (kinds or product uids), with `stock` (material code -> units;
     default: 100 of each kind's material) and ships to `ships_to`."""
-    from platen.production.routing import SIZED_KINDS, material_for
-
     lat, lon, zone = PLACES.get(country, (0.0, 0.0, "UTC"))
     n = next(_n)
     made = Facility.objects.create(
@@ -41,12 +40,9 @@ def facility(country: str = "DE", *, makes=("poster",), stock: dict | None = Non
         country=country, latitude=fields.pop("latitude", lat), longitude=fields.pop("longitude", lon),
         time_zone=fields.pop("time_zone", zone), cutoff=cutoff, daily_capacity=capacity, makes=list(makes),
         ships_to=list(ships_to), cost_index=cost_index, production_days=production_days, **fields)
-    if stock is None:
-        stock = {}
-        for kind in makes:
-            for size in ("S", "M", "L") if kind in SIZED_KINDS else (None,):
-                if material := material_for(kind, attributes={"GarmentSize": size} if size else None):
-                    stock[material] = 100
+    if stock is None:  # 100 of every material (every size) of the kinds it makes
+        bases = {materials.BY_KIND[kind] for kind in makes if kind in materials.BY_KIND}
+        stock = {code: 100 for code in materials.all_codes() if code in bases or code.rpartition("-")[0] in bases}
     Material.objects.bulk_create([Material(facility=made, code=code_, quantity=q) for code_, q in stock.items()])
     return made
 

@@ -9,6 +9,7 @@ from datetime import date, time
 
 from platen.accounts import services as accounts
 from platen.orders.models import Order
+from platen.production import materials
 from platen.production.models import Carrier, CarrierService, Facility, Material, Partner, ProductionJob
 from platen.production.shipping import local_now
 
@@ -34,12 +35,8 @@ def make_facility(partner: Partner, *, name: str | None = None, country: str = "
 
 
 def _materials(kind: str) -> list[str]:
-    """The material codes routing looks for; none before routing exists (this factory does not need it)."""
-    try:
-        from platen.production.routing import material_for
-    except ImportError:
-        return []
-    return [code] if (code := material_for(kind)) else []
+    """The material code routing looks for, for a kind without sizes."""
+    return [materials.material_for("", kind)]
 
 
 def make_carrier_service(code: str = "testpost", name: str = "Testpost", service: str = "Paket") -> CarrierService:

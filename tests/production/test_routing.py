@@ -18,7 +18,7 @@ from platen.production.services import routing as service
 from tests.orders.factories import BERLIN, POSTER, order_payload
 from tests.production import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_demo_network")]
 
 SYDNEY = {"firstName": "Ada", "lastName": "Lovelace", "addressLine1": "1 Macquarie St", "city": "Sydney", "state": "NSW",
           "postCode": "2000", "country": "AU", "email": "ada@example.com", "phone": "+61 2 9250 7111"}
