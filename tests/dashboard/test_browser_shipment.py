@@ -19,12 +19,13 @@ def test_shipped_order_page(page: Page, merchant, make_order, width):
     order = shipped(make_order, f"SHIP-{width}")
     carrier_moves(order, F.IN_TRANSIT)
     carrier_moves(order, F.DELIVERED)
-    url = Package.objects.get(order=order).tracking_url
+    parcel = Package.objects.get(order=order)
+    url, partner = parcel.tracking_url, order.production_job.partner.name
     page.set_viewport_size({"width": width, "height": 900})
     log_in(page, merchant, f"/orders/{order.pk}/")
     expect(page.get_by_test_id("order-status")).to_contain_text("delivered")
     card = page.get_by_test_id("shipment")
-    expect(card.get_by_test_id("parcels")).to_contain_text("DHL Paket")
+    expect(card.get_by_test_id("parcels")).to_contain_text(f"{parcel.carrier_name} {parcel.service_name}")
     expect(card.get_by_role("link", name=CODE)).to_have_attribute("href", url)
     expect(card.get_by_test_id("expected")).to_contain_text("Between")
     history = page.get_by_test_id("history")
@@ -32,6 +33,6 @@ def test_shipped_order_page(page: Page, merchant, make_order, width):
                      "In production at the print partner"):
         expect(history.get_by_text(sentence, exact=True)).to_be_visible()
     expect(history.get_by_role("link", name=f"Track parcel {CODE}")).to_have_attribute("href", url)
-    expect(history).to_contain_text("by Druckerei Spree (print partner)")
+    expect(history).to_contain_text(f"by {partner} (print partner)")
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing runs off a phone's screen
     shot(page, f"30-order-shipped-{width}")

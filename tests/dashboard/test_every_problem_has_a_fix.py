@@ -248,7 +248,7 @@ def test_what_cannot_be_fixed_in_place_says_what_to_do(changes, words, merchant_
     assert words in note and "cancel this order and create it again" in note
 
 
-def test_an_order_no_facility_can_make_says_what_to_do(merchant_client, make_order, settle):
+def test_an_order_no_facility_can_make_says_what_to_do(merchant_client, make_order, settle, without_demo_network):
     from tests.production import factories
 
     factories.facility("DE", makes=["canvas"])  # a network, but nothing in it makes posters

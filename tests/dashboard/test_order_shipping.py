@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 from django.db import transaction
+from django.utils.html import escape
 
 from platen.dashboard import history
 from platen.kit.actors import Actor
@@ -54,16 +55,17 @@ def test_every_step_reads_as_a_sentence_with_who_did_it(make_order, merchant_cli
     said = titles(page)
     # Newest first, the order-level sentences in the order they happened (item moves are minor lines between).
     major = [t for t in said if not t.startswith("Item ")]
+    parcel = Package.objects.get(order=order)
     steps = ["In production at the print partner", "Printed", "Packed and ready to ship",
-             "1 item verified against the order at packing", "Shipped", f"Handed to DHL with tracking code {CODE}",
-             "In transit with the carrier", "Delivered"]
+             "1 item verified against the order at packing", "Shipped",
+             f"Handed to {parcel.carrier_name} with tracking code {CODE}", "In transit with the carrier", "Delivered"]
     assert [t for t in reversed(major) if t in steps] == steps
     assert any(t.startswith("Delivery estimate: arrives between ") for t in major)
-    assert "by Druckerei Spree (print partner)" in page and "by DHL" in page
-    url = Package.objects.get(order=order).tracking_url
+    assert f"by {order.production_job.partner.name} (print partner)" in page and "by DHL" in page
+    url = escape(parcel.tracking_url)
     link = f'<a href="{url}" target="_blank" rel="noopener noreferrer">Track parcel {CODE}</a>'
     assert link in page  # on the timeline
-    assert "In this parcel: item-1" in page and "Shipped with DHL, tracking " + CODE in page
+    assert "In this parcel: item-1" in page and f"Shipped with {parcel.carrier_name}, tracking {CODE}" in page
     assert "<p class=\"timeline-reason\">Printed.</p>" not in page  # said once, by the title
 
 
@@ -78,7 +80,8 @@ def test_the_shipment_card_shows_carrier_tracking_and_dates(make_order, merchant
     card = page.split('data-testid="shipment"')[1].split("</section>")[0]
     low, high = shipped_order.min_delivery_date, shipped_order.max_delivery_date
     assert f"{high.day} {high:%B %Y}" in card and "Between" in card
-    assert "DHL Paket" in card and f'href="{Package.objects.get(order=shipped_order).tracking_url}"' in card
+    parcel = Package.objects.get(order=shipped_order)
+    assert f"{parcel.carrier_name} {parcel.service_name}" in card and f'href="{escape(parcel.tracking_url)}"' in card
     assert "1 item: item-1" in card and "Made in" in card
 
 

@@ -23,6 +23,8 @@ from platen.catalog.models import ProductPrice, ProductPriceBreak, ShipmentRateP
 from platen.catalog.services import vat_rate
 from platen.orders.models import Receipt
 from platen.preflight import downloads
+from platen.production import shipping
+from platen.production.models import ProductionJob
 from tests.orders.factories import BERLIN, POSTER, order_payload
 from tests.orders.test_pipeline import create
 
@@ -39,13 +41,15 @@ def test_the_shipment_is_null_until_the_order_is_checked(api, settle, files):
     assert created["shipment"] is None
 
     order = create(api, settle)
-    today = timezone.now().date()
+    job = ProductionJob.objects.get(order_id=order["id"])  # routed: the facility's carrier service sets the days
+    service, handover = job.carrier_service, shipping.handover_day(job)
     shipment = order["shipment"]
     [package] = shipment.pop("packages")
     assert shipment == {
         "id": shipment["id"], "shipmentMethodName": "Tracked Post", "shipmentMethodUid": "tracked_post",
-        "minDeliveryDays": 3, "maxDeliveryDays": 6,
-        "minDeliveryDate": (today + timedelta(days=3)).isoformat(), "maxDeliveryDate": (today + timedelta(days=6)).isoformat(),
+        "minDeliveryDays": service.min_days, "maxDeliveryDays": service.max_days,
+        "minDeliveryDate": (handover + timedelta(days=service.min_days)).isoformat(),
+        "maxDeliveryDate": (handover + timedelta(days=service.max_days)).isoformat(),
         "totalWeight": 2 * 90 + 185,  # two A3 posters and a t-shirt, grams
         "fulfillmentCountry": "DE", "packageCount": 1,
     }
