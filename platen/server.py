@@ -85,6 +85,14 @@ def _supervise(children: list[subprocess.Popen]) -> int:
     return (failed[0] if failed[0] > 0 else 1) if failed else 0
 
 
+def _network_line(platen: str) -> str:
+    from platen.production.models import Facility, Partner
+
+    facilities, partners = Facility.objects.filter(active=True).count(), Partner.objects.filter(active=True).count()
+    return (f"  Production:   {facilities} facilities of {partners} print partners route orders "
+            f"({platen} partners list; {platen} partners key PARTNER_ID)")
+
+
 def _print_banner(host: str, port: int, credentials: demo.DemoCredentials) -> None:
     url = f"{listen_url(host, port)}/"
     platen = _command()
@@ -112,6 +120,7 @@ def _print_banner(host: str, port: int, credentials: demo.DemoCredentials) -> No
     else:
         lines += [f"  Logins:       {platen} users list; {platen} users password USERNAME",
                   f"  API keys:     {platen} accounts list; {platen} apikey create ACCOUNT_ID"]
+    lines.append(_network_line(platen))
     if settings.PLATEN.base_url != listen_url(host, port):
         lines.append(f"  E-mail links: {settings.PLATEN.base_url}/ (PLATEN_BASE_URL)")
     if settings.PLATEN.log_level == "WARNING":

@@ -92,6 +92,8 @@ def test_serve_prints_login_and_key_that_work(served):
     username, password = re.search(r"Demo login:\s+(\S+) / (\S+)", banner).groups()
     key = re.search(r"Demo API key: (\S+)", banner).group(1)
     assert base + "/" in banner
+    facilities = int(re.search(r"Production: +(\d+) facilities of \d+ print partners", banner).group(1))
+    assert facilities >= 8  # the demo network is loaded with the catalog: orders are routed from the first start
 
     created = httpx.post(base + "/v4/orders", json=order_payload(), headers={"X-API-KEY": key}, timeout=10)
     assert created.status_code == 200
