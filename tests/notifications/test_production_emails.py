@@ -15,7 +15,7 @@ from tests.dashboard.conftest import merchant, merchant_client  # noqa: F401
 from tests.emulators.smtp import SmtpServer, smtp_settings
 from tests.notifications.conftest import drive
 from tests.orders.factories import order_payload
-from tests.production.notify_factories import as_partner, job_for
+from tests.production.factories import as_partner, job_for
 
 pytestmark = pytest.mark.django_db
 CODE = "00340434161094042557"

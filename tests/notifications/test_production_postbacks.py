@@ -16,7 +16,7 @@ from platen.production.models import Carrier
 from platen.production.services import progress
 from tests.notifications.conftest import ALL_EVENTS, drive
 from tests.orders.factories import order_payload
-from tests.production.notify_factories import as_partner, job_for
+from tests.production.factories import as_partner, job_for
 
 pytestmark = pytest.mark.django_db
 CODE = "00340434161094042557"

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from platen.orders.models import Order
 from platen.production.services import progress
 from tests.orders.factories import order_payload
-from tests.production.notify_factories import as_partner, job_for
+from tests.production.factories import as_partner, job_for
 
 pytestmark = pytest.mark.django_db
 
