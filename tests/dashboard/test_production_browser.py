@@ -23,16 +23,6 @@ from tests.production import factories
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def partner():
-    return factories.partner("Printwerk")
-
-
-@pytest.fixture
-def facility(partner):
-    return factories.facility(owner=partner, name="Printwerk Berlin")
-
-
 def log_in_partner(page: Page, user) -> None:
     page.goto("/login/")
     page.get_by_label("Username").fill(user.username)

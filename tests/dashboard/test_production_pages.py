@@ -22,18 +22,8 @@ F = Fulfillment
 
 
 @pytest.fixture
-def partner():
-    return factories.partner("Printwerk")
-
-
-@pytest.fixture
 def other_partner():
     return factories.partner("Elsewhere Print")
-
-
-@pytest.fixture
-def facility(partner):
-    return factories.facility(owner=partner, name="Printwerk Berlin")
 
 
 @pytest.fixture

@@ -24,26 +24,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def partner():
-    return factories.partner("Print Berlin")
-
-
-@pytest.fixture
-def facility(partner):
-    return factories.facility(owner=partner)
-
-
-@pytest.fixture
 def order(api, settle, files, facility):
     """An order that reached `created`, its job at the partner's facility."""
     made = factories.created_order(api, settle)
     factories.move_job(made, facility)
     return made
-
-
-@pytest.fixture
-def papi(partner_api, partner):
-    return partner_api(partner)
 
 
 def test_a_partner_pulls_its_job_with_product_specs_address_method_and_signed_file_links(api, settle, files, facility, papi):

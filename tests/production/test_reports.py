@@ -19,16 +19,6 @@ ALL_POSTBACKS = ["order_status_updated", "order_item_status_updated", "order_ite
 
 
 @pytest.fixture
-def partner():
-    return factories.partner("Print Berlin")
-
-
-@pytest.fixture
-def papi(partner_api, partner):
-    return partner_api(partner)
-
-
-@pytest.fixture
 def receiver(api):
     with Receiver() as r:
         response = api.post("/v4/webhooks", {"url": r.url, "events": ALL_POSTBACKS})
