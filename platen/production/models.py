@@ -9,7 +9,6 @@ what was packed, whether the address changed after routing.
 
 import uuid
 
-from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q

@@ -15,7 +15,7 @@ from platen.orders.models import Order, Receipt
 from platen.production import tasks
 from platen.production.models import DailyLoad, Material, ProductionJob
 from platen.production.services import routing as service
-from tests.orders.factories import BERLIN, POSTER, order_payload
+from tests.orders.factories import BERLIN, order_payload
 from tests.production import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_demo_network")]

@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 
 from platen.orders import events
 from platen.orders.models import OrderEvent
-from platen.production.carriers.base import DELIVERED, IN_TRANSIT, SHIPPED, Checkpoint, TrackerState
+from platen.production.carriers.base import (
+    DELIVERED,
+    IN_TRANSIT,
+    SHIPPED,
+    Checkpoint,
+    TrackerState,
+)
 from platen.production.models import TrackingEvent
 from platen.production.services import tracking
 from tests.production.factories import carrier, created_order, poster_item, ship, source

@@ -5,7 +5,13 @@ import json
 import pytest
 
 from platen.production.carriers import aftership, easypost, mapping, shippo
-from platen.production.carriers.base import DELIVERED, EXCEPTION, IN_TRANSIT, RETURNED, SHIPPED
+from platen.production.carriers.base import (
+    DELIVERED,
+    EXCEPTION,
+    IN_TRANSIT,
+    RETURNED,
+    SHIPPED,
+)
 from tests.production.factories import FIXTURES, fixture
 
 

@@ -13,7 +13,14 @@ from platen.orders.models import OrderEvent
 from platen.production.carriers.aftership import AfterShip
 from platen.production.carriers.easypost import EasyPost
 from platen.production.models import Tracker, TrackingEvent, TrackingInbox
-from tests.production.factories import carrier, created_order, fixture, poster_item, ship, source
+from tests.production.factories import (
+    carrier,
+    created_order,
+    fixture,
+    poster_item,
+    ship,
+    source,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the live server commits; so do the jobs
 

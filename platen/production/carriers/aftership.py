@@ -13,8 +13,20 @@ import hashlib
 import hmac
 
 from platen.production.carriers import mapping
-from platen.production.carriers.base import (RETURNED, Checkpoint, Checkpoints, PayloadError, Provider, TrackerState,
-                                             WebhookEvent, json_object, parse_day, parse_time, place, text)
+from platen.production.carriers.base import (
+    RETURNED,
+    Checkpoint,
+    Checkpoints,
+    PayloadError,
+    Provider,
+    TrackerState,
+    WebhookEvent,
+    json_object,
+    parse_day,
+    parse_time,
+    place,
+    text,
+)
 
 
 class AfterShip(Provider):

@@ -13,8 +13,19 @@ import hmac
 import unicodedata
 
 from platen.production.carriers import mapping
-from platen.production.carriers.base import (Checkpoint, Checkpoints, PayloadError, Provider, TrackerState, WebhookEvent,
-                                             json_object, parse_day, parse_time, place, text)
+from platen.production.carriers.base import (
+    Checkpoint,
+    Checkpoints,
+    PayloadError,
+    Provider,
+    TrackerState,
+    WebhookEvent,
+    json_object,
+    parse_day,
+    parse_time,
+    place,
+    text,
+)
 
 PREFIX = "hmac-sha256-hex="
 
