@@ -92,7 +92,7 @@ def cmd_users_create(args) -> int:
 
     partner = None
     if args.partner:
-        from platen.production.services.partners import find_partner
+        from platen.production.services.network import find_partner
 
         partner = find_partner(args.partner)
     account = None if args.operator or partner else services.find_account(args.account)
@@ -179,9 +179,9 @@ def cmd_catalog_load(args) -> int:
 
 
 def cmd_partners_create(args) -> int:
-    from platen.production.services import partners
+    from platen.production.services import network
 
-    print(partners.create_partner(args.name, args.email).id)
+    print(network.create_partner(args.name, args.email).id)
     return 0
 
 
@@ -194,9 +194,9 @@ def cmd_partners_list(args) -> int:
 
 
 def cmd_partners_key(args) -> int:
-    from platen.production.services import keys, partners
+    from platen.production.services import keys, network
 
-    print(keys.issue_key(partners.find_partner(args.partner), name=args.name).secret)
+    print(keys.issue_key(network.find_partner(args.partner), name=args.name).secret)
     return 0
 
 

@@ -46,11 +46,11 @@ class User(AbstractUser):
         return self.is_staff
 
 
-class ApiKey(models.Model):
-    """Only the SHA-256 of a key is stored; the key itself is shown once, when made."""
+class HashedKey(models.Model):
+    """An API key of someone (a merchant's account: ApiKey; a print partner: production.PartnerKey). Only the
+    SHA-256 of a key is stored; the key itself is shown once, when made."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="api_keys")
     name = models.CharField(max_length=100, blank=True)
     prefix = models.CharField(max_length=16, unique=True)
     key_hash = models.CharField(max_length=64, unique=True)
@@ -59,14 +59,21 @@ class ApiKey(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.prefix}… ({self.account})"
 
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class ApiKey(HashedKey):
+    """A merchant's API key."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="api_keys")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.account})"
 
 
 class SignInThrottle(models.Model):

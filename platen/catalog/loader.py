@@ -10,15 +10,13 @@ admin) are kept. Everything happens in one transaction with one catalog version 
 from __future__ import annotations
 
 from collections import Counter
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import yaml
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from platen.catalog import models as m
 from platen.catalog.signals import one_change
+from platen.kit import yamlfile
 from platen.kit.errors import InvalidRequest
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "catalog.yaml"
@@ -37,17 +35,7 @@ PRODUCT_KEYS = {
 def load_catalog(path: str | Path | None = None) -> str:
     """Apply the file to the database and return a one-line summary."""
     source = Path(path) if path else DEFAULT_PATH
-    try:
-        data = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise InvalidRequest(f"Cannot read the catalog file {source}: {exc.strerror}; check the path.") from exc
-    except yaml.YAMLError as exc:
-        raise InvalidRequest(f"The catalog file {source} is not valid YAML ({exc}); fix it and load again.") from exc
-    if not isinstance(data, dict):
-        raise InvalidRequest(f"The catalog file {source} must be a mapping of sections; see {DEFAULT_PATH.name}.")
-    unknown = {k for k in data if not str(k).startswith("x-")} - SECTIONS
-    if unknown:
-        raise InvalidRequest(f"The catalog file has unknown sections {sorted(unknown)}; use {sorted(SECTIONS)}.")
+    data = yamlfile.read_sections(source, "catalog", SECTIONS, DEFAULT_PATH.name)
     counts: Counter = Counter()
     with transaction.atomic(), one_change():
         zones = _zones(data, counts)
@@ -72,10 +60,10 @@ def load_catalog(path: str | Path | None = None) -> str:
 
 def _zones(data: dict, counts: Counter) -> dict[str, m.CustomsZone]:
     existing = {z.code: z for z in m.CustomsZone.objects.all()}
-    for entry in _list(data, "customs_zones"):
+    for entry in yamlfile.mappings(data, "customs_zones", "the catalog file"):
         where = f"customs zone {entry.get('code')}"
         zone = existing.get(entry["code"]) or m.CustomsZone(code=entry["code"])
-        _save(zone, where, name=entry.get("name", entry["code"]), countries=entry.get("countries", []))
+        yamlfile.save(zone, where, name=entry.get("name", entry["code"]), countries=entry.get("countries", []))
         existing[zone.code] = zone
         counts["zone"] += 1
     return existing
@@ -83,13 +71,13 @@ def _zones(data: dict, counts: Counter) -> dict[str, m.CustomsZone]:
 
 def _regions(data: dict, zones: dict, counts: Counter) -> dict[str, m.Region]:
     existing = {r.code: r for r in m.Region.objects.all()}
-    for entry in _list(data, "regions"):
+    for entry in yamlfile.mappings(data, "regions", "the catalog file"):
         where = f"region {entry.get('code')}"
         zone = zones.get(entry.get("customs_zone"))
         if zone is None:
             raise InvalidRequest(f"{where}: customs_zone {entry.get('customs_zone')!r} is not defined; add it to customs_zones.")
         region = existing.get(entry["code"]) or m.Region(code=entry["code"])
-        _save(region, where, name=entry.get("name", entry["code"]), countries=entry.get("countries", []),
+        yamlfile.save(region, where, name=entry.get("name", entry["code"]), countries=entry.get("countries", []),
               rest_of_world=bool(entry.get("rest_of_world", False)),
               fulfillment_country=entry.get("fulfillment_country"), customs_zone=zone,
               stock_region=entry.get("stock_region", ""))
@@ -100,9 +88,9 @@ def _regions(data: dict, zones: dict, counts: Counter) -> dict[str, m.Region]:
 
 def _catalogs(data: dict, counts: Counter) -> dict[str, m.Catalog]:
     existing = {c.uid: c for c in m.Catalog.objects.all()}
-    for position, entry in enumerate(_list(data, "catalogs")):
+    for position, entry in enumerate(yamlfile.mappings(data, "catalogs", "the catalog file")):
         catalog = existing.get(entry["uid"]) or m.Catalog(uid=entry["uid"])
-        _save(catalog, f"catalog {entry['uid']}", title=entry.get("title", entry["uid"]), position=position)
+        yamlfile.save(catalog, f"catalog {entry['uid']}", title=entry.get("title", entry["uid"]), position=position)
         existing[catalog.uid] = catalog
         counts["catalog"] += 1
     return existing
@@ -112,10 +100,10 @@ def _attributes(data: dict, counts: Counter) -> dict[tuple[str, str], m.ProductA
     """Attributes and their values are upserted (values the admin added are kept); returns (attribute, value) -> row."""
     attributes = {a.uid: a for a in m.ProductAttribute.objects.all()}
     values = {(v.attribute.uid, v.uid): v for v in m.ProductAttributeValue.objects.select_related("attribute")}
-    for entry in _list(data, "product_attributes"):
+    for entry in yamlfile.mappings(data, "product_attributes", "the catalog file"):
         where = f"product attribute {entry.get('uid')}"
         attribute = attributes.get(entry["uid"]) or m.ProductAttribute(uid=entry["uid"])
-        _save(attribute, where, title=entry.get("title", entry["uid"]))
+        yamlfile.save(attribute, where, title=entry.get("title", entry["uid"]))
         attributes[attribute.uid] = attribute
         counts["attribute"] += 1
         listed = entry.get("values") or {}
@@ -123,15 +111,15 @@ def _attributes(data: dict, counts: Counter) -> dict[tuple[str, str], m.ProductA
             raise InvalidRequest(f"{where}: 'values' must map each value uid to its title, e.g. {{A4: A4}}.")
         for position, (uid, title) in enumerate(listed.items()):
             value = values.get((attribute.uid, str(uid))) or m.ProductAttributeValue(attribute=attribute, uid=str(uid))
-            _save(value, f"{where} value {uid}", title=str(title), position=position)
+            yamlfile.save(value, f"{where} value {uid}", title=str(title), position=position)
             values[(attribute.uid, value.uid)] = value
     return values
 
 
 def _products(data: dict, regions: dict, catalogs: dict, values: dict, counts: Counter) -> dict[str, m.Product]:
     existing = {p.uid: p for p in m.Product.objects.all()}
-    file_regions = [r["code"] for r in _list(data, "regions")]
-    for entry in _list(data, "products"):
+    file_regions = [r["code"] for r in yamlfile.mappings(data, "regions", "the catalog file")]
+    for entry in yamlfile.mappings(data, "products", "the catalog file"):
         where = f"product {entry.get('uid')}"
         unknown = set(entry) - PRODUCT_KEYS
         if unknown:
@@ -142,10 +130,10 @@ def _products(data: dict, regions: dict, catalogs: dict, values: dict, counts: C
         if entry.get("catalog") and catalog is None:
             raise InvalidRequest(f"{where}: catalog {entry['catalog']!r} is not defined; add it to catalogs.")
         product = existing.get(entry["uid"]) or m.Product(uid=entry["uid"])
-        outcome = _save(
+        outcome = yamlfile.save(
             product, where, kind=entry.get("kind"), name=entry.get("name"), catalog=catalog,
-            width_mm=_decimal(width, where), height_mm=_decimal(height, where),
-            bleed_mm=_decimal(entry.get("bleed_mm", 0), where), file_types=entry.get("file_types", []),
+            width_mm=yamlfile.decimal(width, where), height_mm=yamlfile.decimal(height, where),
+            bleed_mm=yamlfile.decimal(entry.get("bleed_mm", 0), where), file_types=entry.get("file_types", []),
             min_ppi=entry.get("min_ppi", 300), sides=entry.get("sides", 1), page_count_min=pages.get("min"), page_count_max=pages.get("max"),
             page_count_step=pages.get("step"), weight_g=entry.get("weight_g"),
             personalizable=bool(entry.get("personalizable", False)), max_quantity=entry.get("max_quantity", 100),
@@ -154,7 +142,7 @@ def _products(data: dict, regions: dict, catalogs: dict, values: dict, counts: C
         counts["product"] += 1
         counts[f"product {outcome}"] += 1
         extra = entry.get("price_per_extra_page") or {}
-        prices = {cur: {"currency": cur, "amount": _decimal(amount, where), "per_extra_page": _decimal(extra.get(cur, 0), where)}
+        prices = {cur: {"currency": cur, "amount": yamlfile.decimal(amount, where), "per_extra_page": yamlfile.decimal(extra.get(cur, 0), where)}
                   for cur, amount in (entry.get("prices") or {}).items()}
         counts["price"] += _mirror(product.prices.all(), "currency", prices, m.ProductPrice, where, product=product)
         _product_details(entry, product, values, where)
@@ -185,19 +173,19 @@ def _product_details(entry: dict, product: m.Product, values: dict, where: str) 
             raise InvalidRequest(f"{where}: price break {min_quantity!r} is not a quantity; key each break by a whole number.")
         for currency, amount in (amounts or {}).items():  # a break in a currency without a price sells nothing
             breaks[(currency, min_quantity)] = {"currency": currency, "min_quantity": min_quantity,
-                                                "amount": _decimal(amount, where)}
+                                                "amount": yamlfile.decimal(amount, where)}
     _mirror(product.price_breaks.all(), lambda b: (b.currency, b.min_quantity), breaks, m.ProductPriceBreak,
             where, product=product)
-    dimensions = {name: {"name": name, "value_mm": _decimal(mm, where)} for name, mm in (entry.get("dimensions_mm") or {}).items()}
+    dimensions = {name: {"name": name, "value_mm": yamlfile.decimal(mm, where)} for name, mm in (entry.get("dimensions_mm") or {}).items()}
     _mirror(product.dimensions.all(), "name", dimensions, m.ProductDimension, where, product=product)
 
 
 def _methods(data: dict, regions: dict, counts: Counter) -> None:
     existing = {sm.uid: sm for sm in m.ShipmentMethod.objects.all()}
-    for entry in _list(data, "shipment_methods"):
+    for entry in yamlfile.mappings(data, "shipment_methods", "the catalog file"):
         where = f"shipment method {entry.get('uid')}"
         method = existing.get(entry["uid"]) or m.ShipmentMethod(uid=entry["uid"])
-        _save(method, where, name=entry.get("name"), type=entry.get("type"),
+        yamlfile.save(method, where, name=entry.get("name"), type=entry.get("type"),
               has_tracking=bool(entry.get("has_tracking", True)), is_business=bool(entry.get("is_business", True)),
               is_private=bool(entry.get("is_private", True)),
               requires_phone=bool(entry.get("requires_phone", False)))
@@ -211,15 +199,15 @@ def _methods(data: dict, regions: dict, counts: Counter) -> None:
             additional = rate.get("additional_item") or {}
             wanted[(region.code, rate.get("country", ""))] = {
                 "region": region, "country": rate.get("country", ""), "min_days": min_days, "max_days": max_days,
-                "_prices": {cur: {"currency": cur, "amount": _decimal(amount, where),
-                                  "additional_item_amount": _decimal(additional.get(cur, 0), where)}
+                "_prices": {cur: {"currency": cur, "amount": yamlfile.decimal(amount, where),
+                                  "additional_item_amount": yamlfile.decimal(additional.get(cur, 0), where)}
                             for cur, amount in (rate.get("price") or {}).items()},
             }
         existing_rates = {(r.region.code, r.country): r for r in method.rates.select_related("region")}
         for key, fields in wanted.items():
             prices = fields.pop("_prices")
             rate = existing_rates.pop(key, None) or m.ShipmentRate(method=method)
-            _save(rate, f"{where} rate to {key[0]} {key[1]}".rstrip(), **fields)
+            yamlfile.save(rate, f"{where} rate to {key[0]} {key[1]}".rstrip(), **fields)
             _mirror(rate.prices.all(), "currency", prices, m.ShipmentRatePrice, where, rate=rate)
             counts["rate"] += 1
         for stale in existing_rates.values():
@@ -228,7 +216,7 @@ def _methods(data: dict, regions: dict, counts: Counter) -> None:
 
 def _restrictions(data: dict, products: dict, counts: Counter) -> None:
     wanted = {}
-    for entry in _list(data, "restrictions"):
+    for entry in yamlfile.mappings(data, "restrictions", "the catalog file"):
         uid, kind = entry.get("product", ""), entry.get("kind", "")
         product = products.get(uid) if uid else None
         if uid and product is None:
@@ -242,14 +230,14 @@ def _restrictions(data: dict, products: dict, counts: Counter) -> None:
 
 def _quantity_limits(data: dict, counts: Counter) -> None:
     wanted = {e.get("kind", ""): {"kind": e.get("kind", ""), "max_per_order": e.get("max_per_order")}
-              for e in _list(data, "quantity_limits")}
+              for e in yamlfile.mappings(data, "quantity_limits", "the catalog file")}
     counts["limit"] = _mirror(m.QuantityLimit.objects.all(), "kind", wanted, m.QuantityLimit, "quantity limit")
 
 
 def _requirements(data: dict, counts: Counter) -> None:
     wanted = {(e.get("country", ""), e.get("requirement")): {"country": e.get("country", ""),
                                                              "requirement": e.get("requirement")}
-              for e in _list(data, "cross_border")}
+              for e in yamlfile.mappings(data, "cross_border", "the catalog file")}
     counts["requirement"] = _mirror(m.CrossBorderRequirement.objects.all(), lambda r: (r.country, r.requirement),
                                     wanted, m.CrossBorderRequirement, "cross-border requirement")
 
@@ -261,7 +249,7 @@ def _vat_rates(data: dict, counts: Counter) -> None:
     rates = data.get("vat_rates") or {}
     if not isinstance(rates, dict):
         raise InvalidRequest("'vat_rates' in the catalog file must map country codes to percent, e.g. DE: 19.")
-    wanted = {str(c): {"country": str(c), "rate": _decimal(r, f"VAT rate {c}")} for c, r in rates.items()}
+    wanted = {str(c): {"country": str(c), "rate": yamlfile.decimal(r, f"VAT rate {c}")} for c, r in rates.items()}
     counts["vat"] = _mirror(m.VatRate.objects.all(), "country", wanted, m.VatRate, "VAT rate")
 
 
@@ -270,49 +258,13 @@ def _mirror(current, key, wanted: dict, model, where: str, **parent) -> int:
     get_key = key if callable(key) else (lambda row: _attr(row, key))
     rows = {get_key(row): row for row in current}
     for k, fields in wanted.items():
-        _save(rows.pop(k, None) or model(**parent), f"{where} ({k})", **fields)
+        yamlfile.save(rows.pop(k, None) or model(**parent), f"{where} ({k})", **fields)
     for stale in rows.values():
         stale.delete()
     return len(wanted)
-
-
-def _save(obj, where: str, **fields) -> str:
-    """Set fields, validate like the admin does, save only when something changed."""
-    changed = obj.pk is None
-    for name, value in fields.items():
-        if getattr(obj, name, None) != value:
-            setattr(obj, name, value)
-            changed = True
-    if not changed:
-        return "unchanged"
-    outcome = "created" if obj.pk is None else "updated"
-    try:
-        obj.full_clean(validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-        raise InvalidRequest(f"{where}: {problems}") from exc
-    obj.save()
-    return outcome
 
 
 def _attr(obj, dotted: str):
     for part in dotted.split("."):
         obj = getattr(obj, part)
     return obj
-
-
-def _list(data: dict, key: str) -> list[dict]:
-    value = data.get(key) or []
-    if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
-        raise InvalidRequest(f"'{key}' in the catalog file must be a list of mappings.")
-    return value
-
-
-def _decimal(value, where: str) -> Decimal | None:
-    """YAML numbers arrive as float; their shortest repr is the decimal that was written."""
-    if value is None:
-        return None
-    try:
-        return Decimal(repr(value) if isinstance(value, float) else str(value))
-    except InvalidOperation as exc:
-        raise InvalidRequest(f"{where}: {value!r} is not a number.") from exc

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import time
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import yaml
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from platen.kit import yamlfile
 from platen.kit.errors import InvalidRequest
 from platen.production import models as m
 from platen.production import validation
@@ -35,17 +33,7 @@ SERVICE_KEYS = {"name", "methods", "from", "to", "days"}
 def load_network(path: str | Path | None = None, *, reroute: bool = True) -> str:
     """Apply the file to the database and return a one-line summary."""
     source = Path(path) if path else DEFAULT_PATH
-    try:
-        data = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise InvalidRequest(f"Cannot read the network file {source}: {exc.strerror}; check the path.") from exc
-    except yaml.YAMLError as exc:
-        raise InvalidRequest(f"The network file {source} is not valid YAML ({exc}); fix it and load again.") from exc
-    if not isinstance(data, dict):
-        raise InvalidRequest(f"The network file {source} must be a mapping of sections; see {DEFAULT_PATH.name}.")
-    unknown = {k for k in data if not str(k).startswith("x-")} - SECTIONS
-    if unknown:
-        raise InvalidRequest(f"The network file has unknown sections {sorted(unknown)}; use {sorted(SECTIONS)}.")
+    data = yamlfile.read_sections(source, "network", SECTIONS, DEFAULT_PATH.name)
     counts: Counter = Counter()
     with transaction.atomic():
         _partners(data, counts)
@@ -70,16 +58,16 @@ def _partners(data: dict, counts: Counter) -> None:
     facilities = {f.code: f for f in m.Facility.objects.all()}
     materials = {(x.facility_id, x.code): x for x in m.Material.objects.all()}
     seen: set[str] = set()
-    for entry in _list(data, "partners", "the network file"):
+    for entry in yamlfile.mappings(data, "partners", "the network file"):
         where = f"partner {entry.get('name')!r}"
         _keys(entry, PARTNER_KEYS, where)
         if not entry.get("name"):
             raise InvalidRequest("A partner in the network file has no name; give each partner a name.")
         partner = partners.get(entry["name"]) or m.Partner(name=entry["name"])
-        _count(counts, "partner", _save(partner, where, email=entry.get("email", ""),
+        _count(counts, "partner", yamlfile.save(partner, where, email=entry.get("email", ""),
                                          active=bool(entry.get("active", True))))
         partners[partner.name] = partner
-        for fentry in _list(entry, "facilities", where):
+        for fentry in yamlfile.mappings(entry, "facilities", where):
             code = fentry.get("code")
             fwhere = f"facility {code}"
             _keys(fentry, FACILITY_KEYS, fwhere)
@@ -90,7 +78,7 @@ def _partners(data: dict, counts: Counter) -> None:
             seen.add(code)
             facility = facilities.get(code) or m.Facility(code=code)
             fields = _facility_fields(fentry, fwhere)
-            _count(counts, "facility", _save(facility, fwhere, partner=partner, **fields))
+            _count(counts, "facility", yamlfile.save(facility, fwhere, partner=partner, **fields))
             facilities[code] = facility
             stock = fentry.get("materials") or {}
             if not isinstance(stock, dict):
@@ -104,7 +92,7 @@ def _partners(data: dict, counts: Counter) -> None:
                 except InvalidRequest as exc:
                     raise InvalidRequest(f"{fwhere}: {exc.message}", exc.details) from exc
                 material = materials.get((facility.pk, material_code)) or m.Material(facility=facility, code=material_code)
-                _count(counts, "material", _save(material, mwhere, quantity=quantity))
+                _count(counts, "material", yamlfile.save(material, mwhere, quantity=quantity))
 
 
 def _facility_fields(entry: dict, where: str) -> dict:
@@ -113,14 +101,14 @@ def _facility_fields(entry: dict, where: str) -> dict:
             "name": entry.get("name") or entry["code"],
             "country": validation.country(str(entry.get("country", ""))),
             "city": entry.get("city", ""),
-            "latitude": _decimal(entry.get("latitude"), where),
-            "longitude": _decimal(entry.get("longitude"), where),
+            "latitude": yamlfile.decimal(entry.get("latitude"), where),
+            "longitude": yamlfile.decimal(entry.get("longitude"), where),
             "time_zone": validation.time_zone(str(entry.get("time_zone", ""))),
             "cutoff": _cutoff(entry.get("cutoff"), where),
             "daily_capacity": validation.capacity(entry.get("daily_capacity")),
             "makes": validation.makes(entry.get("makes") or []),
             "ships_to": validation.countries(entry.get("ships_to") or [], field="ships_to"),
-            "cost_index": _decimal(entry.get("cost_index", 1), where),
+            "cost_index": yamlfile.decimal(entry.get("cost_index", 1), where),
             "production_days": entry.get("production_days", 1),
             "active": bool(entry.get("active", True)),
         }
@@ -140,18 +128,18 @@ def _carriers(data: dict, counts: Counter) -> None:
     services = {(s.carrier_id, s.name, s.shipment_method_uid): s for s in m.CarrierService.objects.all()}
     methods = _method_uids()
     listed: set[tuple] = set()
-    for entry in _list(data, "carriers", "the network file"):
+    for entry in yamlfile.mappings(data, "carriers", "the network file"):
         where = f"carrier {entry.get('code')}"
         _keys(entry, CARRIER_KEYS, where)
         template = entry.get("tracking_url_template", "")
         if "{code}" not in template:
             raise InvalidRequest(f"{where}: the tracking URL template needs {{code}} where the tracking code goes.")
         carrier = carriers.get(entry.get("code")) or m.Carrier(code=entry.get("code"))
-        _save(carrier, where, name=entry.get("name") or entry.get("code"), tracking_url_template=template,
+        yamlfile.save(carrier, where, name=entry.get("name") or entry.get("code"), tracking_url_template=template,
               poll_client=entry.get("poll_client", ""), api_base_url=entry.get("api_base_url", ""))
         carriers[carrier.code] = carrier
         counts["carrier"] += 1
-        for sentry in _list(entry, "services", where):
+        for sentry in yamlfile.mappings(entry, "services", where):
             swhere = f"{where} service {sentry.get('name')}"
             _keys(sentry, SERVICE_KEYS, swhere)
             days = sentry.get("days")
@@ -168,7 +156,7 @@ def _carriers(data: dict, counts: Counter) -> None:
                 listed.add((carrier.code, sentry.get("name"), uid))
                 service = services.get((carrier.pk, sentry.get("name"), uid)) or m.CarrierService(
                     carrier=carrier, name=sentry.get("name"), shipment_method_uid=uid)
-                _count(counts, "service", _save(
+                _count(counts, "service", yamlfile.save(
                     service, f"{swhere} ({uid})",
                     from_countries=validation.countries(sentry.get("from") or [], field="from"),
                     to_countries=validation.countries(sentry.get("to") or [], field="to"),
@@ -191,39 +179,3 @@ def _keys(entry: dict, allowed: set[str], where: str) -> None:
     unknown = set(entry) - allowed
     if unknown:
         raise InvalidRequest(f"{where}: unknown keys {sorted(unknown)}; use only {sorted(allowed)}.")
-
-
-def _save(obj, where: str, **fields) -> str:
-    """Set fields, validate like the admin does, save only when something changed."""
-    changed = obj.pk is None or obj._state.adding
-    for name, value in fields.items():
-        if getattr(obj, name, None) != value:
-            setattr(obj, name, value)
-            changed = True
-    if not changed:
-        return "unchanged"
-    outcome = "created" if obj._state.adding else "updated"
-    try:
-        obj.full_clean(validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-        raise InvalidRequest(f"{where}: {problems}") from exc
-    obj.save()
-    return outcome
-
-
-def _list(data: dict, key: str, where: str) -> list[dict]:
-    value = data.get(key) or []
-    if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
-        raise InvalidRequest(f"'{key}' in {where} must be a list of mappings.")
-    return value
-
-
-def _decimal(value, where: str) -> Decimal | None:
-    """YAML numbers arrive as float; their shortest repr is the decimal that was written."""
-    if value is None:
-        return None
-    try:
-        return Decimal(repr(value) if isinstance(value, float) else str(value))
-    except InvalidOperation as exc:
-        raise InvalidRequest(f"{where}: {value!r} is not a number.") from exc

@@ -9,10 +9,11 @@ what was packed, whether the address changed after routing.
 
 import uuid
 
-from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+
+from platen.accounts.models import HashedKey
 
 COUNTRY = RegexValidator(r"^[A-Z]{2}$", "Use a two-letter country code in capitals, such as DE or US.")
 
@@ -34,20 +35,10 @@ class Partner(models.Model):
         return self.name
 
 
-class PartnerKey(models.Model):
-    """A partner's API key (sent as X-API-KEY like a merchant's); only its SHA-256 is stored."""
+class PartnerKey(HashedKey):
+    """A partner's API key (sent as X-API-KEY like a merchant's)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="keys")
-    name = models.CharField(max_length=100, blank=True)
-    prefix = models.CharField(max_length=16, unique=True)
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.partner})"

@@ -30,7 +30,7 @@ def _zones() -> frozenset[str]:
 
 
 def name(value: str, *, field: str = "name", what: str = "the partner's") -> str:
-    value = (value or "").strip()
+    value = " ".join((value or "").split())  # spaces folded: "Print  Berlin" is "Print Berlin"
     if not value:
         fail(field, f"Enter {what} name.")
     if len(value) > 200:

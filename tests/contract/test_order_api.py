@@ -92,7 +92,7 @@ import uuid
 from platen.jobs import run_pending
 from platen.orders.models import Order
 from platen.production.services import progress
-from tests.production.notify_factories import as_partner, job_for
+from tests.production.factories import as_partner, job_for
 while run_pending():
     pass
 Order.objects.filter(pk__in=[{order_id!r}, {other_id!r}]).update(split_group=uuid.uuid4())

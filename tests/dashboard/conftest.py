@@ -1,4 +1,5 @@
-"""Dashboard fixtures: logins for a merchant, another merchant and an operator, and orders made through the API."""
+"""Dashboard fixtures: logins for a merchant, another merchant and an operator, orders made through the API, and a
+print partner with a facility."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from platen.orders.models import Order
 from platen.orders.statuses import Fulfillment
 from platen.orders.transitions import transition_items
 from tests.orders import factories
+from tests.production import factories as production_factories
 
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse ORM calls there.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -87,6 +89,17 @@ def make_order(api, settle):
         return Order.objects.get(pk=response.json()["id"])
 
     return make
+
+
+@pytest.fixture
+def partner():
+    """A print partner (its pages: tests/dashboard/test_production_*)."""
+    return production_factories.partner("Printwerk")
+
+
+@pytest.fixture
+def facility(partner):
+    return production_factories.facility(owner=partner, name="Printwerk Berlin")
 
 
 def move_to_printed(order: Order) -> None:

@@ -16,7 +16,7 @@ from platen.orders.models import Order, OrderEvent, Package
 from platen.orders.statuses import Fulfillment as F
 from platen.orders.transitions import transition_items
 from platen.production.services import progress
-from tests.production.notify_factories import as_partner, job_for
+from tests.production.factories import as_partner, job_for
 
 pytestmark = pytest.mark.django_db
 CODE = "00340434161094042557"

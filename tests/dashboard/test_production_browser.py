@@ -18,19 +18,9 @@ from tests.dashboard.conftest import PASSWORD, order_body
 from tests.dashboard.test_browser import shot
 from tests.dashboard.test_browser_fixes import open_at
 from tests.dashboard.test_layout import OVERFLOWS
-from tests.production.page_factories import make_carrier_service, make_facility, make_job, make_partner, partner_login
+from tests.production import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def partner():
-    return make_partner("Printwerk")
-
-
-@pytest.fixture
-def facility(partner):
-    return make_facility(partner, name="Printwerk Berlin")
 
 
 def log_in_partner(page: Page, user) -> None:
@@ -57,12 +47,12 @@ def test_partner_prints_packs_and_ships_from_its_queue(browser, live_server, par
     items = order_body()["items"]
     items.append({**items[0], "itemReferenceId": "item-2", "quantity": 1})
     order = make_order("PRESS-1", items=items)
-    job = make_job(order, facility, carrier_service=make_carrier_service())
+    job = factories.move_job(order, facility, carrier_service=factories.carrier_service())
     canceled = make_order("GONE-1")
-    make_job(canceled, facility)
+    factories.move_job(canceled, facility)
     assert api.post(f"/v4/orders/{canceled.id}:cancel").status_code == 200  # before printing: reaches the queue at once
-    make_facility(partner, name="Printwerk Chicago", country="US", city="Chicago", time_zone="America/Chicago")
-    user = partner_login(partner, f"press-{width}@printwerk.test", PASSWORD)
+    factories.facility("US", owner=partner, name="Printwerk Chicago", city="Chicago", time_zone="America/Chicago")
+    user = factories.login(partner, f"press-{width}@printwerk.test", PASSWORD)
 
     page = open_at(browser, live_server, width)
     log_in_partner(page, user)
@@ -145,8 +135,8 @@ def test_partner_prints_packs_and_ships_from_its_queue(browser, live_server, par
 
 
 def test_another_partner_gets_a_404(browser, live_server, facility, make_order):
-    job = make_job(make_order("PRESS-2"), facility)
-    other = partner_login(make_partner("Elsewhere Print"), "press@elsewhere.test", PASSWORD)
+    job = factories.move_job(make_order("PRESS-2"), facility)
+    other = factories.login(factories.partner("Elsewhere Print"), "press@elsewhere.test", PASSWORD)
     page = open_at(browser, live_server, 1366)
     log_in_partner(page, other)
     expect(page.get_by_test_id("queue")).not_to_contain_text("PRESS-2")

@@ -14,55 +14,41 @@ from platen.orders.models import Order
 from platen.orders.statuses import Fulfillment
 from platen.production.models import ProductionJob
 from platen.production.shipping import local_now
-from tests.dashboard.conftest import PASSWORD, order_body
-from tests.production.page_factories import make_carrier_service, make_facility, make_job, make_partner, partner_login
+from tests.dashboard.conftest import PASSWORD, _client_for, order_body
+from tests.production import factories
 
 pytestmark = pytest.mark.django_db
 F = Fulfillment
 
 
 @pytest.fixture
-def partner():
-    return make_partner("Printwerk")
-
-
-@pytest.fixture
 def other_partner():
-    return make_partner("Elsewhere Print")
-
-
-@pytest.fixture
-def facility(partner):
-    return make_facility(partner, name="Printwerk Berlin")
+    return factories.partner("Elsewhere Print")
 
 
 @pytest.fixture
 def carrier_service():
-    return make_carrier_service()
+    return factories.carrier_service()
 
 
 @pytest.fixture
 def partner_user(partner):
-    return partner_login(partner, "press@printwerk.test", PASSWORD)
+    return factories.login(partner, "press@printwerk.test", PASSWORD)
 
 
 @pytest.fixture
 def partner_client(partner_user) -> Client:
-    client = Client()
-    client.force_login(partner_user)
-    return client
+    return _client_for(partner_user)
 
 
 @pytest.fixture
 def other_partner_client(other_partner) -> Client:
-    client = Client()
-    client.force_login(partner_login(other_partner, "press@elsewhere.test", PASSWORD))
-    return client
+    return _client_for(factories.login(other_partner, "press@elsewhere.test", PASSWORD))
 
 
 @pytest.fixture
 def job(make_order, facility, carrier_service):
-    return make_job(make_order("JOB-1"), facility, carrier_service=carrier_service)
+    return factories.move_job(make_order("JOB-1"), facility, carrier_service=carrier_service)
 
 
 def two_items(reference: str) -> dict:
@@ -133,7 +119,7 @@ def test_another_partners_job_is_a_404_and_stays_untouched(other_partner_client,
 
 
 def test_operator_sees_every_partners_jobs(operator_client, job, make_order, other_partner):
-    theirs = make_job(make_order("THEIRS-1"), make_facility(other_partner))
+    theirs = factories.move_job(make_order("THEIRS-1"), factories.facility(owner=other_partner))
     html = operator_client.get("/production/").content.decode()
     assert "JOB-1" in html and "THEIRS-1" in html and "Elsewhere Print" in html
     assert operator_client.get(url(theirs)).status_code == 200
@@ -144,12 +130,12 @@ def test_operator_sees_every_partners_jobs(operator_client, job, make_order, oth
 
 def test_queue_lists_jobs_by_when_they_are_due(partner_client, make_order, facility, other_partner):
     today = local_now(facility).date()
-    make_job(make_order("DUE-TODAY"), facility)
-    make_job(make_order("LATE-1"), facility, due=today - timedelta(days=2))
-    make_job(make_order("LATER-1"), facility, due=today + timedelta(days=3))
-    shipped = make_job(make_order("SHIPPED-1"), facility, due=today - timedelta(days=1))
-    make_job(make_order("NOT-MINE"), make_facility(other_partner))
-    make_carrier_service()
+    factories.move_job(make_order("DUE-TODAY"), facility)
+    factories.move_job(make_order("LATE-1"), facility, due=today - timedelta(days=2))
+    factories.move_job(make_order("LATER-1"), facility, due=today + timedelta(days=3))
+    shipped = factories.move_job(make_order("SHIPPED-1"), facility, due=today - timedelta(days=1))
+    factories.move_job(make_order("NOT-MINE"), factories.facility(owner=other_partner))
+    factories.carrier_service()
     partner_client.post(url(shipped, "printed"))
     partner_client.post(url(shipped, "pack"), {"items": [str(i.pk) for i in shipped.order.items.all()]})
     partner_client.post(url(shipped, "ship"), {"carrier": "testpost", "tracking_code": "00340434161094042557"})
@@ -171,9 +157,9 @@ def test_queue_lists_jobs_by_when_they_are_due(partner_client, make_order, facil
 
 
 def test_queue_by_facility_each_on_its_own_clock(partner_client, partner, facility, make_order):
-    chicago = make_facility(partner, name="Printwerk Chicago", country="US", city="Chicago", time_zone="America/Chicago")
-    make_job(make_order("BERLIN-1"), facility)
-    make_job(make_order("CHICAGO-1"), chicago)  # due today in Chicago, whatever the date in Berlin
+    chicago = factories.facility("US", owner=partner, name="Printwerk Chicago", city="Chicago", time_zone="America/Chicago")
+    factories.move_job(make_order("BERLIN-1"), facility)
+    factories.move_job(make_order("CHICAGO-1"), chicago)  # due today in Chicago, whatever the date in Berlin
     html = partner_client.get("/production/").content.decode()
     due = html.split('data-testid="queue-today"')[1].split("</section>")[0]
     assert "BERLIN-1" in due and "CHICAGO-1" in due and 'data-testid="facility-filter"' in html
@@ -238,7 +224,7 @@ def test_job_page_shows_what_to_make_and_where_it_goes(partner_client, job, file
 
 
 def test_steps_from_created_to_shipped(partner_client, partner_user, make_order, facility, carrier_service):
-    job = make_job(make_order("STEPS-1", items=two_items("STEPS-1")), facility, carrier_service=carrier_service)
+    job = factories.move_job(make_order("STEPS-1", items=two_items("STEPS-1")), facility, carrier_service=carrier_service)
     order = job.order
     first, second = order.items.order_by("position")
 
@@ -318,7 +304,7 @@ def test_partner_history_leaves_out_the_merchants_postbacks_and_names(partner_cl
 
 
 def test_packing_slip_pdf(partner_client, make_order, facility, carrier_service):
-    job = make_job(make_order("SLIP-1", items=two_items("SLIP-1")), facility, carrier_service=carrier_service)
+    job = factories.move_job(make_order("SLIP-1", items=two_items("SLIP-1")), facility, carrier_service=carrier_service)
     response = partner_client.get(f"{url(job)}packing-slip.pdf")
     text = pdf_text(response)
     assert "Packing slip" in text and "SLIP-1" in text
@@ -333,7 +319,7 @@ def test_packing_slip_pdf(partner_client, make_order, facility, carrier_service)
 def test_shipping_label_names_the_merchants_return_address(partner_client, make_order, facility):
     returns = {"companyName": "Acme Returns", "addressLine1": "Hafenstrasse 5", "city": "Hamburg", "postCode": "20457",
                "country": "DE"}
-    job = make_job(make_order("RET-1", returnAddress=returns), facility)
+    job = factories.move_job(make_order("RET-1", returnAddress=returns), facility)
     text = pdf_text(partner_client.get(f"{url(job)}shipping-label.pdf"))
     assert "Returns: Acme Returns, Hafenstrasse 5, 20457 Hamburg, DE" in text
     assert "Tracked Post" in text  # no carrier service routed: the shipment method

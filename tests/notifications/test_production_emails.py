@@ -14,8 +14,7 @@ from platen.production.services import progress
 from tests.dashboard.conftest import merchant, merchant_client  # noqa: F401
 from tests.emulators.smtp import SmtpServer, smtp_settings
 from tests.notifications.conftest import drive
-from tests.orders.factories import order_payload
-from tests.production.notify_factories import as_partner, job_for
+from tests.production.factories import as_partner, created_order, job_for
 
 pytestmark = pytest.mark.django_db
 CODE = "00340434161094042557"
@@ -27,15 +26,8 @@ def smtp():
         yield server
 
 
-def created_order(api, reference: str) -> Order:
-    response = api.post("/v4/orders", order_payload(orderReferenceId=reference))
-    assert response.status_code == 200, response.content
-    drive()
-    return Order.objects.get(pk=response.json()["id"])
-
-
 def shipped_order(api, reference: str) -> Order:
-    order = created_order(api, reference)
+    order = created_order(api, drive, orderReferenceId=reference)
     job = job_for(order)
     actor = as_partner(job.partner)
     progress.start(job.partner, order.pk, actor)
@@ -118,7 +110,7 @@ def test_returned_email_says_why(api, smtp):
 
 
 def test_canceled_email_with_the_reason(api, smtp):
-    order = created_order(api, "REF-GONE")
+    order = created_order(api, drive, orderReferenceId="REF-GONE")
     response = api.post(f"/v4/orders/{order.pk}:cancel", {"reason": "The customer changed their mind."})
     assert response.status_code == 200, response.content
     drive()

@@ -15,19 +15,11 @@ from platen.orders.transitions import transition_items
 from platen.production.models import Carrier
 from platen.production.services import progress
 from tests.notifications.conftest import ALL_EVENTS, drive
-from tests.orders.factories import order_payload
-from tests.production.notify_factories import as_partner, job_for
+from tests.production.factories import as_partner, created_order, job_for
 
 pytestmark = pytest.mark.django_db
 CODE = "00340434161094042557"
 CARRIER = Actor.system("DHL")
-
-
-def created_order(api, **changes) -> Order:
-    response = api.post("/v4/orders", order_payload(**changes))
-    assert response.status_code == 200, response.content
-    drive()
-    return Order.objects.get(pk=response.json()["id"])
 
 
 def carrier_moves(order_id, target: F, reason: str = "") -> None:
@@ -43,7 +35,7 @@ def since(receiver, start: int) -> list[dict]:
 
 def test_each_production_and_shipping_step_is_posted_back_in_order(api, receiver, subscribe):
     subscribe(receiver, events=ALL_EVENTS)
-    order = created_order(api, orderReferenceId="REF-PROD")
+    order = created_order(api, drive, orderReferenceId="REF-PROD")
     job = job_for(order)
     partner, actor = job.partner, as_partner(job.partner)
     seen = len(receiver.payloads)
@@ -103,7 +95,7 @@ def test_each_production_and_shipping_step_is_posted_back_in_order(api, receiver
 
 def test_a_returned_parcel_is_posted_back_with_why(api, receiver, subscribe):
     subscribe(receiver, events=["order_status_updated", "order_item_status_updated"])
-    order = created_order(api, orderReferenceId="REF-BACK")
+    order = created_order(api, drive, orderReferenceId="REF-BACK")
     job = job_for(order)
     progress.ship(job.partner, order.pk, as_partner(job.partner), tracking_code=CODE)
     carrier_moves(order.pk, F.RETURNED, "The recipient refused the parcel.")

@@ -8,21 +8,13 @@ from django.test.utils import CaptureQueriesContext
 
 from platen.orders.models import Order
 from platen.production.services import progress
-from tests.orders.factories import order_payload
-from tests.production.notify_factories import as_partner, job_for
+from tests.production.factories import as_partner, created_order, job_for
 
 pytestmark = pytest.mark.django_db
 
 
-def created(api, settle, **changes) -> Order:
-    response = api.post("/v4/orders", order_payload(**changes))
-    assert response.status_code == 200, response.content
-    settle()
-    return Order.objects.get(pk=response.json()["id"])
-
-
 def test_each_parcel_is_a_package_and_the_rest_waits_in_one(api, settle):
-    order = created(api, settle)
+    order = created_order(api, settle)
     job = job_for(order)
     actor = as_partner(job.partner)
     items = {i.item_reference_id: str(i.pk) for i in order.items.all()}
@@ -48,14 +40,14 @@ def test_connected_orders_in_search_without_a_query_per_order(api, other_api, se
         return response.json()["orders"]
 
     group = uuid.uuid4()
-    first, second = (created(api, settle, orderReferenceId="SPLIT-1") for _ in range(2))
+    first, second = (created_order(api, settle, orderReferenceId="SPLIT-1") for _ in range(2))
     Order.objects.filter(pk__in=[first.pk, second.pk]).update(split_group=group)
-    theirs = created(other_api, settle, orderReferenceId="SPLIT-1")
+    theirs = created_order(other_api, settle, orderReferenceId="SPLIT-1")
     Order.objects.filter(pk=theirs.pk).update(split_group=group)  # never shown across accounts
     with CaptureQueriesContext(connection) as two:
         found = search()
     assert {o["id"]: o["connectedOrderIds"] for o in found} == {str(first.pk): [str(second.pk)], str(second.pk): [str(first.pk)]}
-    more = [created(api, settle, orderReferenceId="SPLIT-1") for _ in range(3)]
+    more = [created_order(api, settle, orderReferenceId="SPLIT-1") for _ in range(3)]
     Order.objects.filter(pk__in=[o.pk for o in more]).update(split_group=group)
     with CaptureQueriesContext(connection) as five:
         found = search()

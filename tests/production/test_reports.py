@@ -10,22 +10,12 @@ from django.utils import timezone
 from platen.orders.models import OrderEvent
 from platen.production.models import Carrier
 from tests.emulators.receiver import Receiver
-from tests.production.partner_factories import created_order, make_carrier_service, make_facility, make_partner, place
+from tests.production import factories
 
 pytestmark = pytest.mark.django_db
 
 ALL_POSTBACKS = ["order_status_updated", "order_item_status_updated", "order_item_tracking_code_updated",
                  "order_delivery_estimate_updated"]
-
-
-@pytest.fixture
-def partner():
-    return make_partner("Print Berlin")
-
-
-@pytest.fixture
-def papi(partner_api, partner):
-    return partner_api(partner)
 
 
 @pytest.fixture
@@ -39,9 +29,11 @@ def receiver(api):
 
 @pytest.fixture
 def job_order(api, settle, files, partner):
-    order = created_order(api, settle)
-    place(order["id"], make_facility(partner), carrier_service=make_carrier_service(order["shipment"]["shipmentMethodUid"]))
-    return order
+    """The API's view of an order whose job is at the partner's facility."""
+    order = factories.created_order(api, settle)
+    factories.move_job(order, factories.facility(owner=partner),
+                       carrier_service=factories.carrier_service(order.shipment_method_uid))
+    return api.get(f"/v4/orders/{order.id}").json()
 
 
 def report(order_id: str, status: str, **fields) -> dict:
@@ -120,7 +112,7 @@ def test_a_partial_report_moves_only_the_named_items(api, papi, job_order):
     assert api.get(f"/v4/orders/{order_id}").json()["fulfillmentStatus"] == "created"  # the least advanced item sets the pace
     # The tracking link comes from the carrier's template when the report has none.
     package = OrderEvent.objects.filter(order_id=order_id, type="tracking_code_updated").get()
-    assert package.params["trackingUrl"] == Carrier.objects.get(code="dhl").tracking_url("JJD0003")
+    assert package.params["trackingUrl"] == Carrier.objects.get(code="testpost").tracking_url("JJD0003")
     unknown = papi.post("/v2/order/status", report(order_id, "printed", items=[{"orderItemId": "mug-9"}]))
     assert unknown.status_code == 400 and unknown.json()["code"] == "unknown_item"
     assert unknown.json()["details"] == [{"field": "items", "message": "No item mug-9 in this order."}]
@@ -159,7 +151,7 @@ def test_cancelled_by_the_partner_before_printing(api, papi, job_order):
 
 
 def test_unknown_or_another_partners_order_is_not_found(api, papi, partner_api, job_order):
-    other = partner_api(make_partner("Print Lyon"))
+    other = partner_api(factories.partner("Print Lyon"))
     for client, order_id in ((other, job_order["id"]), (papi, "00000000-0000-0000-0000-000000000000"), (papi, "not-an-id")):
         missing = client.post("/v2/order/status", report(order_id, "printed"))
         assert missing.status_code == 404 and missing.json()["code"] == "order_not_found"

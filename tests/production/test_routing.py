@@ -15,30 +15,13 @@ from platen.orders.models import Order, Receipt
 from platen.production import tasks
 from platen.production.models import DailyLoad, Material, ProductionJob
 from platen.production.services import routing as service
-from tests.orders.factories import BERLIN, POSTER, order_payload
+from tests.orders.factories import BERLIN, order_payload
 from tests.production import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_demo_network")]
 
 SYDNEY = {"firstName": "Ada", "lastName": "Lovelace", "addressLine1": "1 Macquarie St", "city": "Sydney", "state": "NSW",
           "postCode": "2000", "country": "AU", "email": "ada@example.com", "phone": "+61 2 9250 7111"}
-
-
-def poster_item(ref="poster-1", quantity=2, product=POSTER):
-    return {"itemReferenceId": ref, "productUid": product, "quantity": quantity,
-            "files": [{"type": "default", "url": f"{factories_files()}/print.pdf"}]}
-
-
-def factories_files():
-    from tests.orders import factories as order_factories
-    return order_factories.FILES
-
-
-def create(api, settle, **overrides) -> Order:
-    response = api.post("/v4/orders", order_payload(**overrides))
-    assert response.status_code == 200, response.content
-    settle()
-    return Order.objects.get(pk=response.json()["id"])
 
 
 def history(order_id, type_=None):
@@ -52,9 +35,9 @@ def test_an_order_is_routed_to_the_nearest_facility_that_makes_everything(api, s
     factories.facility("NL", makes=["poster", "t_shirt"], name="Amsterdam Print")
     factories.facility("US", makes=["poster", "t_shirt"], name="Reno Print")
     factories.facility("GB", makes=["poster"], name="Leeds Print")  # no t-shirts
-    factories.carrier_service("tracked_post", from_countries=["DE"], to_countries=["DE"], name="Paket", min_days=1, max_days=2)
+    factories.carrier_service("tracked_post", carrier_code="dhl", from_countries=["DE"], to_countries=["DE"], name="Paket", min_days=1, max_days=2)
 
-    order = create(api, settle)  # a poster (2 pieces) and a t-shirt in M to Berlin
+    order = factories.order_through_pipeline(api, settle)  # a poster (2 pieces) and a t-shirt in M to Berlin
     assert order.fulfillment_status == "created"  # routing does not move it: the partner does
     job = ProductionJob.objects.get(order=order)
     assert job.facility == near and job.partner == near.partner
@@ -81,7 +64,7 @@ def test_an_order_is_routed_to_the_nearest_facility_that_makes_everything(api, s
 
 def test_routing_twice_changes_nothing(api, settle, files):
     factories.facility("DE", makes=["poster", "t_shirt"])
-    order = create(api, settle)
+    order = factories.order_through_pipeline(api, settle)
     with transaction.atomic():
         tasks.enqueue_route(order.pk)
     settle()
@@ -96,7 +79,7 @@ def test_an_order_routed_after_the_cutoff_is_due_the_next_day(api, settle, files
     # A cut-off an hour ago (or at midnight when it is just past midnight): routed now, it is tomorrow's job.
     cutoff = (local - timedelta(hours=1)).time() if local.hour >= 1 else time(0, 0)
     late = factories.facility("DE", makes=["poster", "t_shirt"], cutoff=cutoff, time_zone=zone)
-    order = create(api, settle)
+    order = factories.order_through_pipeline(api, settle)
     job = ProductionJob.objects.get(order=order)
     assert job.facility == late
     assert job.due_date == local.date() + timedelta(days=1)
@@ -121,8 +104,8 @@ def ZoneUTC():
 def test_capacity_used_up_goes_to_the_next_best(api, settle, files):
     busy = factories.facility("DE", makes=["poster", "t_shirt"], capacity=1, name="Berlin Print")
     other = factories.facility("PL", makes=["poster", "t_shirt"], name="Warsaw Print")
-    first = create(api, settle)
-    second = create(api, settle)
+    first = factories.order_through_pipeline(api, settle)
+    second = factories.order_through_pipeline(api, settle)
     assert ProductionJob.objects.get(order=first).facility == busy
     assert ProductionJob.objects.get(order=second).facility == other
     [routed] = history(second.pk, "routed")
@@ -132,7 +115,7 @@ def test_capacity_used_up_goes_to_the_next_best(api, settle, files):
 def test_an_order_no_facility_can_make_is_held_and_routed_once_stock_arrives(api, settle, files):
     sydney = factories.facility("AU", makes=["poster"], stock={"paper-200gsm": 0})
     factories.facility("DE", makes=["poster"], ships_to=["DE", "FR", "NL"])
-    order = create(api, settle, shippingAddress=SYDNEY, items=[poster_item("poster-1", 1)])
+    order = factories.order_through_pipeline(api, settle, shippingAddress=SYDNEY, items=[factories.poster_item("poster-1", 1)])
     assert order.fulfillment_status == "on_hold", order.problems
     sentence = "No facility has 200 gsm paper in stock for AU."
     assert order.problems == [{"field": "", "code": "no_facility", "message": sentence}]
@@ -163,7 +146,7 @@ def test_a_held_order_stays_apart_from_the_account_hold(api, account, settle, fi
     from platen.orders.services import holds
 
     factories.facility("DE", makes=["poster"])  # no t-shirts anywhere
-    order = create(api, settle)
+    order = factories.order_through_pipeline(api, settle)
     assert order.fulfillment_status == "on_hold"
     before = len(history(order.pk))
     holds.release_account(account)  # an operator releases an account hold: it is not this one
@@ -211,7 +194,7 @@ def test_an_order_no_one_facility_can_make_is_split_into_connected_orders(api, s
 
 
 def test_without_a_network_orders_wait_in_created_until_one_exists(api, settle, files):
-    order = create(api, settle)
+    order = factories.order_through_pipeline(api, settle)
     assert order.fulfillment_status == "created" and order.problems == []
     assert not history(order.pk, "routing_held") and not ProductionJob.objects.filter(order=order).exists()
     with transaction.atomic():  # what the network's services do after adding facilities
@@ -224,7 +207,7 @@ def test_without_a_network_orders_wait_in_created_until_one_exists(api, settle, 
 def test_the_sweep_routes_created_orders_that_were_never_queued(api, settle, files):
     from platen.production.models import RoutingRequest
 
-    order = create(api, settle)  # no network: queued, waiting
+    order = factories.order_through_pipeline(api, settle)  # no network: queued, waiting
     RoutingRequest.objects.all().delete()  # e.g. created before routing existed
     factories.facility("DE", makes=["poster", "t_shirt"])
     service.reroute_held()
@@ -239,7 +222,7 @@ from tests.dashboard.conftest import merchant, merchant_client  # noqa: F401  (t
 def test_the_order_page_shows_where_and_why(api, settle, files, merchant_client):  # noqa: F811
     factories.facility("DE", makes=["poster", "t_shirt"], name="Berlin Print")
     factories.facility("US", makes=["poster", "t_shirt"], name="Reno Print")
-    order = create(api, settle)
+    order = factories.order_through_pipeline(api, settle)
     html = merchant_client.get(f"/orders/{order.pk}/").content.decode()
     start = html.index('data-testid="routing"')
     card = html[start:html.index("</section>", start)]
@@ -251,7 +234,7 @@ def test_the_order_page_shows_where_and_why(api, settle, files, merchant_client)
 def test_the_page_of_a_split_order_links_its_connected_orders(api, settle, files, merchant_client):  # noqa: F811
     factories.facility("DE", makes=["poster"], name="Berlin Posters")
     factories.facility("PL", makes=["t_shirt"], name="Warsaw Shirts")
-    order = create(api, settle)
+    order = factories.order_through_pipeline(api, settle)
     other = Order.objects.exclude(pk=order.pk).get(split_group=order.split_group)
     html = merchant_client.get(f"/orders/{order.pk}/").content.decode()
     assert f'href="/orders/{other.pk}/"' in html and "Split into 2 connected orders" in html

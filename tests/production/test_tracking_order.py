@@ -12,10 +12,16 @@ from hypothesis import strategies as st
 
 from platen.orders import events
 from platen.orders.models import OrderEvent
-from platen.production.carriers.base import DELIVERED, IN_TRANSIT, SHIPPED, Checkpoint, TrackerState
+from platen.production.carriers.base import (
+    DELIVERED,
+    IN_TRANSIT,
+    SHIPPED,
+    Checkpoint,
+    TrackerState,
+)
 from platen.production.models import TrackingEvent
 from platen.production.services import tracking
-from tests.production.tracking_factories import carrier, created_order, ship, source
+from tests.production.factories import carrier, created_order, poster_item, ship, source
 
 START = datetime(2024, 8, 1, 8, 0, tzinfo=UTC)
 JOURNEY = [  # the carrier's own story, in its own time
@@ -34,7 +40,7 @@ def journey_order(api, settle):
     carrier("fedex", "FedEx")
 
     def make(code):
-        order = created_order(api, settle)
+        order = created_order(api, settle, items=[poster_item()])
         ship(order, tracking_code=code)
         return order
 

@@ -9,7 +9,7 @@ from django.test import Client
 from platen.accounts import services as accounts
 from platen.production.carriers import aftership, easypost
 from platen.production.services import tracking
-from tests.production.tracking_factories import carrier, created_order, ship, source
+from tests.production.factories import carrier, created_order, poster_item, ship, source
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def merchant_client(account):
 
 def shipped(api, settle, code, carrier_code="fedex", name="FedEx"):
     carrier(carrier_code, name)
-    order = created_order(api, settle)
+    order = created_order(api, settle, items=[poster_item()])
     return order, ship(order, tracking_code=code, carrier_code=carrier_code)
 
 

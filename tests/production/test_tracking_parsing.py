@@ -5,8 +5,14 @@ import json
 import pytest
 
 from platen.production.carriers import aftership, easypost, mapping, shippo
-from platen.production.carriers.base import DELIVERED, EXCEPTION, IN_TRANSIT, RETURNED, SHIPPED
-from tests.production.tracking_factories import FIXTURES, fixture
+from platen.production.carriers.base import (
+    DELIVERED,
+    EXCEPTION,
+    IN_TRANSIT,
+    RETURNED,
+    SHIPPED,
+)
+from tests.production.factories import FIXTURES, fixture
 
 
 def test_every_fixture_file_is_covered():

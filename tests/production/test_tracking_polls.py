@@ -15,7 +15,7 @@ from platen.production import tasks
 from platen.production.models import Tracker
 from platen.production.services import tracking_polls
 from tests.emulators.carrier import CarrierEmulator
-from tests.production.tracking_factories import carrier, created_order, ship
+from tests.production.factories import carrier, created_order, poster_item, ship
 
 BERKELEY = {"city": "Berkeley", "state": "CA", "zip": "94705", "country": "US"}
 OAKLAND = {"city": "Oakland", "state": "CA", "zip": "94615", "country": "US"}
@@ -31,7 +31,7 @@ def emulator():
 def polled(api, settle, emulator):
     """A shipped order whose carrier (usps) is polled through Shippo at the emulator."""
     carrier("usps", "USPS", poll_client="shippo", api_base_url=emulator.url, token="shippo_test_secret")
-    order = created_order(api, settle)
+    order = created_order(api, settle, items=[poster_item()])
     package = ship(order, tracking_code="9205590164917337534322", carrier_code="usps")
     settle()
     return order, package

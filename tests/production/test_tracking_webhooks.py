@@ -13,7 +13,14 @@ from platen.orders.models import OrderEvent
 from platen.production.carriers.aftership import AfterShip
 from platen.production.carriers.easypost import EasyPost
 from platen.production.models import Tracker, TrackingEvent, TrackingInbox
-from tests.production.tracking_factories import carrier, created_order, fixture, ship, source
+from tests.production.factories import (
+    carrier,
+    created_order,
+    fixture,
+    poster_item,
+    ship,
+    source,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the live server commits; so do the jobs
 
@@ -45,7 +52,7 @@ def post(hooks, src, body: bytes, *, signature: str | None = None, provider=None
 
 def shipped_order(api, settle, code, carrier_code="fedex", name="FedEx"):
     carrier(carrier_code, name)
-    order = created_order(api, settle)
+    order = created_order(api, settle, items=[poster_item()])
     package = ship(order, tracking_code=code, carrier_code=carrier_code)
     settle()  # the shipping step's own postbacks and e-mails
     return order, package

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import zoneinfo
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -47,12 +48,9 @@ def partner_create(request):
     form = {"name": "", "email": "", "active": True, "errors": {}, "message": ""}
     if request.method == "POST":
         form.update(_partner_post(request))
-        try:
-            partner = network.create_partner(form["name"], form["email"], form["active"])
-        except PlatenError as exc:
-            _errors(form, exc)
-        else:
-            messages.success(request, f"The partner {partner.name} was created; add its first facility.")
+        partner = _saved(request, form, lambda: network.create_partner(form["name"], form["email"], form["active"]),
+                         "The partner {} was created; add its first facility.")
+        if partner is not None:
             return redirect("dashboard:network_facility_create", partner_id=partner.pk)
     return render(request, "dashboard/network/partner_form.html", {"form": form})
 
@@ -64,14 +62,8 @@ def partner_edit(request, partner_id):
     form = {"name": partner.name, "email": partner.email, "active": partner.active, "errors": {}, "message": ""}
     if request.method == "POST":
         form.update(_partner_post(request))
-        try:
-            partner = network.update_partner(partner.pk, form["name"], form["email"], form["active"])
-        except NotFound:
-            raise
-        except PlatenError as exc:
-            _errors(form, exc)
-        else:
-            messages.success(request, f"The partner {partner.name} was saved.")
+        if _saved(request, form, lambda: network.update_partner(partner.pk, form["name"], form["email"], form["active"]),
+                  "The partner {} was saved."):
             return redirect("dashboard:network")
     return render(request, "dashboard/network/partner_form.html", {
         "partner": partner, "form": form, "facilities": partner.facilities.order_by("code"),
@@ -90,14 +82,9 @@ def facility_create(request, partner_id):
     form = {**FACILITY_DEFAULTS, "errors": {}, "message": ""}
     if request.method == "POST":
         form.update(_facility_post(request))
-        try:
-            facility = network.create_facility(partner.pk, form)
-        except NotFound:
-            raise
-        except PlatenError as exc:
-            _errors(form, exc)
-        else:
-            messages.success(request, f"The facility {facility.name} was created; add the materials it has in stock.")
+        facility = _saved(request, form, lambda: network.create_facility(partner.pk, form),
+                          "The facility {} was created; add the materials it has in stock.")
+        if facility is not None:
             return redirect("dashboard:network_facility", facility_id=facility.pk)
     return _facility_page(request, partner, None, form)
 
@@ -109,14 +96,7 @@ def facility_edit(request, facility_id):
     form = {**_facility_values(facility), "errors": {}, "message": ""}
     if request.method == "POST":
         form.update(_facility_post(request))
-        try:
-            facility = network.update_facility(facility.pk, form)
-        except NotFound:
-            raise
-        except PlatenError as exc:
-            _errors(form, exc)
-        else:
-            messages.success(request, f"The facility {facility.name} was saved.")
+        if _saved(request, form, lambda: network.update_facility(facility.pk, form), "The facility {} was saved."):
             return redirect("dashboard:network")
     return _facility_page(request, facility.partner, facility, form)
 
@@ -174,6 +154,20 @@ def _facility_post(request) -> dict:
     values["makes"] = request.POST.getlist("makes") + request.POST.get("makes_products", "").replace(",", " ").split()
     values["active"] = request.POST.get("active") == "on"
     return values
+
+
+def _saved(request, form: dict, save: Callable, said: str):
+    """What `save()` made or changed, with `said` (its name at {}) shown on the next page; None when it was
+    refused: each problem is then under its field of `form` (a missing row stays a 404)."""
+    try:
+        saved = save()
+    except NotFound:
+        raise
+    except PlatenError as exc:
+        _errors(form, exc)
+        return None
+    messages.success(request, said.format(saved.name))
+    return saved
 
 
 def _errors(form: dict, exc: PlatenError) -> None:

@@ -11,41 +11,33 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
-from collections.abc import Mapping
 
 from platen.production.carriers import mapping
-from platen.production.carriers.base import (RETURNED, Checkpoint, Checkpoints, PayloadError, Provider, TrackerState,
-                                             WebhookEvent, parse_day, parse_time, place, text)
+from platen.production.carriers.base import (
+    RETURNED,
+    Checkpoint,
+    Checkpoints,
+    PayloadError,
+    Provider,
+    TrackerState,
+    WebhookEvent,
+    json_object,
+    parse_day,
+    parse_time,
+    place,
+    text,
+)
 
 
 class AfterShip(Provider):
     name, label = "aftership", "AfterShip"
-    signature_header = "aftership-hmac-sha256"
+    signature_header, event_id_key = "aftership-hmac-sha256", "event_id"
 
     def sign(self, body: bytes, secret: str) -> str:
         return base64.b64encode(hmac.new(secret.encode("utf-8"), body, hashlib.sha256).digest()).decode()
 
-    def verify(self, body: bytes, headers: Mapping[str, str], secret: str) -> bool:
-        given = headers.get(self.signature_header, "") or ""
-        return bool(given) and hmac.compare_digest(self.sign(body, secret).encode(), given.strip().encode())
-
-    def event_id(self, body: bytes) -> str:
-        try:
-            event = json.loads(body)
-        except ValueError:
-            event = None
-        if isinstance(event, dict) and isinstance(event.get("event_id"), str) and event["event_id"]:
-            return event["event_id"][:100]
-        return super().event_id(body)
-
     def parse_webhook(self, body: bytes) -> WebhookEvent:
-        try:
-            event = json.loads(body)
-        except ValueError:
-            raise PayloadError("The body is not JSON.") from None
-        if not isinstance(event, dict):
-            raise PayloadError("The body is not a JSON object.")
+        event = json_object(body)
         msg = event.get("msg")
         tracker = parse_tracking(msg) if isinstance(msg, dict) and msg.get("tracking_number") else None
         return WebhookEvent(self.event_id(body), text(event.get("event"), 100), tracker)

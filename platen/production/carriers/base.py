@@ -10,6 +10,8 @@ fetch a tracker's state by tracking code.
 from __future__ import annotations
 
 import hashlib
+import hmac
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -71,18 +73,32 @@ class PollTarget:
 
 
 class Provider:
-    """A tracking source or carrier client. Webhook sources implement verify/event_id/parse_webhook; poll
-    clients implement fetch. A provider may do both."""
+    """A tracking source or carrier client. Webhook sources implement sign (the signature a body should carry)
+    and parse_webhook, and name `signature_header` and `event_id_key`; poll clients implement fetch. A provider
+    may do both."""
 
     name: str = ""
     label: str = ""
     signature_header: str = ""  # where a webhook's signature arrives
+    event_id_key: str = ""  # the body's field holding the delivery's own id
+
+    def sign(self, body: bytes, secret: str) -> str:
+        raise NotImplementedError(f"{self.label} does not send webhooks.")
 
     def verify(self, body: bytes, headers: Mapping[str, str], secret: str) -> bool:
-        raise NotImplementedError(f"{self.label} does not send webhooks.")
+        """The body carries the signature `secret` makes (compared in constant time)."""
+        given = headers.get(self.signature_header, "") or ""
+        return bool(given) and hmac.compare_digest(self.sign(body, secret).encode(), given.strip().encode())
 
     def event_id(self, body: bytes) -> str:
         """The delivery's own id (a repeat carries the same one); the body's SHA-256 when it has none."""
+        try:
+            event = json.loads(body)
+        except ValueError:
+            event = None
+        given = event.get(self.event_id_key) if isinstance(event, dict) and self.event_id_key else None
+        if isinstance(given, str) and given:
+            return given[:100]
         return hashlib.sha256(body).hexdigest()
 
     def parse_webhook(self, body: bytes) -> WebhookEvent:
@@ -104,6 +120,17 @@ class Checkpoints:
 
     def sorted(self) -> tuple[Checkpoint, ...]:
         return tuple(sorted(self.seen.values(), key=lambda c: c.occurred_at))
+
+
+def json_object(body: bytes) -> dict:
+    """A webhook's body as the JSON object every provider sends."""
+    try:
+        value = json.loads(body)
+    except ValueError:
+        raise PayloadError("The body is not JSON.") from None
+    if not isinstance(value, dict):
+        raise PayloadError("The body is not a JSON object.")
+    return value
 
 
 def parse_time(value, *, what: str = "time") -> datetime:

@@ -10,40 +10,36 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import unicodedata
-from collections.abc import Mapping
 
 from platen.production.carriers import mapping
-from platen.production.carriers.base import (Checkpoint, Checkpoints, PayloadError, Provider, TrackerState, WebhookEvent,
-                                             parse_day, parse_time, place, text)
+from platen.production.carriers.base import (
+    Checkpoint,
+    Checkpoints,
+    PayloadError,
+    Provider,
+    TrackerState,
+    WebhookEvent,
+    json_object,
+    parse_day,
+    parse_time,
+    place,
+    text,
+)
 
 PREFIX = "hmac-sha256-hex="
 
 
 class EasyPost(Provider):
     name, label = "easypost", "EasyPost"
-    signature_header = "X-Hmac-Signature"
+    signature_header, event_id_key = "X-Hmac-Signature", "id"
 
     def sign(self, body: bytes, secret: str) -> str:
         key = unicodedata.normalize("NFKD", secret).encode("utf-8")
         return PREFIX + hmac.new(key, body, hashlib.sha256).hexdigest()
 
-    def verify(self, body: bytes, headers: Mapping[str, str], secret: str) -> bool:
-        given = headers.get(self.signature_header, "") or ""
-        return bool(given) and hmac.compare_digest(self.sign(body, secret).encode(), given.strip().encode())
-
-    def event_id(self, body: bytes) -> str:
-        try:
-            event = json.loads(body)
-        except ValueError:
-            event = None
-        if isinstance(event, dict) and isinstance(event.get("id"), str) and event["id"]:
-            return event["id"][:100]
-        return super().event_id(body)
-
     def parse_webhook(self, body: bytes) -> WebhookEvent:
-        event = _object(body)
+        event = json_object(body)
         description = text(event.get("description"), 100)
         result = event.get("result")
         tracker = None
@@ -96,12 +92,3 @@ def _meaning(status: str, detail: str, message: str) -> tuple[str, str]:
 def _code(status: str, detail: str) -> str:
     return f"{status}/{detail}" if detail and detail != status else status
 
-
-def _object(body: bytes) -> dict:
-    try:
-        value = json.loads(body)
-    except ValueError:
-        raise PayloadError("The body is not JSON.") from None
-    if not isinstance(value, dict):
-        raise PayloadError("The body is not a JSON object.")
-    return value

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 
+from platen.accounts.services import as_uuid
 from platen.catalog.models import ProductKind
 from platen.catalog.services import product_names
 from platen.kit.errors import Conflict, Detail, InvalidRequest, NotFound
@@ -30,11 +31,16 @@ FACILITY_FIELDS = ("code", "name", "country", "city", "latitude", "longitude", "
 
 
 def create_partner(name: str, email: str = "", active: bool = True) -> Partner:
-    with transaction.atomic():
-        partner = Partner(**_partner_fields(name, email, active))
-        _check_name_free(partner)
-        partner.save()
-        return partner
+    """The one way a partner is made (the CLI and the network pages): InvalidRequest (no name, too long, a bad
+    e-mail address) or Conflict (the name is taken, in any letter case), changing nothing."""
+    partner = Partner(**_partner_fields(name, email, active))
+    _check_name_free(partner)
+    try:
+        with transaction.atomic():
+            partner.save()
+    except IntegrityError:  # the same name, taken between the check and the insert
+        _name_taken(partner)
+    return partner
 
 
 def update_partner(partner_id, name: str, email: str = "", active: bool = True) -> Partner:
@@ -63,10 +69,13 @@ def _partner_fields(name: str, email: str, active: bool) -> dict:
 
 
 def _check_name_free(partner: Partner) -> None:
-    taken = Partner.objects.filter(name__iexact=partner.name).exclude(pk=partner.pk).exists()
-    if taken:
-        message = f"A partner named {partner.name} already exists; choose another name."
-        raise Conflict(message, details=[Detail("name", message)])
+    if Partner.objects.filter(name__iexact=partner.name).exclude(pk=partner.pk).exists():
+        _name_taken(partner)
+
+
+def _name_taken(partner: Partner) -> None:
+    message = f"A partner named {partner.name} already exists; choose another name."
+    raise Conflict(message, details=[Detail("name", message)], code="partner_name_taken")
 
 
 # ---- facilities ----------------------------------------------------------------------------------------
@@ -246,6 +255,16 @@ def get_partner(partner_id) -> Partner:
     partner = Partner.objects.filter(pk=partner_id).first()
     if partner is None:
         raise NotFound("No such partner.", code="partner_not_found")
+    return partner
+
+
+def find_partner(id_or_name: str) -> Partner:
+    """By id, or by name (any letter case), as people name a partner on the command line."""
+    uid = as_uuid(id_or_name)
+    partner = Partner.objects.filter(pk=uid).first() if uid else None
+    partner = partner or Partner.objects.filter(name__iexact=" ".join((id_or_name or "").split())).first()
+    if partner is None:
+        raise NotFound(f"No partner has the id or name {id_or_name}.", code="partner_not_found")
     return partner
 
 
