@@ -9,7 +9,10 @@ acknowledged still gives the history its `in_production` step.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -36,20 +39,23 @@ class Outcome:
     moved: list[OrderItem] = field(default_factory=list)
 
 
-def start(partner, order_id, actor: Actor, *, item_ids=None, reason: str = "") -> Outcome:
+# Every step takes `job=`: a job the caller already locked (services/jobs.locked_job) in its open transaction, as a
+# status report does; the step then runs in that transaction and lock instead of opening and locking its own.
+
+
+def start(partner, order_id, actor: Actor, *, item_ids=None, reason: str = "", job: ProductionJob | None = None) -> Outcome:
     """The partner took the job: created -> in_production."""
-    return _advance(partner, order_id, F.IN_PRODUCTION, actor, item_ids, reason or "The print partner started production.")
+    return _advance(partner, order_id, F.IN_PRODUCTION, actor, item_ids, reason or "The print partner started production.", job)
 
 
-def mark_printed(partner, order_id, actor: Actor, *, item_ids=None, reason: str = "") -> Outcome:
-    return _advance(partner, order_id, F.PRINTED, actor, item_ids, reason or "Printed.")
+def mark_printed(partner, order_id, actor: Actor, *, item_ids=None, reason: str = "", job: ProductionJob | None = None) -> Outcome:
+    return _advance(partner, order_id, F.PRINTED, actor, item_ids, reason or "Printed.", job)
 
 
-def pack(partner, order_id, scanned: list[str], actor: Actor) -> Outcome:
+def pack(partner, order_id, scanned: list[str], actor: Actor, *, job: ProductionJob | None = None) -> Outcome:
     """printed -> packaged, only when what was scanned or ticked is exactly the order's printed items
     (itemReferenceIds or item ids, one per piece or one per item); anything else is refused and nothing changes."""
-    with transaction.atomic():
-        job = locked_job(partner, order_id)
+    with _locked(partner, order_id, job) as job:
         items = _items(job.order)
         live = [i for i in items if i.fulfillment_status not in DONE_OR_GONE and not i.is_ignored]
         if live and all(_at_or_after(i, F.PACKAGED) for i in live):
@@ -74,15 +80,14 @@ def pack(partner, order_id, scanned: list[str], actor: Actor) -> Outcome:
 
 
 def ship(partner, order_id, actor: Actor, *, tracking_code: str, tracking_url: str = "", carrier_code: str = "",
-         service_name: str = "", item_ids=None) -> Outcome:
+         service_name: str = "", item_ids=None, job: ProductionJob | None = None) -> Outcome:
     """printed or packaged -> shipped, with a package carrying the tracking code; the delivery estimate is
     computed again from today. Repeating the same tracking code changes nothing."""
     tracking_code = (tracking_code or "").strip()
     if not tracking_code:
         raise InvalidRequest("A shipment needs its tracking code.", [Detail("trackingCode", "Enter the carrier's tracking code.")],
                              code="tracking_code_missing")
-    with transaction.atomic():
-        job = locked_job(partner, order_id)
+    with _locked(partner, order_id, job) as job:
         order = job.order
         items = _items(order)
         chosen = _chosen(items, item_ids)
@@ -96,7 +101,8 @@ def ship(partner, order_id, actor: Actor, *, tracking_code: str, tracking_url: s
             tracking_code=tracking_code, tracking_url=tracking_url or (carrier.tracking_url(tracking_code) if carrier else ""),
             shipped_at=timezone.now(),
         )
-        package.items.set(chosen)
+        Package.items.through.objects.bulk_create(  # the new package has no items yet: no need to read them first
+            [Package.items.through(package=package, orderitem=i) for i in chosen])
         moved = _walk(order, items, chosen, F.SHIPPED, actor, f"Shipped with {package.carrier_name}, tracking {tracking_code}.")
         history = [events.event(order, events.TRACKING_CODE_UPDATED, actor, item=item, params={
             "trackingCode": package.tracking_code, "trackingUrl": package.tracking_url, "carrier": package.carrier_name,
@@ -105,15 +111,14 @@ def ship(partner, order_id, actor: Actor, *, tracking_code: str, tracking_url: s
         }) for item in chosen]
         history += shipping.update_estimate(order, job, timezone.localdate(), actor)
         events.save_all(history)
-        shipping.track(package)
+        shipping.track(package, carrier)
         return Outcome(job, changed=True, moved=moved)
 
 
-def fail(partner, order_id, message: str, actor: Actor, *, item_ids=None) -> Outcome:
+def fail(partner, order_id, message: str, actor: Actor, *, item_ids=None, job: ProductionJob | None = None) -> Outcome:
     """The partner cannot make it (an `error` report): the items fail with the partner's words as the reason."""
     message = (message or "").strip() or "The print partner reported an error."
-    with transaction.atomic():
-        job = locked_job(partner, order_id)
+    with _locked(partner, order_id, job) as job:
         order = job.order
         items = _items(order)
         chosen = [i for i in _chosen(items, item_ids) if i.fulfillment_status != F.FAILED]
@@ -129,10 +134,9 @@ def fail(partner, order_id, message: str, actor: Actor, *, item_ids=None) -> Out
         return Outcome(job, changed=True, moved=chosen)
 
 
-def cancel(partner, order_id, message: str, actor: Actor, *, item_ids=None) -> Outcome:
+def cancel(partner, order_id, message: str, actor: Actor, *, item_ids=None, job: ProductionJob | None = None) -> Outcome:
     """The partner cannot make it at all and cancels (a `cancelled` report): refused once printed, as for merchants."""
-    with transaction.atomic():
-        job = locked_job(partner, order_id)
+    with _locked(partner, order_id, job) as job:
         order = job.order
         items = _items(order)
         chosen = [i for i in _chosen(items, item_ids) if i.fulfillment_status != F.CANCELED]
@@ -144,13 +148,22 @@ def cancel(partner, order_id, message: str, actor: Actor, *, item_ids=None) -> O
         return Outcome(job, changed=True, moved=chosen)
 
 
-def _advance(partner, order_id, target: Fulfillment, actor: Actor, item_ids, reason: str) -> Outcome:
-    with transaction.atomic():
-        job = locked_job(partner, order_id)
+def _advance(partner, order_id, target: Fulfillment, actor: Actor, item_ids, reason: str, job) -> Outcome:
+    with _locked(partner, order_id, job) as job:
         items = _items(job.order)
         chosen = _chosen(items, item_ids)
         moved = _walk(job.order, items, chosen, target, actor, reason)
         return Outcome(job, changed=bool(moved), moved=moved)
+
+
+@contextmanager
+def _locked(partner, order_id, job: ProductionJob | None) -> Iterator[ProductionJob]:
+    """The job, locked: the caller's (already locked in its transaction), or locked here in a new transaction."""
+    if job is not None:
+        yield job
+        return
+    with transaction.atomic():
+        yield locked_job(partner, order_id)
 
 
 def _walk(order: Order, items: list[OrderItem], chosen: list[OrderItem], target: Fulfillment, actor: Actor, reason: str) -> list[OrderItem]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 
 from platen.kit.actors import Actor
 from platen.orders import events
@@ -23,6 +24,7 @@ from platen.production.models import ProductionJob
 from platen.production.schemas import StatusReportIn
 from platen.production.services import progress
 from platen.production.services.jobs import locked_job
+from platen.production.services.partner_feed import ITEMS_WITH_FILES
 
 
 class _Unchanged(Exception):
@@ -30,18 +32,22 @@ class _Unchanged(Exception):
 
 
 def report(partner, body: StatusReportIn, actor: Actor) -> ProductionJob:
-    """Apply one report; returns the job (its order changed or not). Raises NotFound, Conflict, InvalidRequest."""
+    """Apply one report; returns the job (its order changed or not) as it is after the report: the order's status
+    and its items (with their files) are the ones the step left, so the answer needs no second read.
+    Raises NotFound, Conflict, InvalidRequest."""
     item_ids = [i.orderItemId for i in body.items] if body.items else None
     with transaction.atomic():
         job = locked_job(partner, body.orderId)  # 404 before anything else; the order stays locked to the end
+        # The step moves these very item objects (order.items.all() reads this cache), the answer shows them.
+        prefetch_related_objects([job.order], ITEMS_WITH_FILES)
         try:
             with transaction.atomic():
                 events.record(job.order, events.PARTNER_REPORT, actor, reason=(body.message or "").strip(),
                               params=_params(body, item_ids))
-                if not STEPS[body.status](partner, body, actor, item_ids).changed:
+                if not STEPS[body.status](partner, body, actor, item_ids, job).changed:
                     raise _Unchanged
         except _Unchanged:
-            pass
+            pass  # nothing was moved in memory either: the job as read is the answer
     return job
 
 
@@ -53,11 +59,11 @@ def _params(body: StatusReportIn, item_ids) -> dict:
     return params
 
 
-STEPS: dict[str, Callable[..., progress.Outcome]] = {  # (partner, report, actor, item ids)
-    "received": lambda p, b, actor, ids: progress.start(p, b.orderId, actor, item_ids=ids),
-    "printed": lambda p, b, actor, ids: progress.mark_printed(p, b.orderId, actor, item_ids=ids),
-    "shipped": lambda p, b, actor, ids: progress.ship(p, b.orderId, actor, tracking_code=b.trackingCode or "",
-                                                      tracking_url=b.trackingLink or "", item_ids=ids),
-    "error": lambda p, b, actor, ids: progress.fail(p, b.orderId, b.message or "", actor, item_ids=ids),
-    "cancelled": lambda p, b, actor, ids: progress.cancel(p, b.orderId, b.message or "", actor, item_ids=ids),
+STEPS: dict[str, Callable[..., progress.Outcome]] = {  # (partner, report, actor, item ids, the locked job)
+    "received": lambda p, b, actor, ids, job: progress.start(p, b.orderId, actor, item_ids=ids, job=job),
+    "printed": lambda p, b, actor, ids, job: progress.mark_printed(p, b.orderId, actor, item_ids=ids, job=job),
+    "shipped": lambda p, b, actor, ids, job: progress.ship(p, b.orderId, actor, tracking_code=b.trackingCode or "",
+                                                           tracking_url=b.trackingLink or "", item_ids=ids, job=job),
+    "error": lambda p, b, actor, ids, job: progress.fail(p, b.orderId, b.message or "", actor, item_ids=ids, job=job),
+    "cancelled": lambda p, b, actor, ids, job: progress.cancel(p, b.orderId, b.message or "", actor, item_ids=ids, job=job),
 }
