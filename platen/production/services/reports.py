@@ -27,10 +27,6 @@ from platen.production.services.jobs import locked_job
 from platen.production.services.partner_feed import ITEMS_WITH_FILES
 
 
-class _Unchanged(Exception):
-    """Rolls back the savepoint of a report that changed nothing (its history entry goes with it)."""
-
-
 def report(partner, body: StatusReportIn, actor: Actor) -> ProductionJob:
     """Apply one report; returns the job (its order changed or not) as it is after the report: the order's status
     and its items (with their files) are the ones the step left, so the answer needs no second read.
@@ -40,14 +36,10 @@ def report(partner, body: StatusReportIn, actor: Actor) -> ProductionJob:
         job = locked_job(partner, body.orderId)  # 404 before anything else; the order stays locked to the end
         # The step moves these very item objects (order.items.all() reads this cache), the answer shows them.
         prefetch_related_objects([job.order], ITEMS_WITH_FILES)
-        try:
-            with transaction.atomic():
-                events.record(job.order, events.PARTNER_REPORT, actor, reason=(body.message or "").strip(),
-                              params=_params(body, item_ids))
-                if not STEPS[body.status](partner, body, actor, item_ids, job).changed:
-                    raise _Unchanged
-        except _Unchanged:
-            pass  # nothing was moved in memory either: the job as read is the answer
+        # The report's own history entry goes first, written by the step with its moves, only if something moves.
+        entry = events.event(job.order, events.PARTNER_REPORT, actor, reason=(body.message or "").strip(),
+                             params=_params(body, item_ids))
+        STEPS[body.status](partner, body, actor, item_ids, job, [entry])
     return job
 
 
@@ -59,11 +51,12 @@ def _params(body: StatusReportIn, item_ids) -> dict:
     return params
 
 
-STEPS: dict[str, Callable[..., progress.Outcome]] = {  # (partner, report, actor, item ids, the locked job)
-    "received": lambda p, b, actor, ids, job: progress.start(p, b.orderId, actor, item_ids=ids, job=job),
-    "printed": lambda p, b, actor, ids, job: progress.mark_printed(p, b.orderId, actor, item_ids=ids, job=job),
-    "shipped": lambda p, b, actor, ids, job: progress.ship(p, b.orderId, actor, tracking_code=b.trackingCode or "",
-                                                           tracking_url=b.trackingLink or "", item_ids=ids, job=job),
-    "error": lambda p, b, actor, ids, job: progress.fail(p, b.orderId, b.message or "", actor, item_ids=ids, job=job),
-    "cancelled": lambda p, b, actor, ids, job: progress.cancel(p, b.orderId, b.message or "", actor, item_ids=ids, job=job),
+STEPS: dict[str, Callable[..., progress.Outcome]] = {  # (partner, report, actor, item ids, the locked job, lead history)
+    "received": lambda p, b, actor, ids, job, lead: progress.start(p, b.orderId, actor, item_ids=ids, job=job, lead=lead),
+    "printed": lambda p, b, actor, ids, job, lead: progress.mark_printed(p, b.orderId, actor, item_ids=ids, job=job, lead=lead),
+    "shipped": lambda p, b, actor, ids, job, lead: progress.ship(
+        p, b.orderId, actor, tracking_code=b.trackingCode or "", tracking_url=b.trackingLink or "", item_ids=ids, job=job, lead=lead),
+    "error": lambda p, b, actor, ids, job, lead: progress.fail(p, b.orderId, b.message or "", actor, item_ids=ids, job=job, lead=lead),
+    "cancelled": lambda p, b, actor, ids, job, lead: progress.cancel(
+        p, b.orderId, b.message or "", actor, item_ids=ids, job=job, lead=lead),
 }
