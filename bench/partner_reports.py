@@ -12,8 +12,8 @@ The floor, in the same run and server: the same report bodies, same key and clie
 does not have (authenticated, parsed, validated, one indexed look-up, answered 404). Rounds alternate floor and
 reports. Those clients send as fast as they are answered (saturation); then, with the same clients, reports
 are sent on a schedule at --rates per second (latency from the scheduled moment), which is what a partner
-network's reports look like. Prints reports/s, p50/p99, errors, server CPU per request and the ratio; goal
-p99 <= 100 ms (checked on the saturated run: the exit status). Method and results: docs/benchmarks.md
+network's reports look like. Prints reports/s, p50/p99, errors, server and client CPU per request and the
+ratio; goal p99 <= 100 ms (checked on the saturated run: the exit status). Method and results: docs/benchmarks.md
 ("Partner status reports").
 
     .venv/bin/python bench/partner_reports.py [--clients 8] [--orders 600] [--rounds 2] [--rates 10,20]
