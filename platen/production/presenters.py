@@ -50,8 +50,8 @@ def job(j: ProductionJob, products: dict[str, Product] | None = None) -> dict:
 
 # Product specs change only with the catalog: kept per process for the catalog version they were read in (the
 # cached snapshot's, platen/catalog/snapshot.py, which every catalog change bumps), so a job's answer reads no
-# product row once its products were seen. (version, {uid: Product, or None for an unknown uid})
-_known_products: tuple[str | None, dict[str, Product | None]] = (None, {})
+# product row once its products were seen. (version, {uid: Product}); unknown uids are not remembered.
+_known_products: tuple[str | None, dict[str, Product]] = (None, {})
 
 
 def _products(uids: set[str]) -> dict[str, Product]:
@@ -63,9 +63,14 @@ def _products(uids: set[str]) -> dict[str, Product]:
         _known_products = (version, known)
     missing = uids - known.keys()
     if missing:
-        found = {p.uid: p for p in Product.objects.filter(uid__in=missing)}
-        known.update({uid: found.get(uid) for uid in missing})
-    return {uid: product for uid in uids if (product := known.get(uid)) is not None}
+        known.update({p.uid: p for p in Product.objects.filter(uid__in=missing)})
+    return {uid: known[uid] for uid in uids if uid in known}
+
+
+def forget_products() -> None:
+    """Tests: a rolled-back test must not leave its products cached."""
+    global _known_products
+    _known_products = (None, {})
 
 
 def _item(i: OrderItem, product: Product | None) -> dict:
