@@ -12,8 +12,8 @@ The floor, in the same run and server: the same report bodies, same key and clie
 does not have (authenticated, parsed, validated, one indexed look-up, answered 404). Rounds alternate floor and
 reports. Those clients send as fast as they are answered (saturation); then, with the same clients, reports
 are sent on a schedule at --rates per second (latency from the scheduled moment), which is what a partner
-network's reports look like. Prints reports/s, p50/p99, errors, server CPU per request and the ratio; goal
-p99 <= 100 ms (checked on the saturated run: the exit status). Method and results: docs/benchmarks.md
+network's reports look like. Prints reports/s, p50/p99, errors, server and client CPU per request and the
+ratio; goal p99 <= 100 ms (checked on the saturated run: the exit status). Method and results: docs/benchmarks.md
 ("Partner status reports").
 
     .venv/bin/python bench/partner_reports.py [--clients 8] [--orders 600] [--rounds 2] [--rates 10,20]
@@ -38,9 +38,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.intake import (  # noqa: E402  (the shared set-up helpers; bench/kit.py may take them over)
-    LoadResult, ServerCpu, fresh_postgres_database, platen_cli, running_server, set_up_merchant,
-)
+from bench.intake import LoadResult, ServerCpu, platen_cli, running_server, set_up_merchant  # noqa: E402
+from bench.kit import fresh_postgres_database, goal, machine, platen_env  # noqa: E402
 from tests.orders.factories import order_payload  # noqa: E402
 
 GOAL_P99_MS = 100.0
@@ -174,8 +173,11 @@ def drive(port: int, key: str, per_order: list[list[bytes]], clients: int, expec
 
 
 def round_trip(port, key, per_order, args, cpu: ServerCpu, expected: int, into: LoadResult, rate: float = 0) -> None:
-    before = cpu.totals()
+    before, client_before = cpu.totals(), time.process_time()
     result = drive(port, key, per_order, args.clients, expected, rate)
+    # This process's CPU over the window: the 8 client threads (and the 0.5 s /proc sampler), to see what the load
+    # generator itself takes from the 2 cores the server runs on.
+    result.client_cpu = time.process_time() - client_before
     after = cpu.totals()
     result.server_cpu = {k: after[k] - before.get(k, 0.0) for k in after}
     into.add(result)
@@ -187,7 +189,8 @@ def line(name: str, r: LoadResult) -> str:
     n = max(len(r.latencies_ms), 1)
     cpu = " + ".join(f"{k} {v / n * 1000:.2f}" for k, v in r.server_cpu.items())
     return (f"{name:<9} {len(r.latencies_ms):>6} req  {r.per_second:8.1f}/s  p50 {r.percentile(50):6.1f} ms  "
-            f"p99 {r.percentile(99):6.1f} ms  errors {r.errors}  server CPU/req: {cpu} ms")
+            f"p99 {r.percentile(99):6.1f} ms  errors {r.errors}  server CPU/req: {cpu} ms  "
+            f"client CPU/req: {r.client_cpu / n * 1000:.2f} ms")
 
 
 def main() -> int:
@@ -205,9 +208,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwind: stop the server, drop the database
 
     with tempfile.TemporaryDirectory(prefix="platen-bench-") as data_dir, contextlib.ExitStack() as stack:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PLATEN_") and k != "DATABASE_URL"}
-        env.update(PLATEN_DATA_DIR=data_dir, PLATEN_DEBUG="0")
-        env["DATABASE_URL"] = stack.enter_context(fresh_postgres_database())
+        env = platen_env(data_dir, stack.enter_context(fresh_postgres_database()))
         merchant_key = set_up_merchant(env)
         partner_id, partner_key = set_up_partner(env)
         with socket.socket() as probe:
@@ -243,6 +244,7 @@ def main() -> int:
             print("errors:", *(ours.error_samples + floor.error_samples + [e for _, r in paced for e in r.error_samples]), sep="\n  ")
             print("server log (tail):\n" + log_path.read_text()[-3000:])
 
+    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {machine()}, load average {os.getloadavg()[0]:.2f} at the end")
     print(f"{args.clients} clients, {args.rounds} rounds, {per_round * args.rounds} orders x {len(STEPS)} reports "
           f"({', '.join(STEPS)}); floor: the same reports for orders the partner does not have (404)")
     print(line("reports", ours))
@@ -251,10 +253,9 @@ def main() -> int:
         print(line(f"at {rate:g}/s", result) + f"  (paced: {args.paced_orders} orders, latency from the scheduled send)")
     ratio = ours.per_second / floor.per_second if floor.per_second else float("nan")
     p99 = ours.percentile(99)
-    ok = p99 <= GOAL_P99_MS and ours.errors == 0 and floor.errors == 0
-    print(f"ratio reports/floor: {ratio:.2f}   goal p99 <= {GOAL_P99_MS:.0f} ms: {'met' if p99 <= GOAL_P99_MS else 'MISSED'} "
-          f"({p99:.1f} ms)   errors: {ours.errors + floor.errors}")
-    return 0 if ok else 1
+    print(f"ratio reports/floor: {ratio:.2f}   errors: {ours.errors + floor.errors}")
+    ok = goal(f"p99 <= {GOAL_P99_MS:.0f} ms with {args.clients} clients back to back ({p99:.1f} ms)", p99 <= GOAL_P99_MS)
+    return 0 if ok and ours.errors == 0 and floor.errors == 0 else 1
 
 
 if __name__ == "__main__":

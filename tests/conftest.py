@@ -14,6 +14,7 @@ from platen.accounts.services import forget_cached_keys
 from platen.catalog import snapshot
 from platen.jobs import run_pending
 from platen.kit.safehttp import SafeHttpClient, Timeouts
+from platen.production import presenters as production_presenters
 from platen.production.services import keys as partner_keys
 from tests.emulators.fileserver import serve_files
 from tests.orders import factories
@@ -98,6 +99,7 @@ def fresh_process_caches():
     forget_cached_keys()
     partner_keys.forget_cached_keys()
     snapshot.forget()
+    production_presenters.forget_products()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.db import transaction
 from platen.kit.actors import Actor
 from platen.kit.errors import Conflict
 from platen.orders import events
-from platen.orders.models import Order, OrderItem
+from platen.orders.models import Order, OrderEvent, OrderItem
 from platen.orders.statuses import FINANCIAL_TRANSITIONS, ITEM_TRANSITIONS, Financial, Fulfillment, derive_order_status
 
 
@@ -21,17 +21,20 @@ class TransitionRefused(Conflict):
 
 
 def transition_items(order: Order, items: list[OrderItem], target: Fulfillment, actor: Actor, *, reason: str = "",
-                     params: dict | None = None, siblings: list[OrderItem] | None = None) -> None:
+                     params: dict | None = None, siblings: list[OrderItem] | None = None,
+                     before: list[OrderEvent] = (), after: list[OrderEvent] = (), order_fields: list[str] = ()) -> None:
     """Move `items` of a saved `order` to `target`, or refuse the whole move when any one of them may not.
 
     `siblings` are all the order's items when the caller has them (saves a query); they include `items`.
+    `before`/`after`: unsaved history of the same change, written with the move's in one insert (in that order);
+    `order_fields`: other fields of `order` the caller changed, saved in the move's update of the order.
     """
     _require_transaction()
     everything = siblings if siblings is not None else _with_moving(list(order.items.all()), items)
     pending = plan_items(order, everything, items, target, actor, reason=reason, params=params)
     OrderItem.objects.bulk_update(items, ["fulfillment_status"])
-    order.save(update_fields=["fulfillment_status", "updated_at"])
-    events.save_all(pending)
+    order.save(update_fields=list(dict.fromkeys(["fulfillment_status", "updated_at", *order_fields])))
+    events.save_all([*before, *pending, *after])
 
 
 def plan_items(order: Order, everything: list[OrderItem], items: list[OrderItem], target: Fulfillment, actor: Actor, *,

@@ -39,5 +39,4 @@ def get_job(request, order_id: UUID):
                                 "order or the listed items. Answers the job as GET /v4/partner/jobs/{orderId} shows it "
                                 "after the report; a repeated report changes nothing and gets the same answer.")
 def report_status(request, body: StatusReportIn):
-    job = reports.report(request.partner, body, Actor.partner(request.partner))
-    return presenters.job(partner_feed.refreshed(job))
+    return presenters.job(reports.report(request.partner, body, Actor.partner(request.partner)))

@@ -6,6 +6,7 @@ shows in the partner's next read. Print files are Platen's signed links to the s
 
 from __future__ import annotations
 
+from platen.catalog import snapshot
 from platen.catalog.models import Product
 from platen.orders import presenters as orders
 from platen.orders.models import OrderItem
@@ -15,9 +16,8 @@ from platen.production.models import ProductionJob
 
 
 def jobs(rows: list[ProductionJob]) -> list[dict]:
-    """Many jobs with one catalog query (rows come with their items and files prefetched: services/partner_feed)."""
-    uids = {i.product_uid for j in rows for i in j.order.items.all() if i.product_uid}
-    products = {p.uid: p for p in Product.objects.filter(uid__in=uids)} if uids else {}
+    """Many jobs (rows come with their items and files prefetched: services/partner_feed)."""
+    products = _products({i.product_uid for j in rows for i in j.order.items.all() if i.product_uid})
     return [job(j, products) for j in rows]
 
 
@@ -25,8 +25,7 @@ def job(j: ProductionJob, products: dict[str, Product] | None = None) -> dict:
     order = j.order
     items = [i for i in order.items.all() if not i.is_ignored]
     if products is None:
-        uids = {i.product_uid for i in items if i.product_uid}
-        products = {p.uid: p for p in Product.objects.filter(uid__in=uids)}
+        products = _products({i.product_uid for i in items if i.product_uid})
     service = j.carrier_service
     return {
         "orderId": str(order.id),
@@ -47,6 +46,31 @@ def job(j: ProductionJob, products: dict[str, Product] | None = None) -> dict:
         "addressChangedAt": j.address_changed_at,
         "items": [_item(i, products.get(i.product_uid)) for i in items],
     }
+
+
+# Product specs change only with the catalog: kept per process for the catalog version they were read in (the
+# cached snapshot's, platen/catalog/snapshot.py, which every catalog change bumps), so a job's answer reads no
+# product row once its products were seen. (version, {uid: Product}); unknown uids are not remembered.
+_known_products: tuple[str | None, dict[str, Product]] = (None, {})
+
+
+def _products(uids: set[str]) -> dict[str, Product]:
+    global _known_products
+    version = snapshot.current().version
+    cached_version, known = _known_products
+    if cached_version != version:
+        known = {}
+        _known_products = (version, known)
+    missing = uids - known.keys()
+    if missing:
+        known.update({p.uid: p for p in Product.objects.filter(uid__in=missing)})
+    return {uid: known[uid] for uid in uids if uid in known}
+
+
+def forget_products() -> None:
+    """Tests: a rolled-back test must not leave its products cached."""
+    global _known_products
+    _known_products = (None, {})
 
 
 def _item(i: OrderItem, product: Product | None) -> dict:

@@ -78,10 +78,12 @@ def update_estimate(order: Order, job: ProductionJob, start: date, actor: Actor,
     })]
 
 
-def track(package: Package) -> Tracker:
-    """Start following a package: polled when its carrier has a poll client; webhooks find it by code."""
+def track(package: Package, carrier=None) -> Tracker:
+    """Start following a package: polled when its carrier has a poll client; webhooks find it by code.
+    `carrier`: the package's Carrier when the caller has it already (saves looking it up again)."""
     from platen.production.models import Carrier
 
-    carrier = Carrier.objects.filter(code=package.carrier_code).first()
+    if carrier is None or carrier.code != package.carrier_code:
+        carrier = Carrier.objects.filter(code=package.carrier_code).first()
     polled = bool(carrier and carrier.poll_client)
     return Tracker.objects.create(package=package, next_poll_at=timezone.now() if polled else None)

@@ -7,11 +7,13 @@ import uuid
 from django.db.models import QuerySet
 
 from platen.kit.errors import NotFound
-from platen.production.models import ProductionJob
+from platen.production.models import Partner, ProductionJob
 
 
-def scoped(partner) -> QuerySet[ProductionJob]:
-    jobs = ProductionJob.objects.select_related("order__shipping_address", "facility", "partner", "carrier_service__carrier")
+def scoped(partner, *, join_partner: bool = True) -> QuerySet[ProductionJob]:
+    """join_partner=False: the caller sets job.partner to the partner it has (one join fewer to plan and read)."""
+    related = ("order__shipping_address", "facility", "carrier_service__carrier")
+    jobs = ProductionJob.objects.select_related(*related, *(("partner",) if join_partner or partner is None else ()))
     return jobs if partner is None else jobs.filter(partner=partner)
 
 
@@ -29,9 +31,12 @@ def locked_job(partner, order_id) -> ProductionJob:
     job = None
     if _uuid(order_id):
         # order_by(): one row by a unique key needs no sorting (the Meta ordering costs a compile on every report).
-        job = scoped(partner).select_for_update(of=("self", "order")).filter(order_id=_uuid(order_id)).order_by("pk").first()
+        job = (scoped(partner, join_partner=False).select_for_update(of=("self", "order"))
+               .filter(order_id=_uuid(order_id)).order_by("pk").first())
     if job is None:
         raise NotFound(f"No job for order {order_id} exists for this partner.", code="order_not_found")
+    if isinstance(partner, Partner):
+        job.partner = partner  # it is this partner's job (the filter): no need to read the partner again
     return job
 
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import Q, QuerySet
 
 from platen.accounts.services import as_uuid
 from platen.kit.errors import Detail, InvalidRequest, NotFound
-from platen.orders.models import Order
 from platen.orders.statuses import Fulfillment
 from platen.production.models import ProductionJob
 from platen.production.services.jobs import scoped
 
-WITH_ITEMS = ("order__items__files",)
+ITEMS_WITH_FILES = "items__files"  # what the job presenter reads of an order besides its own row
+WITH_ITEMS = (f"order__{ITEMS_WITH_FILES}",)
 
 
 def queue(partner, statuses: list[str] | None = None, since: datetime | None = None) -> QuerySet[ProductionJob]:
@@ -34,16 +34,6 @@ def one(partner, order_id) -> ProductionJob:
     job = scoped(partner).prefetch_related(*WITH_ITEMS).filter(order_id=uid).order_by("pk").first() if uid else None
     if job is None:
         raise NotFound(f"No job for order {order_id} exists for this partner.", code="order_not_found")
-    return job
-
-
-def refreshed(job: ProductionJob) -> ProductionJob:
-    """A job read earlier in the request (a status report's), with its order's status and items as they are now:
-    what `one` would answer, without looking the job up again."""
-    order = job.order
-    order.fulfillment_status, order.updated_at = Order.objects.filter(pk=order.pk).values_list(
-        "fulfillment_status", "updated_at").get()
-    prefetch_related_objects([order], "items__files")
     return job
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 
 from platen.kit.actors import Actor
 from platen.orders import events
@@ -23,25 +24,22 @@ from platen.production.models import ProductionJob
 from platen.production.schemas import StatusReportIn
 from platen.production.services import progress
 from platen.production.services.jobs import locked_job
-
-
-class _Unchanged(Exception):
-    """Rolls back the savepoint of a report that changed nothing (its history entry goes with it)."""
+from platen.production.services.partner_feed import ITEMS_WITH_FILES
 
 
 def report(partner, body: StatusReportIn, actor: Actor) -> ProductionJob:
-    """Apply one report; returns the job (its order changed or not). Raises NotFound, Conflict, InvalidRequest."""
+    """Apply one report; returns the job (its order changed or not) as it is after the report: the order's status
+    and its items (with their files) are the ones the step left, so the answer needs no second read.
+    Raises NotFound, Conflict, InvalidRequest."""
     item_ids = [i.orderItemId for i in body.items] if body.items else None
     with transaction.atomic():
         job = locked_job(partner, body.orderId)  # 404 before anything else; the order stays locked to the end
-        try:
-            with transaction.atomic():
-                events.record(job.order, events.PARTNER_REPORT, actor, reason=(body.message or "").strip(),
-                              params=_params(body, item_ids))
-                if not STEPS[body.status](partner, body, actor, item_ids).changed:
-                    raise _Unchanged
-        except _Unchanged:
-            pass
+        # The step moves these very item objects (order.items.all() reads this cache), the answer shows them.
+        prefetch_related_objects([job.order], ITEMS_WITH_FILES)
+        # The report's own history entry goes first, written by the step with its moves, only if something moves.
+        entry = events.event(job.order, events.PARTNER_REPORT, actor, reason=(body.message or "").strip(),
+                             params=_params(body, item_ids))
+        STEPS[body.status](partner, body, actor, item_ids, job, [entry])
     return job
 
 
@@ -53,11 +51,12 @@ def _params(body: StatusReportIn, item_ids) -> dict:
     return params
 
 
-STEPS: dict[str, Callable[..., progress.Outcome]] = {  # (partner, report, actor, item ids)
-    "received": lambda p, b, actor, ids: progress.start(p, b.orderId, actor, item_ids=ids),
-    "printed": lambda p, b, actor, ids: progress.mark_printed(p, b.orderId, actor, item_ids=ids),
-    "shipped": lambda p, b, actor, ids: progress.ship(p, b.orderId, actor, tracking_code=b.trackingCode or "",
-                                                      tracking_url=b.trackingLink or "", item_ids=ids),
-    "error": lambda p, b, actor, ids: progress.fail(p, b.orderId, b.message or "", actor, item_ids=ids),
-    "cancelled": lambda p, b, actor, ids: progress.cancel(p, b.orderId, b.message or "", actor, item_ids=ids),
+STEPS: dict[str, Callable[..., progress.Outcome]] = {  # (partner, report, actor, item ids, the locked job, lead history)
+    "received": lambda p, b, actor, ids, job, lead: progress.start(p, b.orderId, actor, item_ids=ids, job=job, lead=lead),
+    "printed": lambda p, b, actor, ids, job, lead: progress.mark_printed(p, b.orderId, actor, item_ids=ids, job=job, lead=lead),
+    "shipped": lambda p, b, actor, ids, job, lead: progress.ship(
+        p, b.orderId, actor, tracking_code=b.trackingCode or "", tracking_url=b.trackingLink or "", item_ids=ids, job=job, lead=lead),
+    "error": lambda p, b, actor, ids, job, lead: progress.fail(p, b.orderId, b.message or "", actor, item_ids=ids, job=job, lead=lead),
+    "cancelled": lambda p, b, actor, ids, job, lead: progress.cancel(
+        p, b.orderId, b.message or "", actor, item_ids=ids, job=job, lead=lead),
 }
