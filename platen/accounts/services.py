@@ -2,34 +2,24 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
-from django.utils import timezone
+from django.db.models import F
 
 from platen.accounts import validation
 from platen.accounts.models import Account, ApiKey, User
 from platen.kit.errors import Conflict, Detail, InvalidRequest, NotFound
-from platen.kit.ttlcache import TtlCache
+from platen.kit.hashedkeys import KeyRing
 
 KEY_PREFIX = "plk_"
-KEY_NAME_MAX = 100
 
 
 @dataclass(frozen=True)
 class IssuedKey:
     api_key: ApiKey
     secret: str  # the whole key; shown once, never stored
-
-
-def hash_key(key: str) -> str:
-    # Keys carry 256 random bits, so a fast hash is as safe as a slow one and keeps each request cheap.
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 @transaction.atomic
@@ -81,63 +71,18 @@ def set_password(username: str, password: str) -> User:
     return user
 
 
+KEYS = KeyRing(ApiKey, prefix=KEY_PREFIX, owner="account", label="API key")
+
+
 @transaction.atomic
 def issue_api_key(account: Account, name: str = "") -> IssuedKey:
-    name = " ".join((name or "").split())
-    if len(name) > KEY_NAME_MAX:
-        raise InvalidRequest("Choose a shorter name.", [Detail("name", f"A key's name has at most {KEY_NAME_MAX} characters.")])
-    prefix = secrets.token_hex(4)
-    secret = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-    api_key = ApiKey.objects.create(account=account, name=name, prefix=prefix, key_hash=hash_key(secret))
-    return IssuedKey(api_key, secret)
+    return IssuedKey(*KEYS.issue(account, name))
 
 
-# Every API request authenticates; a revoked key stops at once in the revoking process, within seconds elsewhere.
-KEY_CACHE_SECONDS = 5
-_keys: TtlCache[str, ApiKey] = TtlCache(KEY_CACHE_SECONDS)
-
-
-def authenticate_key(key: str) -> ApiKey | None:
-    if not key or not key.startswith(KEY_PREFIX):
-        return None
-    digest = hash_key(key)
-    api_key = _keys.get(digest)
-    if api_key is None:
-        api_key = ApiKey.objects.select_related("account").filter(key_hash=digest, revoked_at__isnull=True).first()
-        if api_key is not None:
-            _keys.put(digest, api_key)
-    return api_key
-
-
-LAST_USED_EVERY = timedelta(minutes=1)
-
-
-def note_key_used(api_key: ApiKey) -> None:
-    """Records when a key was last used, at most once a minute per key: a conditional UPDATE (another process
-    may have written it already), and the cached key remembers it, so the minute's other requests write nothing."""
-    now = timezone.now()
-    if api_key.last_used_at is not None and api_key.last_used_at > now - LAST_USED_EVERY:
-        return
-    (ApiKey.objects.filter(pk=api_key.pk)
-     .filter(Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_EVERY)).update(last_used_at=now))
-    api_key.last_used_at = now
-
-
-def forget_cached_keys() -> None:
-    _keys.forget()
-
-
-@transaction.atomic
-def revoke_api_key(prefix: str) -> ApiKey:
-    prefix = prefix.removeprefix(KEY_PREFIX).split("_")[0]
-    api_key = ApiKey.objects.select_for_update().filter(prefix=prefix).first()
-    if api_key is None:
-        raise NotFound(f"No API key starts with {prefix}.")
-    if api_key.revoked_at is None:
-        api_key.revoked_at = timezone.now()
-        api_key.save(update_fields=["revoked_at"])
-    _keys.forget(api_key.key_hash)
-    return api_key
+authenticate_key = KEYS.authenticate
+note_key_used = KEYS.note_used
+forget_cached_keys = KEYS.forget
+revoke_api_key = KEYS.revoke
 
 
 def api_keys(account: Account):

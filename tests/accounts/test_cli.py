@@ -6,7 +6,8 @@ import pytest
 
 from platen.accounts import services as accounts
 from platen.accounts.models import Account, ApiKey, User
-from platen.accounts.services import authenticate_key, hash_key
+from platen.accounts.services import authenticate_key
+from platen.kit.hashedkeys import hash_key
 from platen.cli import main
 
 pytestmark = pytest.mark.django_db

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from platen.accounts import services as accounts
 from platen.accounts.models import Account, ApiKey
+from platen.kit.hashedkeys import hash_key
 from platen.orders.models import Order
 from platen.orders.statuses import Fulfillment
 from tests.dashboard.test_browser import log_in, shot
@@ -47,7 +48,7 @@ def test_new_key_shown_once_copied_and_revoked_after_a_dialog(page: Page, mercha
     new_key = page.get_by_test_id("new-key")
     expect(new_key).to_contain_text("copy it now")
     secret = page.locator("#new-key-value").inner_text()
-    assert accounts.hash_key(secret) == ApiKey.objects.get(name="Shop backend").key_hash
+    assert hash_key(secret) == ApiKey.objects.get(name="Shop backend").key_hash
     assert_no_horizontal_overflow(page)
     shot(page, f"settings-keys-new-{page.width}")
 

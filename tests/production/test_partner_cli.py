@@ -4,7 +4,8 @@ import uuid
 
 import pytest
 
-from platen.accounts.services import authenticate_key, hash_key
+from platen.accounts.services import authenticate_key
+from platen.kit.hashedkeys import hash_key
 from platen.cli import main
 from platen.accounts.models import User
 from platen.production.models import Partner, PartnerKey
