@@ -28,11 +28,14 @@ import json
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
+from functools import partial
 from typing import Self
 
 from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.sql import InsertQuery
+from django.db.models.sql.compiler import SQLInsertCompiler
 from django.utils import timezone
 
 from platen.catalog import snapshot as catalog
@@ -102,11 +105,12 @@ class Network:
             facts.stock[code] = facts.stock.get(code, 0) - units
             self.units_taken[(facts.id, code)] += units
 
-    def write(self) -> None:
-        """The load and stock the batch took, in two statements (increments: one row per facility and day made
+    def statements(self) -> list[tuple[str, list]]:
+        """The load and stock the batch took, as two statements (increments: a facility's row for the day made
         when missing; concurrent stock changes by operators or partners add up)."""
         pg = connection.vendor == "postgresql"
         q = connection.ops.quote_name
+        statements = []
         if self.jobs_taken:
             table = q(DailyLoad._meta.db_table)
             params = []
@@ -114,14 +118,15 @@ class Network:
                 day = self.day[key]
                 params += [uuid.UUID(key) if pg else key, day if pg else day.isoformat(), n]
             rows = ", ".join(["(%s, %s, %s)"] * len(self.jobs_taken))
-            _execute(f"INSERT INTO {table} (facility_id, day, jobs) VALUES {rows} ON CONFLICT (facility_id, day) "
-                     f"DO UPDATE SET jobs = {table}.jobs + EXCLUDED.jobs", params)
+            statements.append((f"INSERT INTO {table} (facility_id, day, jobs) VALUES {rows} ON CONFLICT (facility_id, day) "
+                               f"DO UPDATE SET jobs = {table}.jobs + EXCLUDED.jobs", params))
         taken = {self.material_ids[k]: n for k, n in self.units_taken.items() if k in self.material_ids}
         if taken:
             cases = " ".join(["WHEN %s THEN %s"] * len(taken))
             params = [v for pair in taken.items() for v in pair] + list(taken)
-            _execute(f"UPDATE {q(Material._meta.db_table)} SET quantity = quantity - CASE id {cases} ELSE 0 END "
-                     f"WHERE id IN ({', '.join(['%s'] * len(taken))})", params)
+            statements.append((f"UPDATE {q(Material._meta.db_table)} SET quantity = quantity - CASE id {cases} ELSE 0 END "
+                               f"WHERE id IN ({', '.join(['%s'] * len(taken))})", params))
+        return statements
 
 
 def _execute(sql: str, params: list) -> list:
@@ -363,23 +368,56 @@ class Batch:
         self.outcome.held.append(str(order.pk))
 
     def write(self) -> None:
+        """Everything but the history in one statement on PostgreSQL (data-modifying WITH: load, stock, the
+        routed orders' estimates, the jobs); one statement each elsewhere."""
         now = timezone.now()
-        self.network.write()
-        ProductionJob.objects.bulk_create(self.jobs)
         for order in (*self.estimated, *self.held):
             order.updated_at = now
-        update_alike(Order, self.estimated, shipping.ESTIMATE_FIELDS)
-        update_alike(Order, self.held, ["fulfillment_status", "problems", "updated_at"])
-        update_alike(OrderItem, self.changed_items, ["fulfillment_status"])
+        statements = [*self.network.statements(), *update_alike(Order, self.estimated, shipping.ESTIMATE_FIELDS)]
+        postgresql = connection.vendor == "postgresql"
+        execute_together([*statements, *(insert_statements(ProductionJob, self.jobs) if postgresql else [])])
+        if not postgresql:
+            ProductionJob.objects.bulk_create(self.jobs)
+        for job in self.jobs:
+            job._state.adding, job._state.db = False, connection.alias
+        execute_together(update_alike(Order, self.held, ["fulfillment_status", "problems", "updated_at"]))
+        execute_together(update_alike(OrderItem, self.changed_items, ["fulfillment_status"]))
         events.save_all(self.history)
 
 
-def update_alike(model, rows: list, fields: list[str]) -> None:
-    """Write `fields` of many `rows` at once. On PostgreSQL one UPDATE ... FROM (VALUES ...); elsewhere one
-    UPDATE per distinct set of values (orders routed to one facility share their dates and country). Both are
-    far cheaper than bulk_update's CASE per row and field."""
-    if not rows:
+def execute_together(statements: list[tuple[str, list]]) -> None:
+    """Data-modifying statements on different rows, as one on PostgreSQL (the first ones in a WITH; one round
+    trip) and one after the other elsewhere."""
+    if not statements:
         return
+    if connection.vendor == "postgresql" and len(statements) > 1:
+        *first, (last, last_params) = statements
+        statements = [("WITH " + ", ".join(f"w{n} AS ({sql})" for n, (sql, _) in enumerate(first)) + " " + last,
+                       [p for _, params in first for p in params] + list(last_params))]
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+
+
+def insert_statements(model, rows: list) -> list[tuple[str, list]]:
+    """The INSERT bulk_create would run for `rows` (their defaults and auto_now values filled in), with one
+    VALUES row per row: Django's UNNEST of arrays would make psycopg escape every quote of the JSON decision
+    records in Python, which costs more than the database's planning it saves."""
+    if not rows:
+        return []
+    query = InsertQuery(model)
+    query.insert_values(model._meta.concrete_fields, rows)
+    compiler = query.get_compiler(connection=connection)
+    compiler.assemble_as_sql = partial(SQLInsertCompiler.assemble_as_sql, compiler)  # the plain VALUES form
+    return [(sql, list(params)) for sql, params in compiler.as_sql()]
+
+
+def update_alike(model, rows: list, fields: list[str]) -> list[tuple[str, list]]:
+    """Write `fields` of many `rows` at once, far cheaper than bulk_update's CASE per row and field. On
+    PostgreSQL returns one UPDATE ... FROM (VALUES ...) for the caller to run (execute_together); elsewhere runs
+    one UPDATE per distinct set of values (orders routed to one facility share their dates and country)."""
+    if not rows:
+        return []
     if connection.vendor == "postgresql":
         meta = model._meta
         columns = [meta.get_field(f) for f in fields]
@@ -392,10 +430,8 @@ def update_alike(model, rows: list, fields: list[str]) -> None:
         table, q = meta.db_table, connection.ops.quote_name
         sets = ", ".join(f"{q(c.column)} = v.{q(c.column)}" for c in columns)
         names = ", ".join(q(n) for n in [pk.column, *[c.column for c in columns]])
-        with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {q(table)} SET {sets} FROM (VALUES {', '.join([row_sql] * len(rows))}) AS v({names}) "
-                           f"WHERE {q(table)}.{q(pk.column)} = v.{q(pk.column)}", params)
-        return
+        return [(f"UPDATE {q(table)} SET {sets} FROM (VALUES {', '.join([row_sql] * len(rows))}) AS v({names}) "
+                 f"WHERE {q(table)}.{q(pk.column)} = v.{q(pk.column)}", params)]
     groups: dict = defaultdict(list)
     values: dict = {}
     for row in rows:
@@ -405,6 +441,7 @@ def update_alike(model, rows: list, fields: list[str]) -> None:
         values[key] = got
     for key, pks in groups.items():
         model.objects.filter(pk__in=pks).update(**values[key])
+    return []
 
 
 def decision_record(decision: routing.Decision) -> dict:
