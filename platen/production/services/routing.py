@@ -2,11 +2,13 @@
 
 An order that becomes `created` is queued (a RoutingRequest, written with the status change by the history
 subscriber in tasks.py) and a `production.route` job is enqueued. `route_waiting` takes a batch of queued
-orders, oldest first, and in one transaction locks the active facilities (so two workers never give away the
-same stock or capacity), reads the network
-once (facilities, stock, load of each one's production day, carrier services), decides every order in memory,
-and writes all of it with bulk writes: the jobs, the stock and load taken, the orders' delivery estimates and
-the history (ROUTED with the winner, the runners-up and why; DELIVERY_ESTIMATE_UPDATED).
+orders, oldest first, and in one transaction: takes the routing lock (network_cache: one advisory lock on
+PostgreSQL, so two workers never give away the same stock or capacity) with the network's fingerprint, uses the
+per-process copy of the facilities and carrier services (rebuilt only when they changed), reads the waiting
+orders and then, in one statement, each facility's load of its production day and its stock of the materials
+those orders need; decides every order in memory, and writes all of it at once: the stock and load taken, the
+orders' delivery estimates and the jobs (one statement on PostgreSQL), then the history (ROUTED with the winner,
+the runners-up and why; DELIVERY_ESTIMATE_UPDATED).
 
 - The production day (`ProductionJob.due_date`) is the facility's local date, the next day when the order is
   routed after the facility's cut-off. Capacity is counted per facility and production day (DailyLoad, one
@@ -23,7 +25,6 @@ the history (ROUTED with the winner, the runners-up and why; DELIVERY_ESTIMATE_U
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import uuid
 from collections import Counter, defaultdict
@@ -166,8 +167,12 @@ def open_network(snapshot: network_cache.Snapshot, codes: set[str], now: datetim
         else:
             stock[key][code] = n
             material_ids[(key, code)] = pk
-    facts = [dataclasses.replace(s.facts, capacity_left=s.daily_capacity - jobs.get(s.key, 0), stock=stock[s.key])
-             for s in snapshot.sites]
+    facts = []
+    for site in snapshot.sites:
+        f = site.facts  # a fresh copy: the batch changes capacity and stock as it decides
+        facts.append(routing.FacilityFacts(f.id, f.code, f.name, f.country, f.latitude, f.longitude, f.makes, f.ships_to,
+                                           f.cost_index, f.production_days, site.daily_capacity - jobs.get(site.key, 0),
+                                           stock[site.key]))
     return Network(snapshot, facts, day, material_ids)
 
 
