@@ -2,10 +2,10 @@
 
 Facilities, their partners and the carrier services change rarely (an operator's edit, the network file) but
 routing reads all of them for every transaction: as model rows that cost ~4 ms per transaction, more than the
-decision. `current()` keeps them in memory, checked on every call against a fingerprint of the rows computed by
-the database in the statement that takes the routing lock (one round trip): any change to those tables, however
-it is written (admin, network file, a queryset update, SQL by hand) changes the fingerprint, and a rolled-back
-change never leaves a stale copy, since the copy is keyed by the content it was read from.
+decision. `current()` keeps them in memory, checked on every call against a fingerprint of those tables that the
+database computes in the statement that takes the routing lock (one round trip, ~0.05 ms): any change to them,
+however it is written (admin, network file, a queryset update, SQL by hand) changes the fingerprint, and a
+rolled-back change never leaves a stale copy behind (the copy is keyed by what it was read from).
 
 What changes with every order (stock, each day's load) is never cached: routing reads it after taking the lock.
 
@@ -98,26 +98,27 @@ def _fingerprint(lock: bool) -> str:
 
 @lru_cache(maxsize=4)
 def _fingerprint_sql(vendor: str, lock: bool) -> str:
-    """One statement: (the lock, then) every column of the facilities, partners, carrier services and carriers
-    as text. PostgreSQL returns an md5 of it; SQLite the text itself (a small network there)."""
+    """One statement: (the lock, then) a fingerprint of the facilities, partners, carrier services and carriers.
+
+    PostgreSQL: per table, the number of rows and the sum of their xmin (the id of the transaction that wrote each
+    row version): any insert, update or delete changes it, a rolled-back one does not (its rows are not visible),
+    and it costs ~0.05 ms where hashing the rows' text costs ~0.9 ms. SQLite (no xmin; small networks): every
+    column as text."""
     q = connection.ops.quote_name
+    tables = [q(model._meta.db_table) for model in (Facility, Partner, CarrierService, Carrier)]
+    if vendor == "postgresql":
+        parts = " || '/' || ".join(f"(SELECT count(*) || ':' || COALESCE(sum(xmin::text::bigint), 0) FROM {t})"
+                                   for t in tables)
+        return f"SELECT {'pg_advisory_xact_lock(%s), ' if lock else ''}{parts}"
 
     def text(model, alias: str) -> str:
         return " || '|' || ".join(f"COALESCE(CAST({alias}.{q(f.column)} AS TEXT), '')"
                                   for f in model._meta.concrete_fields)
 
-    def table(model) -> str:
-        return q(model._meta.db_table)
-
     facilities = (f"{text(Facility, 'f')} || '|' || {text(Partner, 'p')}",
-                  f"{table(Facility)} f JOIN {table(Partner)} p ON p.{q('id')} = f.{q('partner_id')}", "f")
+                  f"{tables[0]} f JOIN {tables[1]} p ON p.{q('id')} = f.{q('partner_id')}", "f")
     services = (f"{text(CarrierService, 's')} || '|' || {text(Carrier, 'c')}",
-                f"{table(CarrierService)} s JOIN {table(Carrier)} c ON c.{q('id')} = s.{q('carrier_id')}", "s")
-    if vendor == "postgresql":
-        parts = [f"COALESCE((SELECT string_agg({row}, ';' ORDER BY {a}.{q('id')}) FROM {source}), '')"
-                 for row, source, a in (facilities, services)]
-        head = "pg_advisory_xact_lock(%s), " if lock else ""
-        return f"SELECT {head}md5({parts[0]} || '#' || {parts[1]})"
+                f"{tables[2]} s JOIN {tables[3]} c ON c.{q('id')} = s.{q('carrier_id')}", "s")
     parts = [f"(SELECT group_concat(x, ';') FROM (SELECT {row} AS x FROM {source} ORDER BY {a}.{q('id')}))"
              for row, source, a in (facilities, services)]
     return f"SELECT {parts[0]}, {parts[1]}"
