@@ -196,10 +196,8 @@ _rng = random.Random(5)
 
 
 def _floor(first, limit: int) -> int:
-    """The same reads and writes as routing, with the facility drawn at random (no filters, no ranking, no
-    split, no hold)."""
-    from django.db import transaction
-
+    """The same reads and writes as routing (the same lock, cached network, stock and load), with the facility
+    drawn at random (no filters, no ranking, no split, no hold)."""
     from platen.production import routing as rule
     from platen.production.services import routing
 
@@ -210,9 +208,7 @@ def _floor(first, limit: int) -> int:
             self.assign(order, rule.Decision((rule.Assignment(lines, drawn, ()),), {}))
             return []
 
-    with transaction.atomic():
-        network = routing.load_network()
-        return FloorBatch(network).run(routing.take_requests(first, limit)).taken
+    return routing.route_waiting(first, limit=limit, batch=FloorBatch).taken
 
 
 # --- the orchestration ----------------------------------------------------------------------------------------

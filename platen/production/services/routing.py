@@ -2,11 +2,13 @@
 
 An order that becomes `created` is queued (a RoutingRequest, written with the status change by the history
 subscriber in tasks.py) and a `production.route` job is enqueued. `route_waiting` takes a batch of queued
-orders, oldest first, and in one transaction locks the active facilities (so two workers never give away the
-same stock or capacity), reads the network
-once (facilities, stock, load of each one's production day, carrier services), decides every order in memory,
-and writes all of it with bulk writes: the jobs, the stock and load taken, the orders' delivery estimates and
-the history (ROUTED with the winner, the runners-up and why; DELIVERY_ESTIMATE_UPDATED).
+orders, oldest first, and in one transaction: takes the routing lock (network_cache: one advisory lock on
+PostgreSQL, so two workers never give away the same stock or capacity) with the network's fingerprint, uses the
+per-process copy of the facilities and carrier services (rebuilt only when they changed), reads the waiting
+orders and then, in one statement, each facility's load of its production day and its stock of the materials
+those orders need; decides every order in memory, and writes all of it at once: the stock and load taken, the
+orders' delivery estimates and the jobs (one statement on PostgreSQL), then the history (ROUTED with the winner,
+the runners-up and why; DELIVERY_ESTIMATE_UPDATED).
 
 - The production day (`ProductionJob.due_date`) is the facility's local date, the next day when the order is
   routed after the facility's cut-off. Capacity is counted per facility and production day (DailyLoad, one
@@ -24,15 +26,17 @@ the history (ROUTED with the winner, the runners-up and why; DELIVERY_ESTIMATE_U
 from __future__ import annotations
 
 import json
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from functools import lru_cache
-from typing import NamedTuple, Self
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
+from functools import partial
+from typing import Self
 
 from django.db import connection, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Q
+from django.db.models.sql import InsertQuery
+from django.db.models.sql.compiler import SQLInsertCompiler
 from django.utils import timezone
 
 from platen.catalog import snapshot as catalog
@@ -42,16 +46,14 @@ from platen.orders.statuses import Fulfillment
 from platen.orders.transitions import plan_items
 from platen.production import routing, shipping, tasks
 from platen.production.models import (
-    Carrier,
     CarrierService,
     DailyLoad,
     Facility,
     Material,
-    Partner,
     ProductionJob,
     RoutingRequest,
 )
-from platen.production.services import split
+from platen.production.services import network_cache, split
 
 ROUTER = tasks.ROUTING_ACTOR
 BATCH = 200  # orders decided and written per transaction
@@ -79,49 +81,23 @@ class Outcome:
 
 # ---- the network as routing reads it -------------------------------------------------------------------------
 
-FACILITY_FIELDS = ("id", "partner_id", "partner__name", "code", "name", "country", "latitude", "longitude", "time_zone",
-                   "cutoff", "daily_capacity", "makes", "ships_to", "cost_index", "production_days")
-SERVICE_FIELDS = ("id", "carrier_id", "carrier__code", "carrier__name", "name", "shipment_method_uid", "from_countries",
-                  "to_countries", "min_days", "max_days")
-
-
-class ServiceRow(NamedTuple):
-    """A carrier service as shipping.choose_service reads it (rows, not model instances: most are never chosen)."""
-
-    id: int
-    carrier_id: int
-    carrier_code: str
-    carrier_name: str
-    name: str
-    shipment_method_uid: str
-    from_countries: list
-    to_countries: list
-    min_days: int
-    max_days: int
-
-
 @dataclass
 class Network:
-    """The facilities (locked for the transaction) as routing.FacilityFacts, with what a batch takes from them.
-    Rows are read as plain values; a Facility or CarrierService instance is made only for the ones chosen."""
+    """One transaction's view of the network: the cached facilities (network_cache) with their capacity left on
+    the production day and the stock of the materials the batch's orders need, and what the batch takes."""
 
+    snapshot: network_cache.Snapshot
     facts: list[routing.FacilityFacts]
-    rows: dict[str, tuple]  # facility id -> FACILITY_FIELDS values
-    day: dict[str, date]  # facility id -> production day of an order routed now
-    load_ids: dict[str, int]  # facility id -> DailyLoad id of that day (absent: no row yet)
-    material_ids: dict[tuple[str, str], int]  # (facility id, code) -> Material id
-    services: list[ServiceRow]
-    jobs_taken: Counter = field(default_factory=Counter)  # facility id -> jobs
-    units_taken: Counter = field(default_factory=Counter)  # (facility id, code) -> units
-    _service_cache: dict = field(default_factory=dict)
-    _facilities: dict = field(default_factory=dict)
+    day: dict[str, date]  # facility key -> production day of an order routed now
+    material_ids: dict[tuple[str, str], int]  # (facility key, code) -> Material id
+    jobs_taken: Counter = field(default_factory=Counter)  # facility key -> jobs
+    units_taken: Counter = field(default_factory=Counter)  # (facility key, code) -> units
 
-    def facility(self, fid: str) -> Facility:
-        if fid not in self._facilities:
-            values = dict(zip(FACILITY_FIELDS, self.rows[fid]))
-            partner = Partner(id=values.pop("partner_id"), name=values.pop("partner__name"))
-            self._facilities[fid] = Facility(partner=partner, **values)
-        return self._facilities[fid]
+    def facility(self, key: str) -> Facility:
+        return self.snapshot.by_key[key].facility
+
+    def service(self, method_uid: str, from_country: str, to_country: str) -> CarrierService | None:
+        return self.snapshot.service(method_uid, from_country, to_country)
 
     def take(self, facts: routing.FacilityFacts, need: Counter) -> None:
         facts.capacity_left -= 1
@@ -130,101 +106,114 @@ class Network:
             facts.stock[code] = facts.stock.get(code, 0) - units
             self.units_taken[(facts.id, code)] += units
 
-    def service(self, method_uid: str, from_country: str, to_country: str) -> CarrierService | None:
-        key = (method_uid, from_country, to_country)
-        if key not in self._service_cache:
-            row = shipping.choose_service(method_uid, from_country, to_country, self.services)
-            self._service_cache[key] = None if row is None else CarrierService(
-                id=row.id, carrier=Carrier(id=row.carrier_id, code=row.carrier_code, name=row.carrier_name), name=row.name,
-                shipment_method_uid=row.shipment_method_uid, from_countries=row.from_countries,
-                to_countries=row.to_countries, min_days=row.min_days, max_days=row.max_days)
-        return self._service_cache[key]
-
-    def write(self) -> None:
-        """The stock and load the batch took, in at most three statements (increments, so concurrent stock
-        changes by operators or partners add up)."""
-        existing = {fid: n for fid, n in self.jobs_taken.items() if fid in self.load_ids}
-        if existing:
-            DailyLoad.objects.filter(pk__in=[self.load_ids[f] for f in existing]).update(jobs=F("jobs") + Case(
-                *[When(pk=self.load_ids[f], then=Value(n)) for f, n in existing.items()], default=Value(0)))
-        DailyLoad.objects.bulk_create([DailyLoad(facility_id=f, day=self.day[f], jobs=n)
-                                       for f, n in self.jobs_taken.items() if f not in self.load_ids])
+    def statements(self) -> list[tuple[str, list]]:
+        """The load and stock the batch took, as two statements (increments: a facility's row for the day made
+        when missing; concurrent stock changes by operators or partners add up)."""
+        pg = connection.vendor == "postgresql"
+        q = connection.ops.quote_name
+        statements = []
+        if self.jobs_taken:
+            table = q(DailyLoad._meta.db_table)
+            params = []
+            for key, n in self.jobs_taken.items():
+                day = self.day[key]
+                params += [uuid.UUID(key) if pg else key, day if pg else day.isoformat(), n]
+            rows = ", ".join(["(%s, %s, %s)"] * len(self.jobs_taken))
+            statements.append((f"INSERT INTO {table} (facility_id, day, jobs) VALUES {rows} ON CONFLICT (facility_id, day) "
+                               f"DO UPDATE SET jobs = {table}.jobs + EXCLUDED.jobs", params))
         taken = {self.material_ids[k]: n for k, n in self.units_taken.items() if k in self.material_ids}
         if taken:
-            Material.objects.filter(pk__in=list(taken)).update(quantity=F("quantity") - Case(
-                *[When(pk=pk, then=Value(n)) for pk, n in taken.items()], default=Value(0)))
+            cases = " ".join(["WHEN %s THEN %s"] * len(taken))
+            params = [v for pair in taken.items() for v in pair] + list(taken)
+            statements.append((f"UPDATE {q(Material._meta.db_table)} SET quantity = quantity - CASE id {cases} ELSE 0 END "
+                               f"WHERE id IN ({', '.join(['%s'] * len(taken))})", params))
+        return statements
 
 
-@lru_cache(maxsize=512)
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name or "UTC")
+def _execute(sql: str, params: list) -> list:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
 
 
 def production_day(facility: Facility, now: datetime) -> date:
     """The facility's local date, or the next one when `now` is past its cut-off there."""
-    return _day(facility.time_zone, facility.cutoff, now)
+    return network_cache.production_day(facility.time_zone, facility.cutoff, now)
 
 
-def _day(time_zone: str, cutoff, now: datetime) -> date:
-    local = now.astimezone(_zone(time_zone))
-    return local.date() + timedelta(days=1) if local.time() > cutoff else local.date()
-
-
-def load_network(now: datetime | None = None) -> Network:
-    """Lock the active facilities (inside the caller's transaction) and read what routing needs: four queries."""
+def open_network(snapshot: network_cache.Snapshot, codes: set[str], now: datetime | None = None) -> Network:
+    """The snapshot's facilities with what changes under routing, read in one statement (after the routing lock:
+    network_cache.current()): each one's load of its production day and its stock of `codes`."""
     now = now or timezone.now()
-    rows = {str(r[0]): r for r in Facility.objects.select_for_update(of=("self",))
-            .filter(active=True, partner__active=True).order_by("code").values_list(*FACILITY_FIELDS)}
-    f = {name: n for n, name in enumerate(FACILITY_FIELDS)}
-    day = {fid: _day(r[f["time_zone"]], r[f["cutoff"]], now) for fid, r in rows.items()}
-    active = {"facility__active": True, "facility__partner__active": True}
-    loads = {(str(fid), d): (pk, jobs) for pk, fid, d, jobs in DailyLoad.objects.filter(
-        day__in=set(day.values()), **active).values_list("pk", "facility_id", "day", "jobs")}
+    day = {s.key: s.production_day(now) for s in snapshot.sites}
+    pg = connection.vendor == "postgresql"
+    days = sorted(set(day.values()))
+    q = connection.ops.quote_name
+    sql = (f"SELECT 'l', facility_id, day, NULL, jobs, id FROM {q(DailyLoad._meta.db_table)} "
+           f"WHERE day IN ({', '.join(['%s'] * len(days))})")
+    params: list = [d if pg else d.isoformat() for d in days]
+    if codes:
+        sql += (f" UNION ALL SELECT 'm', facility_id, NULL, code, quantity, id FROM {q(Material._meta.db_table)} "
+                f"WHERE code IN ({', '.join(['%s'] * len(codes))})")
+        params += sorted(codes)
+    jobs: dict[str, int] = {}
     stock: dict[str, dict[str, int]] = defaultdict(dict)
     material_ids = {}
-    for pk, fid, code, quantity in Material.objects.filter(**active).values_list("pk", "facility_id", "code", "quantity"):
-        stock[str(fid)][code] = quantity
-        material_ids[(str(fid), code)] = pk
+    for kind, fid, on, code, n, pk in (_execute(sql, params) if days else []):
+        key = network_cache.hex_id(fid)
+        if kind == "l":
+            if str(on) == str(day.get(key)):
+                jobs[key] = n
+        else:
+            stock[key][code] = n
+            material_ids[(key, code)] = pk
     facts = []
-    load_ids = {}
-    for fid, r in rows.items():
-        pk, jobs = loads.get((fid, day[fid]), (None, 0))
-        if pk is not None:
-            load_ids[fid] = pk
-        facts.append(routing.FacilityFacts(
-            id=fid, code=r[f["code"]], name=r[f["name"]], country=r[f["country"]], latitude=float(r[f["latitude"]]),
-            longitude=float(r[f["longitude"]]), makes=frozenset(r[f["makes"]] or ()),
-            ships_to=frozenset(r[f["ships_to"]] or ()), cost_index=float(r[f["cost_index"]]),
-            production_days=r[f["production_days"]], capacity_left=r[f["daily_capacity"]] - jobs, stock=stock[fid]))
-    services = [ServiceRow(*values) for values in CarrierService.objects.values_list(*SERVICE_FIELDS)]
-    return Network(facts, rows, day, load_ids, material_ids, services)
+    for site in snapshot.sites:
+        f = site.facts  # a fresh copy: the batch changes capacity and stock as it decides
+        facts.append(routing.FacilityFacts(f.id, f.code, f.name, f.country, f.latitude, f.longitude, f.makes, f.ships_to,
+                                           f.cost_index, f.production_days, site.daily_capacity - jobs.get(site.key, 0),
+                                           stock[site.key]))
+    return Network(snapshot, facts, day, material_ids)
 
 
 # ---- routing a batch -----------------------------------------------------------------------------------------
 
-def route_waiting(first=None, *, limit: int = BATCH) -> Outcome:
-    """Route up to `limit` queued orders (`first`, when given, then the oldest requests) in one transaction."""
+def route_waiting(first=None, *, limit: int = BATCH, batch: type[Batch] | None = None) -> Outcome:
+    """Route up to `limit` queued orders (`first`, when given, then the oldest requests) in one transaction.
+    `batch` is the Batch class that decides (the benchmark's floor swaps in its own)."""
     with transaction.atomic():
-        network = load_network()
-        if not network.facts:
+        snapshot = network_cache.current()
+        if not snapshot.sites:
             return Outcome()  # no network yet: the requests wait
-        return Batch(network).run(take_requests(first, limit))
+        return (batch or Batch)(snapshot).run(take_requests(first, limit))
 
 
 def take_requests(first=None, limit: int = BATCH) -> list[Order]:
     """Take up to `limit` routing requests (skipping those another worker holds) and return their orders that
     still wait (`created`, no job), row-locked; the requests are deleted (an order that moved on meanwhile, e.g.
-    canceled, needs no routing)."""
-    queue = RoutingRequest.objects.select_for_update(skip_locked=True)
-    ids = list(queue.filter(order_id=first).values_list("order_id", flat=True)) if first else []
-    rest = queue.exclude(order_id=first) if first else queue
-    ids += list(rest.order_by("requested_at").values_list("order_id", flat=True)[:limit - len(ids)])
+    canceled, needs no routing). One DELETE ... RETURNING for the requests (two when `first` is given and more
+    are wanted)."""
+    ids = _take_requests("order_id = %s", [_uuid_param(first)], 1) if first else []
+    if len(ids) < limit:
+        ids += _take_requests("", [], limit - len(ids))
     if not ids:
         return []
-    RoutingRequest.objects.filter(order_id__in=ids).delete()
     return list(Order.objects.select_for_update(of=("self",)).select_related("shipping_address")
                 .filter(pk__in=ids, fulfillment_status=Fulfillment.CREATED, production_job__isnull=True)
                 .order_by("created_at", "id"))
+
+
+def _take_requests(where: str, params: list, limit: int) -> list:
+    table = connection.ops.quote_name(RoutingRequest._meta.db_table)
+    lock = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    return [row[0] for row in _execute(
+        f"DELETE FROM {table} WHERE order_id IN (SELECT order_id FROM {table}{' WHERE ' + where if where else ''} "
+        f"ORDER BY requested_at LIMIT %s{lock}) RETURNING order_id", [*params, limit])]
+
+
+def _uuid_param(value):
+    value = value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    return value if connection.vendor == "postgresql" else value.hex
 
 
 def request(order_ids) -> None:
@@ -259,8 +248,8 @@ def reroute_held(*, limit: int = BATCH) -> Outcome:
     after = None
     while True:
         with transaction.atomic():
-            network = load_network()
-            if not network.facts:
+            snapshot = network_cache.current()
+            if not snapshot.sites:
                 return total
             held = Order.objects.select_for_update(of=("self",), skip_locked=True).select_related("shipping_address") \
                 .filter(fulfillment_status=Fulfillment.ON_HOLD, production_job__isnull=True).order_by("created_at", "id")
@@ -270,7 +259,7 @@ def reroute_held(*, limit: int = BATCH) -> Outcome:
             if not page:
                 break
             after = (page[-1].created_at, page[-1].id)
-            total += Batch(network).run([o for o in page if held_by_routing(o)], reviving=True)
+            total += Batch(snapshot).run([o for o in page if held_by_routing(o)], reviving=True)
     requeue_stragglers()
     total += route_all(limit=limit)
     return total
@@ -284,9 +273,11 @@ class Batch:
     """One transaction's worth of orders: decided in memory one after the other (each sees what the ones
     before it took), then written at once."""
 
-    def __init__(self, network: Network):
-        self.network = network
+    def __init__(self, snapshot: network_cache.Snapshot):
+        self.snapshot = snapshot
+        self.network: Network | None = None  # opened by run(), once the orders' materials are known
         self.products = catalog.current().products
+        self._lines: dict = {}  # item id -> routing.Line
         self.jobs: list[ProductionJob] = []
         self.history: list = []
         self.estimated: list[Order] = []
@@ -301,6 +292,8 @@ class Batch:
         items: dict = defaultdict(list)
         for item in OrderItem.objects.filter(order__in=orders):
             items[item.order_id].append(item)
+        codes = {self.line(i).material for its in items.values() for i in its}
+        self.network = open_network(self.snapshot, codes - {None})
         work = [(order, items[order.pk], reviving) for order in orders]
         while work:
             order, its, held = work.pop(0)
@@ -309,12 +302,15 @@ class Batch:
         return self.outcome
 
     def lines(self, items: list[OrderItem]) -> list[routing.Line]:
-        lines = []
-        for i in items:
+        return [self.line(i) for i in items]
+
+    def line(self, i: OrderItem) -> routing.Line:
+        if i.pk not in self._lines:
             product = self.products.get(i.product_uid)
-            lines.append(routing.line(str(i.pk), i.item_reference_id, i.product_uid, product.kind if product else None,
-                                      i.quantity, product_name=product.name if product else ""))
-        return lines
+            self._lines[i.pk] = routing.line(str(i.pk), i.item_reference_id, i.product_uid,
+                                             product.kind if product else None, i.quantity,
+                                             product_name=product.name if product else "")
+        return self._lines[i.pk]
 
     def route(self, order: Order, items: list[OrderItem], *, reviving: bool = False) -> list:
         """Decide one order and note what to write; returns the parts of a split order, to route next."""
@@ -377,23 +373,56 @@ class Batch:
         self.outcome.held.append(str(order.pk))
 
     def write(self) -> None:
+        """Everything but the history in one statement on PostgreSQL (data-modifying WITH: load, stock, the
+        routed orders' estimates, the jobs); one statement each elsewhere."""
         now = timezone.now()
-        self.network.write()
-        ProductionJob.objects.bulk_create(self.jobs)
         for order in (*self.estimated, *self.held):
             order.updated_at = now
-        update_alike(Order, self.estimated, shipping.ESTIMATE_FIELDS)
-        update_alike(Order, self.held, ["fulfillment_status", "problems", "updated_at"])
-        update_alike(OrderItem, self.changed_items, ["fulfillment_status"])
+        statements = [*self.network.statements(), *update_alike(Order, self.estimated, shipping.ESTIMATE_FIELDS)]
+        postgresql = connection.vendor == "postgresql"
+        execute_together([*statements, *(insert_statements(ProductionJob, self.jobs) if postgresql else [])])
+        if not postgresql:
+            ProductionJob.objects.bulk_create(self.jobs)
+        for job in self.jobs:
+            job._state.adding, job._state.db = False, connection.alias
+        execute_together(update_alike(Order, self.held, ["fulfillment_status", "problems", "updated_at"]))
+        execute_together(update_alike(OrderItem, self.changed_items, ["fulfillment_status"]))
         events.save_all(self.history)
 
 
-def update_alike(model, rows: list, fields: list[str]) -> None:
-    """Write `fields` of many `rows` at once. On PostgreSQL one UPDATE ... FROM (VALUES ...); elsewhere one
-    UPDATE per distinct set of values (orders routed to one facility share their dates and country). Both are
-    far cheaper than bulk_update's CASE per row and field."""
-    if not rows:
+def execute_together(statements: list[tuple[str, list]]) -> None:
+    """Data-modifying statements on different rows, as one on PostgreSQL (the first ones in a WITH; one round
+    trip) and one after the other elsewhere."""
+    if not statements:
         return
+    if connection.vendor == "postgresql" and len(statements) > 1:
+        *first, (last, last_params) = statements
+        statements = [("WITH " + ", ".join(f"w{n} AS ({sql})" for n, (sql, _) in enumerate(first)) + " " + last,
+                       [p for _, params in first for p in params] + list(last_params))]
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+
+
+def insert_statements(model, rows: list) -> list[tuple[str, list]]:
+    """The INSERT bulk_create would run for `rows` (their defaults and auto_now values filled in), with one
+    VALUES row per row: Django's UNNEST of arrays would make psycopg escape every quote of the JSON decision
+    records in Python, which costs more than the database's planning it saves."""
+    if not rows:
+        return []
+    query = InsertQuery(model)
+    query.insert_values(model._meta.concrete_fields, rows)
+    compiler = query.get_compiler(connection=connection)
+    compiler.assemble_as_sql = partial(SQLInsertCompiler.assemble_as_sql, compiler)  # the plain VALUES form
+    return [(sql, list(params)) for sql, params in compiler.as_sql()]
+
+
+def update_alike(model, rows: list, fields: list[str]) -> list[tuple[str, list]]:
+    """Write `fields` of many `rows` at once, far cheaper than bulk_update's CASE per row and field. On
+    PostgreSQL returns one UPDATE ... FROM (VALUES ...) for the caller to run (execute_together); elsewhere runs
+    one UPDATE per distinct set of values (orders routed to one facility share their dates and country)."""
+    if not rows:
+        return []
     if connection.vendor == "postgresql":
         meta = model._meta
         columns = [meta.get_field(f) for f in fields]
@@ -406,10 +435,8 @@ def update_alike(model, rows: list, fields: list[str]) -> None:
         table, q = meta.db_table, connection.ops.quote_name
         sets = ", ".join(f"{q(c.column)} = v.{q(c.column)}" for c in columns)
         names = ", ".join(q(n) for n in [pk.column, *[c.column for c in columns]])
-        with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {q(table)} SET {sets} FROM (VALUES {', '.join([row_sql] * len(rows))}) AS v({names}) "
-                           f"WHERE {q(table)}.{q(pk.column)} = v.{q(pk.column)}", params)
-        return
+        return [(f"UPDATE {q(table)} SET {sets} FROM (VALUES {', '.join([row_sql] * len(rows))}) AS v({names}) "
+                 f"WHERE {q(table)}.{q(pk.column)} = v.{q(pk.column)}", params)]
     groups: dict = defaultdict(list)
     values: dict = {}
     for row in rows:
@@ -419,6 +446,7 @@ def update_alike(model, rows: list, fields: list[str]) -> None:
         values[key] = got
     for key, pks in groups.items():
         model.objects.filter(pk__in=pks).update(**values[key])
+    return []
 
 
 def decision_record(decision: routing.Decision) -> dict:

@@ -38,19 +38,19 @@ def split_order(order: Order, items: list[OrderItem], groups: list[list[str]], a
     order.split_group = order.split_group or uuid.uuid4()
     receipt = Receipt.objects.filter(order=order, transaction_type=ORDER_RECEIPT).prefetch_related("items").first()
     rows = {r.reference_id: r for r in receipt.items.all() if r.type == "product"} if receipt else {}
-    weights = catalog.product_weights(by_id[k].product_uid for k in moved)
+    weights = catalog.product_weights(by_id[k].product_uid for k in moved) if order.total_weight_g is not None else {}
     parts = [(order, [i for i in items if str(i.pk) not in moved])]
     for group in groups[1:]:
-        part = _copy(order)
+        part = _copy(order)  # inserted once its money and weight are known (foreign keys are checked at commit)
         part_items = [by_id[k] for k in group]
-        OrderItem.objects.filter(pk__in=group).update(order=part)
-        for item in part_items:
-            item.order = part
         _move_money(order, part, receipt, [rows[k] for k in group if k in rows])
         if order.total_weight_g is not None:
             weight = sum(weights.get(i.product_uid, 0) * i.quantity for i in part_items)
             part.total_weight_g, order.total_weight_g = weight, max(order.total_weight_g - weight, 0)
-        part.save(update_fields=["items_price", "shipping_price", "total_incl_vat", "total_weight_g"])
+        part.save(force_insert=True)
+        OrderItem.objects.filter(pk__in=group).update(order=part)
+        for item in part_items:
+            item.order = part
         parts.append((part, part_items))
     order.save(update_fields=["split_group", "items_price", "total_incl_vat", "total_weight_g", "updated_at"])
     ids = [str(p.pk) for p, _ in parts]
@@ -69,7 +69,6 @@ def _copy(order: Order) -> Order:
     part.return_address = _copy_address(order.return_address) if order.return_address_id else None
     part.problems, part.split_group = [], order.split_group
     part.shipment_id = uuid.uuid5(part.id, "shipment") if order.shipment_id else None
-    part.save(force_insert=True)
     return part
 
 
