@@ -47,16 +47,12 @@ def serve(host: str, port: int) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     credentials = demo.ensure_demo_account()
     _print_banner(host, port, credentials)
-    return _supervise([
-        _child("web", "--host", host, "--port", str(port)),
-        _child("worker"),
-        _child("scheduler"),
-    ])
+    return _supervise([("web", "--host", host, "--port", str(port)), ("worker",), ("scheduler",)])
 
 
 def run_copies(args: list[str], count: int) -> int:
     """`count` copies of one `platen` command as children (e.g. `platen worker --concurrency 4`)."""
-    return _supervise([_child(*args) for _ in range(count)])
+    return _supervise([tuple(args)] * count)
 
 
 def _child(*args: str) -> subprocess.Popen:
@@ -65,18 +61,30 @@ def _child(*args: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "platen.cli", *args], process_group=0)
 
 
-def _supervise(children: list[subprocess.Popen]) -> int:
+def _supervise(commands: list[tuple[str, ...]]) -> int:
+    """Start each command as a child and run them together until a signal or one of them ends. The handlers are
+    in place before the first child starts, so a Ctrl-C at any moment (even while they start) stops every child
+    that was started, each with exactly one SIGTERM."""
+    children: list[subprocess.Popen] = []
+    signaled: set[int] = set()
     stopping = False
 
     def stop(signum=None, frame=None):
         nonlocal stopping
         stopping = True
         for child in children:
-            if child.poll() is None:
+            if child.poll() is None and child.pid not in signaled:
+                signaled.add(child.pid)
                 child.send_signal(signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    for args in commands:
+        if stopping:
+            break
+        children.append(_child(*args))
+    if stopping:
+        stop()  # a signal came while the children started: the last one started gets its SIGTERM too
     while any(child.poll() is None for child in children):
         if not stopping and any(child.poll() is not None for child in children):
             stop()  # one child ended by itself (a port in use, a crash): take the tree down rather than run half of it

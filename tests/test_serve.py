@@ -57,6 +57,18 @@ def children_of(pid: int) -> dict[int, str]:
     return found
 
 
+def processes_with(environment_entry: str) -> list[int]:
+    """Pids of the processes (on this machine) whose environment holds the entry, e.g. one serve's data folder."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and environment_entry.encode() in (proc / "environ").read_bytes().split(b"\0"):
+                found.append(int(proc.name))
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return found
+
+
 def wait_for(condition, what: str, deadline: float):
     while time.monotonic() < deadline:
         if condition():
@@ -172,8 +184,9 @@ def test_a_later_start_says_how_to_get_a_new_key_or_password(served, tmp_path):
     try:
         banner = read_banner(again, time.monotonic() + 120)
     finally:
-        again.send_signal(signal.SIGINT)
+        again.send_signal(signal.SIGINT)  # at once, while its children may still be starting
         again.wait(timeout=30)
+    assert processes_with(f"PLATEN_DATA_DIR={tmp_path / 'data'}") == []  # every child it started stopped with it
     assert "Demo API key" not in banner
     new_key = re.search(r"New API key:\s+(.+)", banner).group(1).split()
     new_password = re.search(r"New password:\s+(.+)", banner).group(1).split()
