@@ -91,6 +91,13 @@ class Order(models.Model):
     def is_draft(self) -> bool:
         return self.order_type == OrderType.DRAFT
 
+    def connected_orders(self) -> models.QuerySet:
+        """The other orders split from the same request (same account), oldest first; none for most orders."""
+        if self.split_group is None:
+            return Order.objects.none()
+        return Order.objects.filter(account_id=self.account_id, split_group=self.split_group) \
+            .exclude(pk=self.pk).order_by("created_at", "pk")
+
 
 class OrderItem(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

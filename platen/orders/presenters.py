@@ -127,10 +127,7 @@ def connected_ids(o: Order) -> list[str]:
     one order, read now."""
     if hasattr(o, "connected_ids"):
         return o.connected_ids
-    if o.split_group is None:
-        return []
-    others = Order.objects.filter(account_id=o.account_id, split_group=o.split_group).exclude(pk=o.pk)
-    return [str(pk) for pk in others.order_by("created_at", "pk").values_list("pk", flat=True)]
+    return [str(pk) for pk in o.connected_orders().values_list("pk", flat=True)] if o.split_group else []
 
 
 def receipt(r: Receipt) -> dict:

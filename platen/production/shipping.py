@@ -16,7 +16,7 @@ from django.utils import timezone
 from platen.kit.actors import Actor
 from platen.orders import events
 from platen.orders.models import Order, OrderEvent, Package
-from platen.production.models import CarrierService, Facility, ProductionJob, Tracker
+from platen.production.models import Carrier, CarrierService, Facility, ProductionJob, Tracker
 
 
 def choose_service(method_uid: str, from_country: str, to_country: str,
@@ -34,6 +34,11 @@ def choose_service(method_uid: str, from_country: str, to_country: str,
 
 def _covers(countries: list[str], country: str) -> bool:
     return "*" in countries or country in countries
+
+
+def carrier_choices() -> list[tuple[str, str]]:
+    """(code, name) of every carrier, for the shipping step's select."""
+    return list(Carrier.objects.order_by("name").values_list("code", "name"))
 
 
 def local_now(facility: Facility) -> datetime:
@@ -81,8 +86,6 @@ def update_estimate(order: Order, job: ProductionJob, start: date, actor: Actor,
 def track(package: Package, carrier=None) -> Tracker:
     """Start following a package: polled when its carrier has a poll client; webhooks find it by code.
     `carrier`: the package's Carrier when the caller has it already (saves looking it up again)."""
-    from platen.production.models import Carrier
-
     if carrier is None or carrier.code != package.carrier_code:
         carrier = Carrier.objects.filter(code=package.carrier_code).first()
     polled = bool(carrier and carrier.poll_client)

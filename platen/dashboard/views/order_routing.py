@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from platen.orders.models import Order
-from platen.production.models import ProductionJob
+from platen.production.services.jobs import job_of
 
 
 def routing_context(order: Order) -> dict:
     """The order's production job (or None before routing) and its connected orders when routing split it."""
-    job = ProductionJob.objects.select_related("facility", "partner", "carrier_service__carrier").filter(order=order).first()
-    connected = list(Order.objects.filter(split_group=order.split_group).exclude(pk=order.pk)
-                     .order_by("created_at", "id")) if order.split_group else []
-    return {"production_job": job, "connected_orders": connected}
+    return {"production_job": job_of(order), "connected_orders": list(order.connected_orders())}

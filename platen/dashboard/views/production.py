@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from platen.accounts.models import User
 from platen.dashboard import history
 from platen.dashboard.access import partner_view
 from platen.dashboard.htmx import page_or_results
@@ -23,8 +22,7 @@ from platen.kit.actors import Actor
 from platen.kit.errors import NotFound, PlatenError
 from platen.notifications.statuses import EMAIL_SENT, POSTBACK_FAILED, POSTBACK_SENT
 from platen.orders.statuses import Fulfillment
-from platen.production import documents
-from platen.production.models import Carrier
+from platen.production import documents, shipping
 from platen.production.services import jobs, progress, queue, worksheet
 from platen.production.shipping import local_now
 
@@ -70,7 +68,7 @@ def _job_page(request, order_id, *, status: int = 200, **extra):
     status_now = order.fulfillment_status
     events = order.events.select_related("item").order_by("id")
     if request.partner_scope is not None:
-        events = _as_partner_reads(events.exclude(type__in=MERCHANT_ONLY_EVENTS), request.partner_scope)
+        events = jobs.history_for_partner(events.exclude(type__in=MERCHANT_ONLY_EVENTS), request.partner_scope)
     context = {
         "job": job, "order": order, "lines": worksheet.lines(job), "bucket": queue.bucket_of(job),
         "packages": list(order.packages.all()), "timeline": history.timeline(events),
@@ -153,7 +151,7 @@ class ShipForm(forms.Form):
         chosen = job.carrier_service
         initial = {"carrier": chosen.carrier.code if chosen else "", "service": chosen.name if chosen else ""}
         super().__init__(*args, initial=initial, **kwargs)
-        self.fields["carrier"].choices = [(c.code, c.name) for c in Carrier.objects.order_by("name")]
+        self.fields["carrier"].choices = shipping.carrier_choices()
         self.fields["tracking_code"].widget.attrs.update(autocomplete="off", spellcheck="false", autocapitalize="characters")
 
 
@@ -207,21 +205,6 @@ def _rows(listed) -> list[dict]:
         rows.append({"job": job, "order": job.order, "items": len(items), "pieces": sum(i.quantity for i in items),
                      "product": names[0] if names else "", "more_products": max(len(names) - 1, 0), "days_late": late})
     return rows
-
-
-def _as_partner_reads(events, partner) -> list:
-    """The history without the merchant's own names: its API keys and logins are "the merchant" (in memory only);
-    the partner's own logins and Platen's steps keep theirs."""
-    events = list(events)
-    user_ids = {int(e.actor_id) for e in events if e.actor_kind == "user" and e.actor_id.isdigit()}
-    ours = {str(pk) for pk in User.objects.filter(pk__in=user_ids, partner=partner).values_list("pk", flat=True)}
-    staff = {str(pk) for pk in User.objects.filter(pk__in=user_ids, is_staff=True).values_list("pk", flat=True)}
-    for e in events:
-        if e.actor_kind == "api_key" or (e.actor_kind == "user" and e.actor_id not in ours | staff):
-            e.actor_kind, e.actor_label = "system", "the merchant"
-        elif e.actor_kind == "user" and e.actor_id in staff:
-            e.actor_kind, e.actor_label = "system", "a Platen operator"
-    return events
 
 
 def _details(exc: PlatenError) -> list[tuple[str, str]]:

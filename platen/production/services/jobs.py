@@ -6,6 +6,7 @@ import uuid
 
 from django.db.models import QuerySet
 
+from platen.accounts.models import User
 from platen.kit.errors import NotFound
 from platen.production.models import Partner, ProductionJob
 
@@ -23,6 +24,28 @@ def get_job(partner, order_id) -> ProductionJob:
     if job is None:
         raise NotFound(f"No job for order {order_id} exists for this partner.", code="order_not_found")
     return job
+
+
+def job_of(order) -> ProductionJob | None:
+    """An order's job with where and how it ships (None before routing), for the merchant's order page."""
+    return scoped(None).filter(order=order).first()
+
+
+def history_for_partner(events, partner) -> list:
+    """The order's history as a partner reads it: the merchant's own names (its API keys and logins) become
+    "the merchant", operators "a Platen operator" (in memory only); the partner's logins and Platen's steps
+    keep theirs."""
+    events = list(events)
+    user_ids = {int(e.actor_id) for e in events if e.actor_kind == "user" and e.actor_id.isdigit()}
+    people = User.objects.filter(pk__in=user_ids).values_list("pk", "partner_id", "is_staff")
+    ours = {str(pk) for pk, partner_id, _ in people if partner_id == partner.pk}
+    staff = {str(pk) for pk, _, is_staff in people if is_staff}
+    for e in events:
+        if e.actor_kind == "api_key" or (e.actor_kind == "user" and e.actor_id not in ours | staff):
+            e.actor_kind, e.actor_label = "system", "the merchant"
+        elif e.actor_kind == "user" and e.actor_id in staff:
+            e.actor_kind, e.actor_label = "system", "a Platen operator"
+    return events
 
 
 def locked_job(partner, order_id) -> ProductionJob:
