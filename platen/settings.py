@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "platen.notifications",
     "platen.preflight",
     "platen.production",
+    "platen.stores",
 ]
 
 MIDDLEWARE = [

@@ -313,18 +313,24 @@ class SafeHttpClient:
     def get(self, url: str, *, headers: dict[str, str] | None = None, max_bytes: int = 1024 * 1024) -> Answer:
         """GET once (redirects are not followed: an API answers where it is asked); any HTTP answer is a result,
         its body read up to max_bytes (more is too_large). For JSON APIs polled by Platen (carrier tracking)."""
+        return self.request("GET", url, headers=headers, max_bytes=max_bytes)
+
+    def request(self, method: str, url: str, *, headers: dict[str, str] | None = None, body: bytes | None = None,
+                max_bytes: int = 8 * 1024 * 1024) -> Answer:
+        """One API call (store platforms, carriers): redirects are not followed; any HTTP answer is a result, its
+        body read up to max_bytes (more is too_large); only transport failures raise FetchFailed."""
         subject = f"The request to {display_url(url)} could not be completed"
         target = _parse(url, subject)
         started = time.monotonic()
-        with self._exchange("GET", target, headers, None, started + self.timeouts.total, subject) as response:
-            body = bytearray()
+        with self._exchange(method, target, headers, body, started + self.timeouts.total, subject) as response:
+            content = bytearray()
             for chunk in response.iter_stream():
-                body += chunk
-                if len(body) > max_bytes:
+                content += chunk
+                if len(content) > max_bytes:
                     raise _too_large(subject, max_bytes, url)
                 if time.monotonic() > started + self.timeouts.total:
                     raise _timeout(subject, f"did not finish within {self.timeouts.total:g} seconds", url)
-        return Answer(response.status, dict(httpx.Headers(response.headers).items()), bytes(body))
+        return Answer(response.status, dict(httpx.Headers(response.headers).items()), bytes(content))
 
     @contextmanager
     def _exchange(self, method, url: httpx.URL, headers, content, deadline: float, subject: str) -> Iterator[httpcore.Response]:
