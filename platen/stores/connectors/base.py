@@ -210,6 +210,11 @@ class Connector(ABC):
     def push_fulfillment(self, push: TrackingPush) -> str:
         """Tell the store the order shipped with this tracking; answer the platform's id of what was created."""
 
+    def report_delivery(self, push: TrackingPush, fulfillment_id: str, status: str) -> bool:
+        """Tell the store a fulfilled parcel was "delivered" or "returned", where the platform has a place for it;
+        answer False where it has none (the default)."""
+        return False
+
     @abstractmethod
     def register_webhooks(self, callback_url: str) -> list[str]:
         """Subscribe Platen's endpoint to the topics it handles; answer the topics subscribed."""
