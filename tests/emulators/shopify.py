@@ -66,7 +66,7 @@ from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from graphql import (
-    FieldNode, FragmentSpreadNode, GraphQLError, GraphQLList, GraphQLNonNull, GraphQLObjectType, InlineFragmentNode,
+    FieldNode, FragmentSpreadNode, GraphQLError, GraphQLObjectType, InlineFragmentNode,
     OperationDefinitionNode, build_schema, execute, get_named_type, is_leaf_type, parse, validate,
 )
 from graphql.utilities import value_from_ast_untyped
@@ -289,81 +289,78 @@ def _fields(selection_set, fragments) -> Iterable[FieldNode]:
             yield from _fields(fragments[selection.name.value].selection_set, fragments)
 
 
-def _argument(node: FieldNode, name: str, variables: dict):
-    for argument in node.arguments or ():
-        if argument.name.value == name:
-            return value_from_ast_untyped(argument.value, variables)
-    return None
+@dataclass(frozen=True)
+class CostNode:
+    """One object-valued field of a query, compiled once per query text: how it is counted."""
+
+    key: str  # the response key (alias or name)
+    connection: bool
+    size: tuple  # for a connection: the AST values of `first` / `last`
+    children: tuple[CostNode, ...]  # an object's fields, or a connection node's fields
+    node_paths: tuple[tuple[str, str | None], ...] = ()  # a connection's ("nodes", None) / ("edges", node key)
 
 
-def _is_connection(type_) -> bool:
-    return get_named_type(type_).name.endswith("Connection")
-
-
-def _connection_node(node: FieldNode, connection_type, fragments):
-    """The selection set and type of a connection's nodes (via `nodes` or `edges { node }`)."""
-    node_type = get_named_type(connection_type.fields["nodes"].type)
-    for child in _fields(node.selection_set, fragments):
-        if child.name.value == "nodes":
-            yield child.selection_set, node_type
-        elif child.name.value == "edges":
-            for grandchild in _fields(child.selection_set, fragments):
-                if grandchild.name.value == "node":
-                    yield grandchild.selection_set, node_type
-
-
-def requested_cost(selection_set, parent: GraphQLObjectType, fragments, variables) -> int:
-    """Objects 1, connections 2 + first x node cost (nested connections multiply), scalars and enums 0."""
-    total = 0
-    for node in _fields(selection_set, fragments):
-        if node.name.value.startswith("__") or node.name.value not in parent.fields:
-            continue
-        field_type = parent.fields[node.name.value].type
-        named = get_named_type(field_type)
-        if is_leaf_type(named) or named.name == "PageInfo":
-            continue
-        if _is_connection(field_type):
-            size = _argument(node, "first", variables) or _argument(node, "last", variables) or 0
-            per_node = sum(1 + requested_cost(sel, typ, fragments, variables) for sel, typ in _connection_node(node, named, fragments))
-            total += 2 + int(size) * per_node
-        else:
-            total += 1 + requested_cost(node.selection_set, named, fragments, variables)
-    return total
-
-
-def actual_cost(selection_set, parent: GraphQLObjectType, fragments, value) -> int:
-    """The same count over what was answered: a connection's real number of nodes, a null object 0."""
-    if not isinstance(value, dict):
-        return 0
-    total = 0
+def cost_plan(selection_set, parent: GraphQLObjectType, fragments) -> tuple[CostNode, ...]:
+    """The object-valued fields under a selection (scalars, enums and pageInfo cost nothing)."""
+    plan = []
     for node in _fields(selection_set, fragments):
         name = node.name.value
         if name.startswith("__") or name not in parent.fields:
             continue
-        field_type = parent.fields[name].type
-        named = get_named_type(field_type)
-        answered = value.get(node.alias.value if node.alias else name)
-        if is_leaf_type(named) or named.name == "PageInfo" or answered is None:
+        named = get_named_type(parent.fields[name].type)
+        if is_leaf_type(named) or named.name == "PageInfo":
             continue
-        if _is_connection(field_type):
-            total += 2
+        key = node.alias.value if node.alias else name
+        if named.name.endswith("Connection"):
+            node_type = get_named_type(named.fields["nodes"].type)
+            paths, children = [], ()
             for child in _fields(node.selection_set, fragments):
-                key = child.alias.value if child.alias else child.name.value
+                child_key = child.alias.value if child.alias else child.name.value
                 if child.name.value == "nodes":
-                    items = [(child.selection_set, item) for item in answered.get(key) or ()]
+                    paths.append((child_key, None))
+                    children = cost_plan(child.selection_set, node_type, fragments)
                 elif child.name.value == "edges":
-                    node_sel = next((g for g in _fields(child.selection_set, fragments) if g.name.value == "node"), None)
-                    items = [] if node_sel is None else [
-                        (node_sel.selection_set, edge.get(node_sel.alias.value if node_sel.alias else "node"))
-                        for edge in answered.get(key) or ()]
-                else:
-                    continue
-                node_type = get_named_type(named.fields["nodes"].type)
-                total += sum(1 + actual_cost(sel, node_type, fragments, item) for sel, item in items)
-        elif isinstance(answered, list):
-            total += 1 + max((actual_cost(node.selection_set, named, fragments, item) for item in answered), default=0)
+                    for grandchild in _fields(child.selection_set, fragments):
+                        if grandchild.name.value == "node":
+                            paths.append((child_key, grandchild.alias.value if grandchild.alias else "node"))
+                            children = cost_plan(grandchild.selection_set, node_type, fragments)
+            size = tuple(a.value for a in node.arguments or () if a.name.value in ("first", "last"))
+            plan.append(CostNode(key, True, size, children, tuple(paths)))
         else:
-            total += 1 + actual_cost(node.selection_set, named, fragments, answered)
+            plan.append(CostNode(key, False, (), cost_plan(node.selection_set, named, fragments)))
+    return tuple(plan)
+
+
+def requested_cost(plan: tuple[CostNode, ...], variables: dict) -> int:
+    """Objects 1, connections 2 + first x (1 + the node's fields), nested connections multiplying; scalars 0."""
+    total = 0
+    for node in plan:
+        if node.connection:
+            size = next((value_from_ast_untyped(v, variables) for v in node.size), 0) or 0
+            total += 2 + int(size) * (1 + requested_cost(node.children, variables))
+        else:
+            total += 1 + requested_cost(node.children, variables)
+    return total
+
+
+def actual_cost(plan: tuple[CostNode, ...], value) -> int:
+    """The same count over what was answered: a connection's real number of nodes, a null object nothing."""
+    if not isinstance(value, dict):
+        return 0
+    total = 0
+    for node in plan:
+        answered = value.get(node.key)
+        if answered is None:
+            continue
+        if node.connection:
+            total += 2
+            for list_key, node_key in node.node_paths[:1]:
+                for item in answered.get(list_key) or ():
+                    total += 1 + actual_cost(node.children, item if node_key is None else item.get(node_key))
+        elif isinstance(answered, list):
+            total += 1 + max((actual_cost(node.children, item) for item in answered), default=0)
+        else:
+            total += 1 + actual_cost(node.children, answered)
     return total
 
 
@@ -1087,11 +1084,11 @@ class ShopifyEmulator:
                           and (operation_name is None or (d.name and d.name.value == operation_name))), None)
         fragments = {d.name.value: d for d in document.definitions if not isinstance(d, OperationDefinitionNode)}
         mutation = operation is not None and operation.operation.value == "mutation"
-        root = SCHEMA.mutation_type if mutation else SCHEMA.query_type
         if mutation:
             requested = MUTATION_COST * sum(1 for _ in _fields(operation.selection_set, fragments))
         else:
-            requested = max(1, requested_cost(operation.selection_set, root, fragments, variables)) if operation else 1
+            plan = _plan(query, operation_name) if operation else ()
+            requested = max(1, requested_cost(plan, variables))
         with self._lock:
             self.last_query = {"query": query, "variables": variables}
             if requested > SINGLE_QUERY_MAX_COST:
@@ -1108,9 +1105,9 @@ class ShopifyEmulator:
                         "extensions": {"cost": cost}}
             self._available -= requested
             result = execute(SCHEMA, document, root_value=_Root(self), variable_values=variables,
-                             operation_name=operation_name)
+                             operation_name=operation_name, field_resolver=_resolve, is_awaitable=_never)
             data = result.data
-            actual = requested if mutation else max(1, actual_cost(operation.selection_set, root, fragments, data) if data else 1)
+            actual = requested if mutation else max(1, actual_cost(plan, data))
             self._available = min(self.maximum_available, self._available + requested - actual)
             cost = {"requestedQueryCost": requested, "actualQueryCost": actual, "throttleStatus": self._status()}
             self.costs.append({**cost, "at": self.clock()})
@@ -1295,9 +1292,29 @@ _DEFAULT_ADDRESS = {
 }
 
 
+def _resolve(source, info, **arguments):
+    """graphql-core's default resolver, minus what this schema never needs: dict key or attribute, called with
+    (info, **arguments) when it is a method."""
+    value = source.get(info.field_name) if type(source) is dict else getattr(source, info.field_name, None)
+    return value(info, **arguments) if callable(value) else value
+
+
+def _never(value) -> bool:
+    return False  # no resolver here is async
+
+
 @lru_cache(maxsize=256)
 def _parsed(query: str):
     return parse(query)
+
+
+@lru_cache(maxsize=256)
+def _plan(query: str, operation_name: str | None) -> tuple[CostNode, ...]:
+    document = _parsed(query)
+    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode)
+                     and (operation_name is None or (d.name and d.name.value == operation_name)))
+    fragments = {d.name.value: d for d in document.definitions if not isinstance(d, OperationDefinitionNode)}
+    return cost_plan(operation.selection_set, SCHEMA.query_type, fragments)
 
 
 @lru_cache(maxsize=256)
