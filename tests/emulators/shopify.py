@@ -37,6 +37,8 @@ Use:
         shop.fulfillment_events, shop.subscriptions, shop.throttled, shop.costs (per answered query)
         shop.fail(2, 500); shop.fail(1, 401, after=3)   # scripted failures (after: let n requests through first)
         shop.token = "rotated"                          # every later request answers 401
+        shop.drain()                                    # an empty cost bucket (the next query is THROTTLED)
+        shop.last_query, shop.last_request, shop.requests
 
 Order times are the shop's local time (fixed offset `utc_offset_hours`, -5 by default) in REST bodies and UTC
 (`Z`) in GraphQL, as Shopify answers. Only the bucket uses `clock`; order timestamps use `now` (a callable
@@ -57,6 +59,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -77,6 +80,9 @@ SINGLE_QUERY_MAX_COST = 1000
 MAX_PAGE = 250
 MUTATION_COST = 10
 INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
+_SCRIPTED_ERRORS = {401: INVALID_TOKEN, 402: "Unavailable Shop", 403: "[API] This action requires merchant approval for read_orders scope.",
+                    404: "Not Found", 423: "Locked", 500: "Internal Server Error", 502: "Bad Gateway",
+                    503: "Service Unavailable", 504: "Gateway Timeout"}
 FINANCIAL = ("pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided", "expired")
 
 
@@ -647,7 +653,7 @@ class ShopifyEmulator:
                  clock: Callable[[], float] = time.monotonic, now: Callable[[], datetime] | None = None,
                  utc_offset_hours: int = -5, currency: str = "USD", require_https_webhooks: bool = False):
         self.domain = f"{shop}.myshopify.com"
-        self.shop_id = abs(hash(shop)) % 90_000_000 + 10_000_000
+        self.shop_id = zlib.crc32(shop.encode()) % 90_000_000 + 10_000_000
         self.token, self.secret, self.currency = token, secret, currency
         plan_max, plan_rate = PLANS[plan]
         self.maximum_available = float(maximum_available or plan_max)
@@ -667,7 +673,8 @@ class ShopifyEmulator:
         self.requests = 0
         self.throttled = 0
         self.costs: list[dict] = []  # extensions.cost of every answered query, with "at" (clock)
-        self.last_query: dict = {}
+        self.last_query: dict = {}  # {"query", "variables"} of the last GraphQL request executed
+        self.last_request: tuple[str, dict[str, str]] = ("", {})  # (path, lower-case headers)
         self._available = self.maximum_available
         self._bucket_at = clock()
         self._script: deque[tuple[int, int]] = deque()  # (status, requests to let through first)
@@ -1047,18 +1054,24 @@ class ShopifyEmulator:
             return {"maximumAvailable": self.maximum_available, "currentlyAvailable": int(self._refill()),
                     "restoreRate": self.restore_rate}
 
+    def drain(self, left: float = 0.0) -> None:
+        """Empty the cost bucket down to `left` points, as another sync's burst would have."""
+        with self._lock:
+            self._refill()
+            self._available = float(left)
+
     def answer(self, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
         match = re.fullmatch(r"/admin/api/([0-9]{4}-[0-9]{2}|unstable)/graphql\.json", path.split("?")[0])
         with self._lock:
             self.requests += 1
+            self.last_request = (path, headers)
             if self._script:
                 status, after = self._script[0]
                 if after:
                     self._script[0] = (status, after - 1)
                 else:
                     self._script.popleft()
-                    text = {"errors": INVALID_TOKEN} if status == 401 else {"errors": "Internal Server Error" if status >= 500 else "Error"}
-                    return status, {}, json.dumps(text).encode()
+                    return status, {}, json.dumps({"errors": _SCRIPTED_ERRORS.get(status, "Error")}).encode()
         if match is None:
             return 404, {}, json.dumps({"errors": "Not Found"}).encode()
         version = match.group(1) if match.group(1) in VERSIONS else VERSIONS[0]

@@ -59,6 +59,16 @@ def test_the_registry_names_this_connector():
     assert connector_class("shopify") is Shopify
 
 
+def test_requests_go_to_the_versioned_graphql_endpoint_with_the_token(shop, shopify):
+    shopify.fetch_order("1")
+    path, headers = shop.last_request
+    assert path == "/admin/api/2026-01/graphql.json"
+    assert headers["x-shopify-access-token"] == shop.token and headers["content-type"] == "application/json"
+    assert shopify.endpoint == f"{shop.url}/admin/api/2026-01/graphql.json"
+    with Shopify(Credentials("shopify", "demo.myshopify.com", "t"), client=SafeHttpClient()) as real:
+        assert real.endpoint == "https://demo.myshopify.com/admin/api/2026-01/graphql.json"
+
+
 def test_the_published_order_parses_as_it_is():
     order = order_from_rest(fixture("order.json")["order"])
     assert (order.external_id, order.number, order.currency, order.email) == ("450789469", "#1001", "USD", "bob.norman@hostmail.com")
@@ -253,7 +263,7 @@ def assert_at_the_ceiling(shop: ShopifyEmulator, clock: ManualClock, initial: fl
 
 def test_a_drained_bucket_throttles_once_then_never_again(shop, clock):
     shop.add_orders(120, start=T0)
-    shop._available = 0.0  # noqa: SLF001 (the state right after another sync's burst)
+    shop.drain()  # the state right after another sync's burst
     with connect(shop, clock) as shopify:
         assert len(list(shopify.orders_since(None))) == 120
         assert shopify.bucket.throttled == 1
@@ -264,7 +274,7 @@ def test_a_drained_bucket_throttles_once_then_never_again(shop, clock):
 def test_no_plan_is_assumed(clock, plan, maximum, rate):
     with ShopifyEmulator(plan=plan, maximum_available=maximum, restore_rate=rate, clock=clock) as shop:
         shop.add_orders(300, start=T0)
-        shop._available = 0.0  # noqa: SLF001 (start empty, so that the restore rate is what paces the pull)
+        shop.drain()  # start empty, so that the restore rate is what paces the pull
         with connect(shop, clock) as shopify:
             assert len(list(shopify.orders_since(None))) == 300
         assert shop.throttled == 1  # the first query, before any answer told the bucket's state
@@ -307,6 +317,18 @@ def test_server_errors_are_transient_and_graphql_errors_are_not(shop, shopify):
     with pytest.raises(ConnectorError) as failure:
         shopify._query("bad", "{ orders(first: 1) { nodes { notAField } } }", {})  # noqa: SLF001
     assert not failure.value.transient and "notAField" in failure.value.message
+
+
+@pytest.mark.parametrize("status, transient", [(403, None), (402, True), (404, False), (502, True)])
+def test_other_http_answers(shop, shopify, status, transient):
+    shop.fail(1, status)
+    with pytest.raises(ConnectorError) as failure:
+        shopify.fetch_order("1")
+    assert failure.value.status == status
+    if transient is None:
+        assert isinstance(failure.value, AuthFailed)
+    else:
+        assert failure.value.transient is transient and not isinstance(failure.value, AuthFailed)
 
 
 def test_an_unreachable_store_is_transient(clock):

@@ -366,6 +366,8 @@ class Shopify(Connector):
             cost = (answer.get("extensions") or {}).get("cost")
             self.bucket.read(shape, cost)
             errors = answer.get("errors") or []
+            if not isinstance(errors, list):  # the REST-style {"errors": "..."}
+                errors = [{"message": str(errors)}]
             codes = {(e.get("extensions") or {}).get("code") for e in errors}
             if "MAX_COST_EXCEEDED" in codes:
                 raise _TooCostly(int(next(e["extensions"].get("cost", 0) for e in errors if e.get("extensions"))))
