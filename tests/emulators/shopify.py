@@ -23,6 +23,7 @@ Use:
     clock = ManualClock()
     with ShopifyEmulator(plan="standard", clock=clock) as shop:       # or .start() / .stop()
         credentials = Credentials("shopify", shop.domain, shop.token, shop.secret, api_base_url=shop.url)
+        api.post("/v4/stores", json=shop.store_payload(importNotConnectedOrders=True))   # Platen's wire shape
         product = shop.add_product("Poster", [{"sku": "POSTER-A3", "options": {"Size": "A3"}}])
         order = shop.add_order(lines=[{"variant": product.variants[0], "quantity": 2,
                                        "properties": {"Name": "Ada"}}])   # paid, unfulfilled by default
@@ -714,6 +715,11 @@ class ShopifyEmulator:
 
     def graphql_url(self, version: str = "2026-01") -> str:
         return f"{self.url}/admin/api/{version}/graphql.json"
+
+    def store_payload(self, **extra) -> dict:
+        """The body of Platen's `POST /v4/stores` connecting this store (extra: importNotConnectedOrders, ...)."""
+        return {"platform": "shopify", "domain": self.domain, "accessToken": self.token, "webhookSecret": self.secret,
+                "apiBaseUrl": self.url, **extra}
 
     # Products --------------------------------------------------------------------------------------
 

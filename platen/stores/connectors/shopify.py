@@ -126,11 +126,12 @@ mutation PlatenWebhook($topic: WebhookSubscriptionTopic!, $subscription: Webhook
 }"""
 
 
-class _TooCostly(Exception):
-    """A query whose requested cost is over the single-query cap or the bucket's size: it can never run as it is."""
+class _TooCostly(ConnectorError):
+    """A query whose requested cost is over the single-query cap or the bucket's size: it can never run as it is
+    (a listing retries with a smaller page; anything else fails for good)."""
 
     def __init__(self, requested: int):
-        super().__init__(requested)
+        super().__init__(f"Shopify refused a request of Platen's as too costly ({requested} points).", transient=False)
         self.requested = requested
 
 
