@@ -13,7 +13,7 @@ Built from /work/shared/reference/store-platforms.md and Shopify's published ref
   `fulfillment_status:`, `status:`, `id:` (AND), values quoted or not.
 - Calculated query cost, a leaky bucket per store: an object costs 1, a connection 2 + `first` x (its node's cost),
   scalars and enums 0, a mutation 10; the requested cost must be available before the query runs, the difference
-  to the actual cost (counted on what was answered) is refunded. Short: `errors: [{"message": "Throttled",
+  to the actual cost (counted on what was answered) is refunded. Not enough: `errors: [{"message": "Throttled",
   "extensions": {"code": "THROTTLED", ...}}]`, no `data`, `actualQueryCost: null`. Over 1000 for one query:
   MAX_COST_EXCEEDED. Plans: PLANS["standard"|"advanced"|"plus"] = (maximumAvailable, restoreRate).
   The bucket reads an injectable `clock` (seconds): with ManualClock tests advance time without sleeping.
@@ -23,14 +23,18 @@ Use:
     clock = ManualClock()
     with ShopifyEmulator(plan="standard", clock=clock) as shop:       # or .start() / .stop()
         credentials = Credentials("shopify", shop.domain, shop.token, shop.secret, api_base_url=shop.url)
+        connector = Shopify(credentials, client=SafeHttpClient(allow_private=True), sleep=clock.advance)
         api.post("/v4/stores", json=shop.store_payload(importNotConnectedOrders=True))   # Platen's wire shape
         product = shop.add_product("Poster", [{"sku": "POSTER-A3", "options": {"Size": "A3"}}])
         order = shop.add_order(lines=[{"variant": product.variants[0], "quantity": 2,
                                        "properties": {"Name": "Ada"}}])   # paid, unfulfilled by default
+        shop.add_order(created_at=..., financial_status="pending", shipping_title=None, shipping_address={...})
         shop.add_orders(20_000)                                          # fast, in memory (benchmarks)
         shop.update_order(order.id, financial_status="refunded")         # bumps updated_at
         shop.cancel_order(order.id); shop.mark_fulfilled(order.id); shop.hold(order.id)
         shop.rest_order(order.id)                                        # the webhook body (REST shape)
+        shop.webhook_body("products/update", product.id); shop.privacy_payload("customers/redact", [order.id])
+        shop.update_product(product.id, title="..."); shop.delete_product(product.id)
         shop.send_webhook("orders/create", shop.rest_order(order.id), target_url)   # -> Delivery (.status)
         shop.emit("orders/paid", order.id)          # to every subscription of that topic (webhookSubscriptionCreate)
         shop.resend(delivery)                       # the same delivery again (same ids, same bytes)
