@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from platen.kit.safehttp import SafeHttpClient, Timeouts
 from platen.stores.connectors.base import AuthFailed, ConnectorError, Credentials, InvalidSignature, TrackingPush
@@ -130,6 +132,20 @@ def test_webhook_signature_good_forged_and_missing(shop):
                                received.body)
     with pytest.raises(InvalidSignature):
         Shopify.verify_webhook("", received.headers, received.body)
+
+
+@settings(max_examples=100, deadline=None)
+@given(body=st.binary(max_size=2000), secret=st.text(min_size=1, max_size=40), flip=st.integers(min_value=0))
+def test_a_signature_holds_for_exactly_the_bytes_it_signed(body, secret, flip):
+    headers = {"x-shopify-hmac-sha256": signed(secret, body)}
+    Shopify.verify_webhook(secret, headers, body)
+    if body:
+        changed = bytearray(body)
+        changed[flip % len(body)] ^= 0x01
+        with pytest.raises(InvalidSignature):
+            Shopify.verify_webhook(secret, headers, bytes(changed))
+    with pytest.raises(InvalidSignature):
+        Shopify.verify_webhook(secret, headers, body + b" ")
 
 
 def test_an_order_webhook_parses_to_the_same_order_as_the_pull(shop, shopify):
