@@ -197,12 +197,16 @@ class Shopify(Connector):
             raise ConnectorError("The Shopify delivery is not JSON.", transient=False) from None
         if not isinstance(body, dict):
             raise ConnectorError("The Shopify delivery is not a JSON object.", transient=False)
-        if topic in ORDER_TOPICS:
-            order = order_from_rest(body)
-            return WebhookEvent(topic, delivery_id, "order", resource_id=order.external_id, order=order)
-        if topic in PRODUCT_TOPICS:
-            product = product_from_rest(body)
-            return WebhookEvent(topic, delivery_id, "product", resource_id=product.external_id, product=product)
+        try:
+            if topic in ORDER_TOPICS:
+                order = order_from_rest(body)
+                return WebhookEvent(topic, delivery_id, "order", resource_id=order.external_id, order=order)
+            if topic in PRODUCT_TOPICS:
+                product = product_from_rest(body)
+                return WebhookEvent(topic, delivery_id, "product", resource_id=product.external_id, product=product)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ConnectorError(f"The Shopify {topic} delivery is not a {topic.split('/')[0][:-1]} Platen can read "
+                                 f"({type(exc).__name__}: {exc}).", transient=False) from None
         if topic == "products/delete":
             return WebhookEvent(topic, delivery_id, "product_deleted", resource_id=str(body.get("id", "")))
         if topic == "orders/delete":
