@@ -205,8 +205,8 @@ class Shopify(Connector):
                 product = product_from_rest(body)
                 return WebhookEvent(topic, delivery_id, "product", resource_id=product.external_id, product=product)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ConnectorError(f"The Shopify {topic} delivery is not a {topic.split('/')[0][:-1]} Platen can read "
-                                 f"({type(exc).__name__}: {exc}).", transient=False) from None
+            raise ConnectorError(f"Platen could not read the Shopify {topic} delivery ({type(exc).__name__}: {exc}).",
+                                 transient=False) from None
         if topic == "products/delete":
             return WebhookEvent(topic, delivery_id, "product_deleted", resource_id=str(body.get("id", "")))
         if topic == "orders/delete":
