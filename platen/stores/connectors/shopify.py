@@ -17,7 +17,13 @@ the bucket and under Shopify's single-query maximum (SINGLE_QUERY_MAX_COST, the 
 pages spend fewer requests and fewer fixed connection points (2 a page) per order, so the page is the largest
 whose requested cost fits both limits, computed from the first answer's requestedQueryCost. Line items per
 order (ORDER_LINES) trade the other way: each one counted in every order's requested cost, shrinking the page;
-an order with more lines than that gets the rest in a follow-up query of its own.
+an order with more lines than that gets the rest in a follow-up query of its own. Waiting for each page's full
+requested cost keeps the bucket nearly full, so the first bucketful is not spent as a burst (ten seconds on a
+Standard plan, nothing next to a long pull); after that each wait is exactly the points the last page used.
+
+Line options: Shopify's line items name only the variant's title ("A3 / Matte"), not its option names, in both
+shapes, so StoreLine.options stays empty and StoreLine.title is the line's name ("Poster - A3 / Matte"); the option
+names come with the products (StoreVariantData.options). A webhook and a pull of one order parse to equal values.
 """
 
 from __future__ import annotations
