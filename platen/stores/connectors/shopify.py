@@ -21,9 +21,10 @@ an order with more lines than that gets the rest in a follow-up query of its own
 requested cost keeps the bucket nearly full, so the first bucketful is not spent as a burst (ten seconds on a
 Standard plan, nothing next to a long pull); after that each wait is exactly the points the last page used.
 
-Line options: Shopify's line items name only the variant's title ("A3 / Matte"), not its option names, in both
-shapes, so StoreLine.options stays empty and StoreLine.title is the line's name ("Poster - A3 / Matte"); the option
-names come with the products (StoreVariantData.options). A webhook and a pull of one order parse to equal values.
+Line options: a REST line item (a webhook) names only the variant's title ("A3 / Matte"), not the option names
+(GraphQL could add them through variant.selectedOptions, at a point per line). So that a webhook and a pull of
+one order parse to equal values, StoreLine.options stays empty and StoreLine.title is the line's name ("Poster -
+A3 / Matte"); the option names come with the products (StoreVariantData.options).
 """
 
 from __future__ import annotations
