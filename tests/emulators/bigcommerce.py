@@ -170,7 +170,7 @@ class BigCommerceEmulator:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, name=f"bigcommerce-{self.port}", daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, args=(0.05,), name=f"bigcommerce-{self.port}", daemon=True).start()
         return self
 
     def stop(self) -> None:
@@ -562,6 +562,8 @@ def _product_json(product: dict, with_variants: bool) -> dict:
 def _handler(emulator: BigCommerceEmulator):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body leave at once: no 40 ms delayed-ACK stall per request
+        wbufsize = 64 * 1024
 
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
