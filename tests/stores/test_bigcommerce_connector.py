@@ -118,6 +118,9 @@ def test_an_order_in_the_platform_blind_shape(shop, bc):
     assert (line.product_id, line.variant_id, line.sku, line.quantity, line.title) == ("77", "88", "TEE-M", 3, "Tee")
     assert line.options == {"Size": "M"} and line.properties == {"Back print": "Team Ada"}
     assert int(line.external_id) == shop.orders[oid].items[0]["id"]
+    assert address.state == "Berlin"  # no list of states for Germany: as given
+    texan = bc.fetch_order(str(shop.add_order([{"sku": "A", "quantity": 1}], address={"state": "Texas", "country_iso2": "US"})))
+    assert texan.shipping_address.state == "TX"
     assert bc.find_order(f"#{oid}") == order and bc.find_order(f" {oid} ") == order
     assert bc.fetch_order("999999") is None and bc.find_order("#abc") is None
     assert order.as_dict()["placed_at"] == T0.isoformat()

