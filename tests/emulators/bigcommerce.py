@@ -34,7 +34,8 @@ Public helpers (stable: other tests use them):
 - `webhook(scope, resource_id, client_secret=None, *, webhook_id=None, timestamp=None, numeric_store_id=False)
   -> (body: bytes, headers: dict)`: a thin payload signed Standard-Webhooks style (`webhook-id`,
   `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256(client secret, "{id}.{timestamp}.{body}")>`);
-  `store/order/statusUpdated` adds `data.status` from the order's last status change.
+  `store/order/statusUpdated` adds `data.status` from the order's last status change; `store/shipment/*` takes the
+  shipment id and adds `data.orderId`.
 - `send_webhook(scope, resource_id, target_url, client_secret=None, **same) -> (status, body text)` posts it for
   real; `deliver(scope, resource_id) -> [(destination, status)]` posts to every active hook registered for the scope.
 - `fail(times=1, status=500)` answers the next n requests with that error (401 in BigCommerce's shape).
@@ -287,6 +288,8 @@ class BigCommerceEmulator:
                 timestamp: int | None = None, numeric_store_id: bool = False) -> tuple[bytes, dict[str, str]]:
         kind = scope.split("/")[1]
         data: dict = {"type": kind, "id": int(resource_id)}
+        if kind == "shipment":  # resource_id is the shipment's; its order goes in data.orderId
+            data["orderId"] = next((oid for oid, rows in self.shipments.items() if any(r["id"] == int(resource_id) for r in rows)), 0)
         if scope == "store/order/statusUpdated" and int(resource_id) in self.orders:
             order = self.orders[int(resource_id)]
             data["status"] = {"previous_status_id": order.previous_status_id, "new_status_id": order.status_id}

@@ -93,6 +93,11 @@ def test_product_and_app_webhooks_and_the_delivery_id_without_a_header(shop, bc)
     event = bc.parse_webhook({}, body)
     assert event.kind == "product_deleted" and event.resource_id == str(product["id"])
     assert event.delivery_id.startswith("sha256:") and event.delivery_id == bc.parse_webhook({}, body).delivery_id
+    oid = shop.add_order([{"sku": "MUG-W", "quantity": 1}])
+    shop.shipments[oid] = [{"id": 9001}]
+    body, _ = shop.webhook("store/shipment/created", 9001)
+    event = bc.parse_webhook({}, body)
+    assert (event.kind, event.resource_id) == ("other", str(oid))
     body, _ = shop.webhook("store/app/uninstalled", 1)
     assert bc.parse_webhook({}, body).kind == "app_uninstalled"
 
@@ -208,8 +213,9 @@ def test_tracking_is_pushed_as_a_shipment_once(shop, bc):
 def test_some_lines_ship_first_and_delivery_completes_only_a_fully_shipped_order(shop, bc):
     oid = shop.add_order([{"sku": "A", "quantity": 2}, {"sku": "B", "quantity": 1}])
     first, second = (str(i["id"]) for i in shop.orders[oid].items)
-    push = TrackingPush(str(oid), "1Z999", carrier="UPS", lines=((first, 2),))
+    push = TrackingPush(str(oid), "1Z999", carrier="UPS", lines=((first, 5),))  # 2 are left: 2 ship
     shipment_id = bc.push_fulfillment(push)
+    assert shop.shipments[oid][0]["items"] == [{"order_product_id": int(first), "quantity": 2}]
     assert shop.shipments[oid][0]["shipping_provider"] == "ups" and shop.orders[oid].status_id == 3
     assert bc.report_delivery(push, shipment_id, "delivered") is False and shop.orders[oid].status_id == 3
     rest = TrackingPush(str(oid), "1Z1000", carrier="Carrier Pigeon")
