@@ -40,7 +40,8 @@ Public helpers (stable: other tests use them):
   real; `deliver(scope, resource_id) -> [(destination, status)]` posts to every active hook registered for the scope.
 - `fail(times=1, status=500)` answers the next n requests with that error (401 in BigCommerce's shape).
 - Records: `requests` [(method, path with query, lower-case headers)], `shipments` {order_id: [shipment]},
-  `hooks` [hook], `throttled` (how many 429s were answered), `orders` {id: Order}, `products` {id: dict}.
+  `hooks` [hook], `throttled` (how many 429s were answered), `orders` {id: Order} (`.status_id`, `.items`: the v2
+  order products with their `id` = the line's external id and `quantity_shipped`, `.address`), `products` {id: dict}.
 """
 
 from __future__ import annotations

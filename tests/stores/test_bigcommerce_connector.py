@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from platen.stores.connectors import registry
 from platen.stores.connectors.base import AuthFailed, ConnectorError, Credentials, InvalidSignature, TrackingPush
 from platen.stores.connectors.bigcommerce import BigCommerce
 from tests.emulators.bigcommerce import BigCommerceEmulator, ManualClock
@@ -100,6 +101,20 @@ def test_product_and_app_webhooks_and_the_delivery_id_without_a_header(shop, bc)
     assert (event.kind, event.resource_id) == ("other", str(oid))
     body, _ = shop.webhook("store/app/uninstalled", 1)
     assert bc.parse_webhook({}, body).kind == "app_uninstalled"
+
+
+def test_a_webhook_about_another_store_of_the_same_app_changes_nothing(shop, local_client, clock):
+    other = connect(shop, local_client, clock, domain="zz999")  # same app, same client secret, another store
+    body, headers = shop.webhook("store/order/created", shop.add_order([{"sku": "A", "quantity": 1}]))
+    BigCommerce.verify_webhook(shop.client_secret, {k.lower(): v for k, v in headers.items()}, body)
+    requests = len(shop.requests)
+    with pytest.raises(ConnectorError, match="another BigCommerce store") as refused:
+        other.parse_webhook({k.lower(): v for k, v in headers.items()}, body)
+    assert not refused.value.transient and len(shop.requests) == requests
+
+
+def test_the_registry_knows_the_connector():
+    assert registry.connector_class("bigcommerce") is BigCommerce
 
 
 # --- Orders -----------------------------------------------------------------------------------------------------

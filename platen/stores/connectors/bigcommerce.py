@@ -126,6 +126,11 @@ class BigCommerce(Connector):
         except (ValueError, AttributeError):
             raise ConnectorError("The BigCommerce webhook's body is not the JSON BigCommerce sends.",
                                  transient=False) from None
+        # One app's client secret signs the webhooks of every store that installed it: the producer says which.
+        producer = str(payload.get("producer") or "")
+        if producer and producer != f"stores/{self.credentials.domain}":
+            raise ConnectorError(f"This webhook is about another BigCommerce store ({producer.removeprefix('stores/')}), "
+                                 "not this one; nothing was changed.", transient=False)
         delivery_id = headers.get("webhook-id") or "sha256:" + hashlib.sha256(raw_body).hexdigest()
         resource_id = str(data.get("orderId") or data.get("id") or "") if isinstance(data, dict) else ""
         event = {"topic": scope, "delivery_id": delivery_id, "resource_id": resource_id, "payload": payload}
