@@ -161,8 +161,9 @@ class BigCommerceEmulator:
         self._script: deque[int] = deque()
         self._window_started: float | None = None
         self._used = 0
-        self._ids = {"order": 100, "product": 110, "variant": 200, "item": 300, "address": 400, "shipment": 500,
-                     "hook": 600}
+        # Each kind of id in its own range, so that a test mixing up an order id and a product id fails.
+        self._ids = {"order": 100, "product": 5000, "variant": 7000, "option_value": 9000, "item": 20_000,
+                     "address": 40_000, "shipment": 60_000, "hook": 80_000}
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
         self.port = 0
@@ -211,7 +212,7 @@ class BigCommerceEmulator:
             rows = []
             for variant in variants or [{"sku": sku, "options": {}}]:
                 vid = variant.get("id") or self._next("variant")
-                values = [{"id": self._next("variant") + 10_000, "label": value, "option_id": 70 + i,
+                values = [{"id": self._next("option_value"), "label": value, "option_id": 70 + i,
                            "option_display_name": option}
                           for i, (option, value) in enumerate((variant.get("options") or {}).items())]
                 rows.append({"id": vid, "product_id": pid, "sku": variant.get("sku", ""), "sku_id": None, "price": None,
