@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 import urllib.request
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from standardwebhooks.webhooks import Webhook
 
 from platen.stores.connectors import registry
 from platen.stores.connectors.base import AuthFailed, ConnectorError, Credentials, InvalidSignature, TrackingPush
@@ -63,6 +65,20 @@ def test_a_signed_webhook_verifies_and_a_forged_stale_or_unsigned_one_does_not(s
     # Several signatures (a secret being rotated): one that matches is enough.
     several = {**lower, "webhook-signature": "v1,bm90IGl0 " + lower["webhook-signature"]}
     BigCommerce.verify_webhook(shop.client_secret, several, body)
+
+
+def test_the_signature_is_standard_webhooks_keyed_with_the_client_secret_bytes(shop):
+    """Checked against the standardwebhooks library: its secret is base64, BigCommerce's key is the secret's bytes."""
+    body, headers = shop.webhook("store/order/updated", 250, webhook_id="msg_1")
+    library = Webhook("whsec_" + base64.b64encode(shop.client_secret.encode()).decode())
+    library.verify(body, {k.lower(): v for k, v in headers.items()})
+    stamp = datetime.fromtimestamp(int(headers["webhook-timestamp"]), UTC)
+    signed = {"webhook-id": "msg_1", "webhook-timestamp": headers["webhook-timestamp"],
+              "webhook-signature": library.sign("msg_1", stamp, body.decode())}
+    BigCommerce.verify_webhook(shop.client_secret, signed, body)
+    # A retry is a new attempt: a fresh timestamp and signature, the same webhook-id (the delivery id).
+    again, retried = shop.webhook("store/order/updated", 250, webhook_id="msg_1", timestamp=int(time.time()) + 60)
+    BigCommerce.verify_webhook(shop.client_secret, {k.lower(): v for k, v in retried.items()}, again)
 
 
 def test_a_thin_order_webhook_is_completed_by_fetching_the_order(shop, bc):
