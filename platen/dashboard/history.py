@@ -164,6 +164,17 @@ def _routing(e, p: dict) -> tuple[str, list[str], str, bool]:
     return f"Split into {len(parts)} connected orders", details, "change", False
 
 
+def _store_push(t: str, p: dict) -> tuple[str, list[str], str, bool]:
+    """Tracking told to the store the order came from (stores.services.fulfillments), or why it could not be."""
+    store, kind, code = p.get("platformName") or "the store", p.get("kind"), p.get("trackingCode")
+    what = {"delivered": "the delivery", "returned": "the return"}.get(kind)
+    if t == ev.STORE_FULFILLMENT_PUSHED:
+        title = f"{what.capitalize()} reported to {store}" if what else f"Tracking {code or ''} sent to {store}".replace("  ", " ")
+        return title, [], "good", False
+    title = f"Reporting {what} to {store} failed" if what else f"Sending tracking to {store} failed"
+    return title, [], "bad", False
+
+
 def _describe(e, p: dict, names: dict) -> tuple[str, list[str], str, bool]:
     t = e.type
     if t == ev.ORDER_CREATED:
@@ -254,6 +265,8 @@ def _describe(e, p: dict, names: dict) -> tuple[str, list[str], str, bool]:
         details = [f"Message: {p['message']}"] if p.get("message") else []
         details += [f"Items: {', '.join(map(str, items))}"] if items else []
         return f"The print partner reported “{_human(status)}”", details, "neutral", False
+    if t in (ev.STORE_FULFILLMENT_PUSHED, ev.STORE_FULFILLMENT_FAILED):
+        return _store_push(t, p)
     if t == EMAIL_SENT:
         return f"E-mail sent to {p.get('to', '?')}", [], "neutral", False
     return _human(t).capitalize(), [f"{words(k).capitalize()}: {v}" for k, v in p.items()], "neutral", False

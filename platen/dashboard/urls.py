@@ -6,6 +6,7 @@ from platen.dashboard.views import (
     settings, team,
 )
 from platen.dashboard.views import production
+from platen.dashboard.views import store_push
 
 app_name = "dashboard"
 
@@ -30,6 +31,8 @@ urlpatterns = [
     path("orders/<uuid:order_id>/items/<uuid:item_id>/uploads/<str:file_type>/", order_fixes.uploaded_file,
          name="order_item_upload"),
     path("orders/<uuid:order_id>/shipment-method/", order_fixes.shipment_method, name="order_shipment_method"),
+    path("orders/<uuid:order_id>/store-push/<int:fulfillment_id>/retry/", store_push.retry_push, name="order_store_push_retry"),
+    path("stores/<uuid:store_id>/orders/<uuid:store_order_id>/recreate/", store_push.recreate_order, name="store_order_recreate"),
     path("settings/", settings.account_settings, name="settings"),
     path("settings/keys/", keys.key_list, name="settings_keys"),
     path("settings/keys/<uuid:key_id>/revoke/", keys.key_revoke, name="settings_key_revoke"),

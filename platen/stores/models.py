@@ -4,7 +4,7 @@ import uuid
 
 from django.db import models
 
-from platen.stores.statuses import Bucket, Connection, Platform, SeenVia, StoreStatus
+from platen.stores.statuses import Bucket, Connection, Platform, PushState, SeenVia, StoreStatus
 
 DEFAULT_PULL_MINUTES = 60
 
@@ -166,6 +166,7 @@ class Fulfillment(models.Model):
     order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, default="shipped")  # shipped, tracking_updated, delivered, returned
     tracking_code = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=20, choices=[(s, s) for s in PushState], default=PushState.PENDING)
     external_id = models.CharField(max_length=255, blank=True)  # the platform's fulfillment / shipment id
     pushed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
