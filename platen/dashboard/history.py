@@ -167,11 +167,12 @@ def _routing(e, p: dict) -> tuple[str, list[str], str, bool]:
 def _store_push(t: str, p: dict) -> tuple[str, list[str], str, bool]:
     """Tracking told to the store the order came from (stores.services.fulfillments), or why it could not be."""
     store, kind, code = p.get("platformName") or "the store", p.get("kind"), p.get("trackingCode")
-    what = {"delivered": "the delivery", "returned": "the return"}.get(kind)
+    what = {"delivered": "delivery", "returned": "return"}.get(kind)
     if t == ev.STORE_FULFILLMENT_PUSHED:
-        title = f"{what.capitalize()} reported to {store}" if what else f"Tracking {code or ''} sent to {store}".replace("  ", " ")
-        return title, [], "good", False
-    title = f"Reporting {what} to {store} failed" if what else f"Sending tracking to {store} failed"
+        if what:
+            return f"{what.capitalize()} reported to {store}", [], "good", False
+        return (f"Tracking {code} sent to {store}" if code else f"Shipment sent to {store}"), [], "good", False
+    title = f"Reporting the {what} to {store} failed" if what else f"Sending tracking to {store} failed"
     return title, [], "bad", False
 
 
