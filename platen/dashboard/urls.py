@@ -3,10 +3,9 @@ from django.urls import path
 
 from platen.dashboard.views import (
     accounts, bulk, drafts, jobs, keys, login, network, notifications, order_actions, order_fixes, orders, orders_csv, requests,
-    settings, team,
+    settings, store_push, team,
 )
 from platen.dashboard.views import production
-from platen.dashboard.views import store_push
 
 app_name = "dashboard"
 

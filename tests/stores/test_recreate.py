@@ -182,3 +182,25 @@ def test_a_store_order_platen_never_saw_is_fetched_only_from_a_connected_store(a
     connections.change_status(store, StoreStatus.DISCONNECTED, Actor.system())
     refused = api.post(path(store, "%231009"))
     assert refused.status_code == 409 and refused.json()["code"] == "store_not_active"
+
+
+def test_the_recreate_button_makes_the_order_or_says_what_is_missing(account, store):
+    from django.contrib.messages import get_messages
+    from django.test import Client
+
+    from platen.accounts import services as accounts
+
+    web = Client()
+    web.force_login(accounts.create_user(account, "merchant@example.com", "a-long-password-for-tests"))
+    known = recorded(store, store_order_data(), bucket=Bucket.WAITING, code=Reason.SKU_NOT_MAPPED, reason="SKU POSTER-A3 is not mapped.")
+    url = f"/stores/{store.pk}/orders/{known.pk}/recreate/"
+    refused = web.post(url, {"next": "https://elsewhere.example/"})
+    assert refused.status_code == 302 and "elsewhere" not in refused["Location"]
+    assert any("Choose a product for “Poster A3” (SKU POSTER-A3)" in str(m) for m in get_messages(refused.wsgi_request))
+    assert not Order.objects.exists()
+
+    map_poster(store)
+    made = web.post(url)
+    order = Order.objects.get()
+    assert made.status_code == 302 and made["Location"] == f"/orders/{order.pk}/"
+    assert web.post(url)["Location"] == f"/orders/{order.pk}/"  # again: the same order
