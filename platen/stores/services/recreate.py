@@ -11,22 +11,26 @@ so a later webhook or pull of it finds it and makes no second order.
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
+from platen.intake import services as intake
+from platen.intake.statuses import Outcome
 from platen.kit.actors import Actor
 from platen.kit.errors import Conflict, Detail, InvalidRequest, NotFound
 from platen.orders.models import Order
+from platen.orders.services import store_orders
 from platen.stores import resolution
 from platen.stores.connectors.base import AuthFailed, ConnectorError, StoreOrder as StoreOrderData
 from platen.stores.models import Store, StoreOrder
 from platen.stores.services import connections
 from platen.stores.services.fulfillments import platform_label
-from platen.stores.statuses import StoreStatus
+from platen.stores.statuses import Bucket, SeenVia, StoreStatus
 
 log = logging.getLogger("platen.stores.recreate")
 
@@ -148,11 +152,11 @@ def _resolve(store: Store, data: StoreOrderData, choices: Choices) -> list[resol
         else:
             resolved.append(r)
     if missing:
-        names = ", ".join(_line_name(line) for line in missing)
+        names = ", ".join(store_orders.line_words(line) for line in missing)
         raise InvalidRequest(
             f"Choose a product for {names} (or connect {'it' if len(missing) == 1 else 'them'} in the store's products): "
             "Platen does not know what to print.",
-            [Detail(f"lines.{line.external_id}", f"{_line_name(line)} needs a product.") for line in missing],
+            [Detail(f"lines.{line.external_id}", f"{store_orders.line_words(line)} needs a product.") for line in missing],
             code="product_not_connected")
     if all(r.state == "ignored" for r in resolved):
         raise Conflict(f"Every item of order {data.number} is ignored, so there is nothing for Platen to make.",
@@ -160,92 +164,55 @@ def _resolve(store: Store, data: StoreOrderData, choices: Choices) -> list[resol
     return resolved
 
 
-def _line_name(line) -> str:
-    title = line.title or "an item"
-    return f"“{title}” (SKU {line.sku})" if line.sku else f"“{title}”"
-
-
 def _create_order(store: Store, data: StoreOrderData, resolved, shipment_method_uid: str, actor: Actor, *, reason: str) -> Order:
-    """The one call into the orders side: the order as imports make it (same key, so no duplicate), past the
-    import's rules, linked to its StoreOrder."""
-    return _create_here(store, data, resolved, shipment_method_uid, actor, reason=reason)
-
-
-# --- Until orders.services.store_orders (imports) is merged: the order made here, the way imports make it ----------
-
-
-def _create_here(store: Store, data: StoreOrderData, resolved, shipment_method_uid: str, actor: Actor, *, reason: str) -> Order:
-    from django.db import IntegrityError
-    from django.utils import timezone
-
-    from platen.intake import services as intake
-    from platen.intake.statuses import Outcome
-    from platen.orders import events, tasks
-    from platen.orders.models import Address
-    from platen.orders.services import pricing
-    from platen.orders.services.building import build_items, insert_items
-    from platen.orders.statuses import Financial, Fulfillment
-    from platen.orders.transitions import start
-    from platen.stores.statuses import Bucket, SeenVia
-
-    address = data.shipping_address
-    live = [r for r in resolved if r.state == "connected"]
-    request = intake.receive(store.account, store.platform, _json(data), content_type="application/json", store_id=store.pk)
+    """The order as imports make it (orders.services.store_orders: same key, rows and checks), linked to its StoreOrder
+    in one transaction with the row locked as imports lock it; an order made meanwhile by an import is answered."""
+    request = intake.receive(store.account, store.platform, json.dumps(data.as_dict()), content_type="application/json",
+                             store_id=store.pk)
     try:
         with transaction.atomic():
-            order = Order(
-                account_id=store.account_id, intake_request=request, order_reference_id=data.number or data.external_id,
-                customer_reference_id=data.email or data.number or data.external_id, currency=data.currency or "USD",
-                channel=store.platform, store_id=store.pk, source_key=str(store.pk), external_id=data.external_id,
-                shipping_address=Address(
-                    first_name=address.first_name if address else "", last_name=address.last_name if address else "",
-                    company_name=address.company if address else "", address_line1=address.address1 if address else "",
-                    address_line2=address.address2 if address else "", city=address.city if address else "",
-                    post_code=address.post_code if address else "", state=address.state if address else "",
-                    country=address.country if address else "", email=(address.email if address else "") or data.email,
-                    phone=address.phone if address else ""),
-                requested_shipment_method=shipment_method_uid, ordered_at=data.placed_at or timezone.now(),
-            )
-            start(order, Fulfillment.RECEIVED, Financial.PENDING)
-            from platen.orders.schemas import ItemIn
-
-            wire = [ItemIn.model_validate({
-                "itemReferenceId": r.line.external_id, "productUid": r.product_uid, "quantity": r.line.quantity,
-                "storeProductVariantId": r.line.variant_id or None, "files": r.files,
-                "metadata": [{"key": k[:100], "value": str(v)[:100]} for k, v in r.line.properties.items()][:20]})
-                for r in live]
-            items, files = build_items(order, wire, Fulfillment.RECEIVED)
-            priced = pricing.compute(order, items)
-            order.shipping_address.save(force_insert=True)
-            order.save(force_insert=True)
-            insert_items(items, files)
-            pricing.write(order, priced, new=True)
-            events.save_all([events.event(order, events.ORDER_CREATED, actor, reason=reason, params={
-                "channel": store.platform, "intakeRequestId": str(request.id), "items": len(items)})])
-            tasks.enqueue_check(order)
-            intake.complete(request, Outcome.ACCEPTED, order=order)
-            StoreOrder.objects.update_or_create(store=store, external_id=data.external_id, defaults={
-                "number": data.number, "placed_at": data.placed_at, "store_updated_at": data.updated_at,
-                "store_status": data.store_status, "bucket": Bucket.IMPORTED, "reason_code": "", "reason": "",
-                "order": order, "snapshot": data.as_dict()}, create_defaults={
-                "number": data.number, "placed_at": data.placed_at, "store_updated_at": data.updated_at,
-                "store_status": data.store_status, "bucket": Bucket.IMPORTED, "order": order, "snapshot": data.as_dict(),
-                "seen_via": SeenVia.RECREATE})
-    except IntegrityError:
-        existing = Order.objects.filter(account_id=store.account_id, channel=store.platform, source_key=str(store.pk),
-                                        external_id=data.external_id).first()
-        if existing is None:
+            row = _locked_store_order(store, data)
+            order = row.order or _by_key(store, data)
+            outcome = Outcome.DUPLICATE
+            if order is None:
+                order = store_orders.create_order(store, data, resolved, shipment_method=shipment_method_uid,
+                                                  intake_request=request)
+                outcome = Outcome.ACCEPTED
+            row.order, row.bucket, row.reason_code, row.reason = order, Bucket.IMPORTED, "", ""
+            row.save()
+            intake.complete(request, outcome, order=order)
+    except IntegrityError:  # an import made it between the lock and the insert: answer that order
+        order = _by_key(store, data)
+        if order is None:
             raise
         with transaction.atomic():
-            intake.complete(request, Outcome.DUPLICATE, order=existing)
-        return existing
+            StoreOrder.objects.filter(store=store, external_id=data.external_id, order__isnull=True).update(
+                order=order, bucket=Bucket.IMPORTED, reason_code="", reason="")
+            intake.complete(request, Outcome.DUPLICATE, order=order)
+    log.info("store order recreated", extra={"order_id": str(order.pk), "by": actor.label, "reason": reason})
     return order
 
 
-def _json(data: StoreOrderData) -> str:
-    import json
+def _by_key(store: Store, data: StoreOrderData) -> Order | None:
+    return Order.objects.filter(account_id=store.account_id, channel=store.platform, source_key=str(store.pk),
+                                external_id=data.external_id).first()
 
-    return json.dumps(data.as_dict())
+
+def _locked_store_order(store: Store, data: StoreOrderData) -> StoreOrder:
+    """The StoreOrder row, locked (made, as seen by the recreate, when Platen never saw the order)."""
+    rows = StoreOrder.objects.select_for_update().select_related("order")
+    row = rows.filter(store=store, external_id=data.external_id).first()
+    if row is None:
+        try:
+            with transaction.atomic():
+                StoreOrder.objects.create(
+                    store=store, external_id=data.external_id, number=data.number[:100], placed_at=data.placed_at,
+                    store_updated_at=data.updated_at, store_status=data.store_status[:200], bucket=Bucket.WAITING,
+                    snapshot=data.as_dict(), seen_via=SeenVia.RECREATE)
+        except IntegrityError:
+            pass  # an import inserted it first: its row, once its transaction ends
+        row = rows.get(store=store, external_id=data.external_id)
+    return row
 
 
 def _store(account, store_id) -> Store:
