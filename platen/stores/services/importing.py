@@ -300,7 +300,7 @@ def _cancel(store: Store, row: StoreOrder, order: Order, data: base.StoreOrder) 
     actor = Actor.channel(label)
     refusal = rules.edit_refusal(list(order.items.all()), "canceled")
     if refusal is None:
-        changes.cancel(store.account, order.pk, actor, reason=f"Cancelled in {label} ({when(data.cancelled_at)}).")
+        row.order = changes.cancel(store.account, order.pk, actor, reason=f"Cancelled in {label} ({when(data.cancelled_at)}).")
         return ""
     if refusal.code != "order_already_printed":
         return ""  # already canceled
