@@ -22,6 +22,7 @@ from platen.orders.api import router as orders_router
 from platen.orders.api import RAW_BODIES
 from platen.production.tracking_api import router as tracking_hooks_router
 from platen.production.api import report_router as partner_report_router, router as partner_router
+from platen.stores.api import router as stores_router
 from platen.kit.wire import NOT_AN_OBJECT, ObjectBodyParser
 from platen.stores.api_recreate import router as store_recreate_router
 
@@ -57,6 +58,7 @@ api.add_router("/v4", account_router)
 api.add_router("/v4", diagnostics_router)
 api.add_router("/v4", notifications_router)
 api.add_router("/v4", jobs_router)
+api.add_router("/v4", stores_router)
 api.add_router("/v4", partner_router)  # partner keys only (platen.production.auth)
 api.add_router("/v4", store_recreate_router)
 api.add_router("/v3", catalog_v3_router)
