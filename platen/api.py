@@ -23,6 +23,7 @@ from platen.orders.api import RAW_BODIES
 from platen.production.tracking_api import router as tracking_hooks_router
 from platen.production.api import report_router as partner_report_router, router as partner_router
 from platen.stores.api import router as stores_router
+from platen.stores.api_products import router as store_products_router
 from platen.kit.wire import NOT_AN_OBJECT, ObjectBodyParser
 from platen.stores.api_recreate import router as store_recreate_router
 
@@ -51,6 +52,7 @@ api = PlatenAPI(
     docs=OfflineSwagger(),
     parser=ObjectBodyParser(),
 )
+api.add_router("/v4", store_products_router)  # first: the orders router's items/{ref} would take "{ref}:connect"
 api.add_router("/v4", orders_router)
 api.add_router("/v4", catalog_router)
 api.add_router("/v4", intake_router)

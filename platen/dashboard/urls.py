@@ -6,6 +6,7 @@ from platen.dashboard.views import (
     settings, store_push, team,
 )
 from platen.dashboard.views import production, stores
+from platen.dashboard.views import store_products
 
 app_name = "dashboard"
 
@@ -32,6 +33,8 @@ urlpatterns = [
     path("orders/<uuid:order_id>/shipment-method/", order_fixes.shipment_method, name="order_shipment_method"),
     path("orders/<uuid:order_id>/store-push/<int:fulfillment_id>/retry/", store_push.retry_push, name="order_store_push_retry"),
     path("stores/<uuid:store_id>/orders/<uuid:store_order_id>/recreate/", store_push.recreate_order, name="store_order_recreate"),
+    path("orders/<uuid:order_id>/complete/", store_products.complete_page, name="order_complete"),
+    path("orders/<uuid:order_id>/complete/<uuid:item_id>/", store_products.complete_item, name="order_complete_item"),
     path("settings/", settings.account_settings, name="settings"),
     path("settings/keys/", keys.key_list, name="settings_keys"),
     path("settings/keys/<uuid:key_id>/revoke/", keys.key_revoke, name="settings_key_revoke"),
@@ -75,6 +78,13 @@ urlpatterns = [
     path("outbox/", notifications.outbox, name="outbox"),
     path("outbox/settings/", notifications.outbox_settings, name="outbox_settings"),
     path("outbox/<uuid:message_id>/", notifications.outbox_message, name="outbox_message"),
+    # A store's products and their connection to the catalog (the Stores pages link here).
+    path("stores/<uuid:store_id>/products/", store_products.product_list, name="store_products"),
+    path("stores/<uuid:store_id>/products/sync/", store_products.product_sync, name="store_products_sync"),
+    path("stores/<uuid:store_id>/products/<str:product_id>/", store_products.product_detail, name="store_product"),
+    path("stores/<uuid:store_id>/products/<str:product_id>/ignore/", store_products.product_ignore, name="store_product_ignore"),
+    *[path(f"stores/<uuid:store_id>/variants/<uuid:variant_id>/{action}/", store_products.variant_action,
+           {"action": action}, name=f"store_variant_{action}") for action in ("connect", "ignore", "disconnect")],
     # Print partners: their production queue and jobs (by Platen's order id, as in their API).
     path("production/", production.production_queue, name="production"),
     path("production/<uuid:order_id>/", production.production_job, name="production_job"),

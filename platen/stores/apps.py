@@ -11,6 +11,8 @@ class StoresConfig(AppConfig):
         from platen.orders import events
         from platen.stores import subscribers
         from platen.stores.models import StoreStatusChange
+        from platen.stores.services import completion
 
-        events.subscribe(subscribers.tell_stores)
+        events.subscribe(completion.on_history)  # a store order born not connected e-mails the merchant
+        events.subscribe(subscribers.tell_stores)  # shipped, delivered, returned: told to the store
         post_save.connect(subscribers.resume_on_reconnect, sender=StoreStatusChange, dispatch_uid="stores-resume-pushes")
