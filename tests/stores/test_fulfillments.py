@@ -16,7 +16,7 @@ from platen.kit.actors import Actor
 from platen.orders import events
 from platen.orders.models import Order, OrderEvent
 from platen.stores.connectors.base import StoreLine, StoreOrder as StoreOrderData
-from platen.stores.models import Fulfillment, Store, StoreStatusChange
+from platen.stores.models import Fulfillment, ShippingMethodMapping, Store, StoreStatusChange
 from platen.stores.services import connections, fulfillments, recreate
 from platen.stores.statuses import PushState, StoreStatus
 from platen.dashboard import history
@@ -42,6 +42,7 @@ def store(account, shop, loopback_fetching):
                                              webhook_secret_sealed=connections.seal(shop.secret))
     store.refresh_from_db()
     map_poster(store)
+    ShippingMethodMapping.objects.create(store=store, store_method="Standard Shipping", shipment_method_uid="normal")
     return store
 
 

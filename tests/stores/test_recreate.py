@@ -204,3 +204,29 @@ def test_the_recreate_button_makes_the_order_or_says_what_is_missing(account, st
     order = Order.objects.get()
     assert made.status_code == 302 and made["Location"] == f"/orders/{order.pk}/"
     assert web.post(url)["Location"] == f"/orders/{order.pk}/"  # again: the same order
+
+
+def test_a_store_order_platen_never_saw_is_fetched_from_the_store_by_its_number(api, account, loopback_fetching):
+    from platen.stores.models import ShippingMethodMapping
+    from tests.emulators.shopify import ShopifyEmulator
+
+    with ShopifyEmulator() as shop:
+        store = make_store(account, domain=shop.domain, api_base_url=shop.url)
+        Store.objects.filter(pk=store.pk).update(access_token_sealed=connections.seal(shop.token))
+        map_poster(store)
+        ShippingMethodMapping.objects.create(store=store, store_method="Standard Shipping", shipment_method_uid="normal")
+        placed = shop.add_order([{"sku": POSTER_SKU, "title": "Poster A3", "quantity": 1}], financial_status="pending")
+        assert api.post(path(store, "%239999")).status_code == 404  # no such number in the store
+        answer = api.post(path(store, "%231001"))
+        assert answer.status_code == 200, answer.content
+        order = Order.objects.get(pk=answer.json()["id"])
+        assert order.external_id == str(placed.id) and order.order_reference_id == "#1001"
+        row = StoreOrder.objects.get(store=store, external_id=str(placed.id))
+        assert (row.seen_via, row.bucket, row.order_id) == (SeenVia.RECREATE, Bucket.IMPORTED, order.pk)
+        assert api.post(path(store, str(placed.id))).json()["id"] == str(order.pk)  # by the platform's id: the same
+
+        shop.token = "rotated"
+        refused = api.post(path(store, "%231002"))
+        assert refused.status_code == 409 and refused.json()["code"] == "store_auth_failed"
+        store.refresh_from_db()
+        assert store.status == StoreStatus.AUTH_FAILED

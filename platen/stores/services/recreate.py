@@ -123,9 +123,9 @@ def create(store: Store, data: StoreOrderData, actor: Actor, choices: Choices = 
         method = choices.shipment_method_uid
     if method is None:
         raise InvalidRequest(
-            f"The store's shipping method “{data.shipping_method}” is not mapped to a Platen shipment method: map it, "
+            f"The store's shipping method '{data.shipping_method}' is not mapped to a Platen shipment method: map it, "
             "or choose the shipment method for this order.",
-            [Detail("shipmentMethodUid", f"Choose the Platen shipment method for “{data.shipping_method}”.")],
+            [Detail("shipmentMethodUid", f"Choose the Platen shipment method for '{data.shipping_method}'.")],
             code="shipping_method_not_mapped")
     why = f" (not imported: {known.reason})" if known is not None and known.reason else ""
     order = _create_order(store, data, resolved, method, actor, reason=f"Recreated from store order {data.number}{why}.")
