@@ -58,7 +58,7 @@ def connect(web, key, body: dict) -> dict:
 
 
 def map_shipping(web, key, store: dict, method: str) -> None:
-    answer = call(web, key, "POST", f"/v4/stores/{store['id']}/shipping-mappings", {"storeMethod": method, "shipmentMethodUid": "normal"})
+    answer = call(web, key, "POST", f"/v4/stores/{store['id']}/shipping-mappings", {"storeMethod": method, "shipmentMethodUid": "tracked_post"})
     assert answer.status_code == 200, answer.text
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -35,13 +35,5 @@ def recreate_order(request, store_id, store_order_id):
         return redirect("dashboard:order", order_id=order.id)
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        back = reverse("dashboard:store", args=[store_id]) if _has_store_page() else reverse("dashboard:orders")
+        back = reverse("dashboard:store", args=[store_id])
     return redirect(back)
-
-
-def _has_store_page() -> bool:
-    try:
-        reverse("dashboard:store", args=["00000000-0000-0000-0000-000000000000"])
-    except NoReverseMatch:  # the stores pages come with the connections work
-        return False
-    return True
