@@ -3,7 +3,7 @@ emulator: the merchant connects the store with `POST /v4/stores` and maps its SK
 order arrives by a signed webhook (a forged one is refused) AND by a pull (`:sync`), and is one Platen order; it
 is checked and routed on the demo network; the partner ships it through its API; the store shows the fulfilment
 with the tracking (Shopify's fulfillmentCreate, BigCommerce's shipment); the carrier's delivery reaches the store
-where the platform has a place for it (Shopify's fulfilment events; BigCommerce has none)."""
+where the platform has a place for it (Shopify's fulfilment event; BigCommerce's order status Completed)."""
 
 from __future__ import annotations
 
@@ -175,8 +175,8 @@ def test_a_bigcommerce_order_comes_in_twice_is_made_once_and_its_shipment_reache
         assert [(i["order_product_id"], i["quantity"]) for i in shipment["items"]] == \
             [(bc.orders[placed].items[0]["id"], 1)]
 
-        carrier_delivers(web, settle)  # BigCommerce has no place for a delivery: nothing is sent, nothing fails
-        assert len(bc.shipments[placed]) == 1
+        carrier_delivers(web, settle)  # BigCommerce's shipments have no delivered state: the order becomes Completed
+        assert len(bc.shipments[placed]) == 1 and bc.orders[placed].status_id == 10
     assert set(Fulfillment.objects.filter(order=order).values_list("kind", "state")) == {
-        ("shipped", PushState.PUSHED), ("delivered", PushState.UNSUPPORTED)}
+        ("shipped", PushState.PUSHED), ("delivered", PushState.PUSHED)}
     assert not OrderEvent.objects.filter(order=order, type=events.STORE_FULFILLMENT_FAILED).exists()
