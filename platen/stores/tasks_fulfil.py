@@ -9,7 +9,7 @@ from __future__ import annotations
 from platen.jobs import enqueue, job
 
 # A few more than the service's own limit: the service, not the job's dead end, says when it failed.
-PUSH_MAX_ATTEMPTS = 14
+PUSH_MAX_ATTEMPTS = 18
 
 
 @job(max_attempts=PUSH_MAX_ATTEMPTS)

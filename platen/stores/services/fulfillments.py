@@ -34,7 +34,7 @@ log = logging.getLogger("platen.stores.fulfillments")
 
 SHIPPED, DELIVERED, RETURNED = "shipped", "delivered", "returned"
 KINDS = (SHIPPED, DELIVERED, RETURNED)
-MAX_ATTEMPTS = 12  # with the jobs' backoff (5 s doubling, capped at an hour): a few hours of a platform's outage
+MAX_ATTEMPTS = 16  # with the jobs' backoff (5 s doubling, capped at an hour, full jitter): a few hours of a platform's outage
 ACTOR = Actor.system()
 UNEXPECTED = "Platen could not send it because of an error on our side; it has been logged."
 
