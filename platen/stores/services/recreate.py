@@ -200,7 +200,7 @@ def _by_key(store: Store, data: StoreOrderData) -> Order | None:
 
 def _locked_store_order(store: Store, data: StoreOrderData) -> StoreOrder:
     """The StoreOrder row, locked (made, as seen by the recreate, when Platen never saw the order)."""
-    rows = StoreOrder.objects.select_for_update().select_related("order")
+    rows = StoreOrder.objects.select_for_update(of=("self",)).select_related("order")
     row = rows.filter(store=store, external_id=data.external_id).first()
     if row is None:
         try:
