@@ -164,7 +164,7 @@ def _import(store: Store, data: base.StoreOrder, seen_via: SeenVia, request: Int
 
 
 def _locked_row(store: Store, data: base.StoreOrder, seen_via: SeenVia) -> tuple[StoreOrder, bool]:
-    rows = StoreOrder.objects.select_for_update().select_related("order")
+    rows = StoreOrder.objects.select_for_update(of=("self",)).select_related("order")
     row = rows.filter(store=store, external_id=data.external_id).first()
     if row is not None:
         return row, False
