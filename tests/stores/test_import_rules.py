@@ -78,6 +78,15 @@ def test_an_older_update_after_a_newer_one_changes_nothing(store, mapped):
     assert row.bucket == Bucket.IMPORTED and Order.objects.count() == 1
 
 
+def test_an_update_stamped_the_same_second_may_not_undo_paid_or_cancelled(store, mapped):
+    paid = store_order()
+    arrive(store, paid)
+    row = arrive(store, dataclasses.replace(paid, paid=False, store_status="Pending"))  # the create, delivered late
+    assert row.bucket == Bucket.IMPORTED and row.store_status == "Paid · Unfulfilled"
+    cancelled = dataclasses.replace(paid, cancelled_at=paid.updated_at)
+    assert arrive(store, cancelled).order.fulfillment_status == "canceled"  # same second, but forward: applied
+
+
 def test_an_unpaid_order_is_skipped_then_imported_when_the_paid_update_comes(store, mapped):
     placed = CONNECTED + timedelta(days=1)
     row = arrive(store, store_order(paid=False, payment_pending=True, store_status="Payment pending · Unfulfilled"))

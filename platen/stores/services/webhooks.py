@@ -178,6 +178,8 @@ def _product(store: Store, event: base.WebhookEvent) -> str:
 
 
 def describe(row) -> str:
+    if getattr(row, "note", ""):
+        return f"Order {row.number}: {row.note}"
     if row.bucket == Bucket.IMPORTED and row.order_id:
         text = f"Order {row.number} is Platen order {row.order_id}."
         return f"{text} {row.reason}" if row.reason else text
