@@ -21,6 +21,7 @@ from platen.kit.errors import InvalidRequest, NotFound, PlatenError, TooLarge, U
 from platen.orders.api import router as orders_router
 from platen.orders.api import RAW_BODIES
 from platen.production.tracking_api import router as tracking_hooks_router
+from platen.stores.hooks_api import router as store_hooks_router
 from platen.production.api import report_router as partner_report_router, router as partner_router
 from platen.stores.api import router as stores_router
 from platen.stores.api_products import router as store_products_router
@@ -66,6 +67,7 @@ api.add_router("/v4", store_recreate_router)
 api.add_router("/v3", catalog_v3_router)
 api.add_router("/v1", shipment_v1_router)
 api.add_router("/hooks", tracking_hooks_router)
+api.add_router("/hooks", store_hooks_router)  # after tracking: /hooks/tracking/{id} is not a store
 api.add_router("/v2", partner_report_router)  # the reference's partner status reports
 
 

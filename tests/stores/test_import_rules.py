@@ -78,6 +78,15 @@ def test_an_older_update_after_a_newer_one_changes_nothing(store, mapped):
     assert row.bucket == Bucket.IMPORTED and Order.objects.count() == 1
 
 
+def test_an_update_stamped_the_same_second_may_not_undo_paid_or_cancelled(store, mapped):
+    paid = store_order()
+    arrive(store, paid)
+    row = arrive(store, dataclasses.replace(paid, paid=False, store_status="Pending"))  # the create, delivered late
+    assert row.bucket == Bucket.IMPORTED and row.store_status == "Paid · Unfulfilled"
+    cancelled = dataclasses.replace(paid, cancelled_at=paid.updated_at)
+    assert arrive(store, cancelled).order.fulfillment_status == "canceled"  # same second, but forward: applied
+
+
 def test_an_unpaid_order_is_skipped_then_imported_when_the_paid_update_comes(store, mapped):
     placed = CONNECTED + timedelta(days=1)
     row = arrive(store, store_order(paid=False, payment_pending=True, store_status="Payment pending · Unfulfilled"))
@@ -164,8 +173,8 @@ def test_with_import_not_connected_every_item_waits_in_a_not_connected_order(acc
     assert items["11001"].product_uid == POSTER and items["11002"].product_uid == ""
     assert items["11002"].store_product_variant_id == "8002"
     assert [p["code"] for p in order.problems] == ["product_not_connected"] and "'Mug / White'" in order.problems[0]["message"]
-    assert DBTaskResult.objects.filter(task_path=CHECKS).count() == 0
-    assert OutboxMessage.objects.filter(order=order, kind="needs_action").exists()  # the e-mail names the items
+    assert DBTaskResult.objects.filter(task_path=CHECKS).count() == 0  # the checks run once it is completed
+    assert order.events.filter(type="order_created").exists() and not order.events.filter(type="item_status_changed").exists()
 
 
 def test_an_order_whose_items_are_all_ignored_is_not_imported(store):

@@ -56,31 +56,29 @@ def create_order(store, data, resolved: list, *, shipment_method: str, intake_re
         source_key=str(store.id), external_id=data.external_id, shipping_address=address,
         requested_shipment_method=shipment_method, ordered_at=data.placed_at or timezone.now(),
     )
-    start(order, F.RECEIVED, Financial.PENDING)
-    items, files = _items(order, resolved)
+    born = F.NOT_CONNECTED if not_connected else F.RECEIVED
+    start(order, born, Financial.PENDING)
+    items, files = _items(order, resolved, born)
+    if not_connected:  # born waiting: the merchant connects or ignores each open item (stores.services.completion)
+        order.problems = [{"field": f"items[{_position(items, r)}]", "code": r.reason_code,
+                           "message": f"{line_words(r.line)} is not connected to a print product: connect or ignore it."}
+                          for r in resolved if r.state == "unresolved"]
     history = [events.event(order, events.ORDER_CREATED, actor, params={
         "channel": store.platform, "storeId": str(store.id), "storeOrderNumber": data.number, "items": len(items),
         **({"intakeRequestId": str(intake_request.id)} if intake_request else {})})]
     insert_new(order, items, files, history)
-    active = [i for i in items if not i.is_ignored]
-    if not_connected:
-        waiting = [r for r in resolved if r.state == "unresolved"]
-        order.problems = [{"field": f"items[{_position(items, r)}]", "code": r.reason_code,
-                           "message": f"{line_words(r.line)} is not connected to a print product: connect or ignore it."}
-                          for r in waiting]
-        reason = "Not connected: " + ", ".join(line_words(r.line) for r in waiting) + "."
-        transition_items(order, active, F.NOT_CONNECTED, actor, reason=reason, siblings=items, order_fields=["problems"])
-    elif problems:
+    if problems and not not_connected:  # a not-connected order is checked (address too) once completed
         order.problems = problems
+        active = [i for i in items if not i.is_ignored]
         transition_items(order, active, F.FAILED, actor, reason=" ".join(p["message"] for p in problems),
                          siblings=items, order_fields=["problems"])
-    else:
+    elif not not_connected:
         tasks.enqueue_check(order)
     log.info("store order imported", extra={"order_id": order.id, "store_id": store.id, "status": order.fulfillment_status})
     return order
 
 
-def _items(order: Order, resolved: list) -> tuple[list[OrderItem], list[ItemFile]]:
+def _items(order: Order, resolved: list, status: F) -> tuple[list[OrderItem], list[ItemFile]]:
     rows, files = [], []
     for n, r in enumerate(resolved):
         line = r.line
@@ -88,7 +86,7 @@ def _items(order: Order, resolved: list) -> tuple[list[OrderItem], list[ItemFile
         row = OrderItem(
             order=order, position=n, item_reference_id=line.external_id[:255], product_uid=r.product_uid[:255],
             store_product_variant_id=(line.variant_id or "")[:255], quantity=max(int(line.quantity), 1),
-            fulfillment_status=F.CANCELED if ignored else F.RECEIVED, is_ignored=ignored,
+            fulfillment_status=F.CANCELED if ignored else status, is_ignored=ignored,
             metadata=[{"key": str(k), "value": str(v)} for k, v in (line.properties or {}).items()],
         )
         row_files = [ItemFile(item=row, position=k, type=f.get("type") or "default", url=f["url"])
