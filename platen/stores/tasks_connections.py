@@ -18,6 +18,7 @@ from platen.kit.actors import Actor
 
 log = logging.getLogger("platen.stores")
 ACTOR = Actor.system("store connection")
+# Searched in this order: a job of the module that owns the service wins over the stand-in below.
 _JOB_MODULES = ("platen.stores.tasks", "platen.stores.tasks_imports", "platen.stores.tasks_products",
                 "platen.stores.tasks_connections")
 
@@ -63,6 +64,17 @@ def named_job(name: str) -> JobTask | None:
     return None
 
 
+def installed_service(name: str):
+    """platen.stores.services.<name>, or None (logged) while that part of the domain is not installed."""
+    try:
+        return importlib.import_module(f"platen.stores.services.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"platen.stores.services.{name}":
+            raise
+        log.warning("store service not installed; step skipped", extra={"service": name})
+        return None
+
+
 def _active_store(store_id: str):
     from platen.stores.models import Store
     from platen.stores.statuses import StoreStatus
@@ -101,18 +113,28 @@ def register_webhooks(store_id: str) -> None:
 @job(max_attempts=5)
 def sync_products(store_id: str) -> None:
     """stores.sync-products: read the store's products and variants (services.products.sync_products)."""
-    from platen.stores.services import products
-
+    products = installed_service("products")
     store = _active_store(store_id)
-    if store is not None:
+    if store is not None and products is not None:
         products.sync_products(store)
 
 
 @job(max_attempts=5)
 def first_pull(store_id: str) -> None:
     """stores.first-pull: pull the store's orders now (after connecting or reconnecting)."""
-    from platen.stores.services import pulls
-
+    pulls = installed_service("pulls")
     store = _active_store(store_id)
-    if store is not None:
+    if store is not None and pulls is not None:
         pulls.sync_now(store)
+
+
+@job(max_attempts=5)
+def retry_waiting(store_id: str) -> None:
+    """stores.retry-waiting, a stand-in while the imports part defines none: import the store orders that waited
+    for a mapping (services.importing.retry_waiting)."""
+    from platen.stores.models import Store
+
+    importing = installed_service("importing")
+    store = Store.objects.filter(pk=store_id).first()
+    if store is not None and importing is not None:
+        importing.retry_waiting(store)
