@@ -15,12 +15,19 @@ from platen.stores.models import Store
 from platen.stores.services import connections
 from platen.stores.statuses import StoreStatus
 from tests.emulators.bigcommerce import BigCommerceEmulator
+from tests.emulators.shopify import ShopifyEmulator
 from tests.emulators.smtp import SmtpServer, smtp_settings
 
 
 @pytest.fixture
 def bigcommerce(loopback_fetching):
     with BigCommerceEmulator(quota=10_000) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def shopify(loopback_fetching):
+    with ShopifyEmulator(plan="plus") as emulator:
         yield emulator
 
 
@@ -54,6 +61,27 @@ def test_connecting_checks_the_token_registers_webhooks_and_keeps_the_secrets_se
     assert ("store/order/created", data["webhookUrl"]) in destinations
     assert data["webhookUrl"] == f"{settings.PLATEN.base_url}/hooks/bigcommerce/{store.pk}"
     assert [h["status"] for h in api.get(f"/v4/stores/{store.pk}/history").json()["history"]] == ["active"]
+
+
+def test_connecting_a_shopify_store_subscribes_platen_to_its_order_topics(api, shopify, settle):
+    response = api.post("/v4/stores", {"platform": "shopify", "domain": shopify.domain, "accessToken": shopify.token,
+                                       "webhookSecret": shopify.secret, "apiBaseUrl": shopify.url})
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["domain"] == "platen-demo.myshopify.com" and data["status"] == "active"
+    settle()
+    topics = {s.topic for s in shopify.subscriptions if s.uri == data["webhookUrl"]}
+    assert {"ORDERS_CREATE", "ORDERS_PAID", "ORDERS_UPDATED", "ORDERS_CANCELLED"} <= topics
+    # Connecting the same shop again (its short name, as people type it) is a conflict.
+    again = api.post("/v4/stores", {"platform": "shopify", "domain": "platen-demo", "accessToken": shopify.token,
+                                    "webhookSecret": shopify.secret, "apiBaseUrl": shopify.url})
+    assert again.status_code == 409 and again.json()["code"] == "store_exists"
+
+
+def test_shopify_refusing_the_token_while_connecting(api, shopify):
+    response = api.post("/v4/stores", {"platform": "shopify", "domain": shopify.domain, "accessToken": "shpat_wrong",
+                                       "webhookSecret": shopify.secret, "apiBaseUrl": shopify.url})
+    assert response.status_code == 400 and "Shopify refused this access token" in response.json()["details"][0]["message"]
 
 
 def test_a_refused_token_connects_nothing_and_says_what_to_do(api, bigcommerce):
