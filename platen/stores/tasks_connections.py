@@ -18,7 +18,6 @@ from platen.kit.actors import Actor
 
 log = logging.getLogger("platen.stores")
 ACTOR = Actor.system("store connection")
-# Searched in this order: a job of the module that owns the service wins over the stand-in below.
 _JOB_MODULES = ("platen.stores.tasks", "platen.stores.tasks_imports", "platen.stores.tasks_products",
                 "platen.stores.tasks_connections")
 
@@ -126,15 +125,3 @@ def first_pull(store_id: str) -> None:
     store = _active_store(store_id)
     if store is not None and pulls is not None:
         pulls.sync_now(store)
-
-
-@job(max_attempts=5)
-def retry_waiting(store_id: str) -> None:
-    """stores.retry-waiting, a stand-in while the imports part defines none: import the store orders that waited
-    for a mapping (services.importing.retry_waiting)."""
-    from platen.stores.models import Store
-
-    importing = installed_service("importing")
-    store = Store.objects.filter(pk=store_id).first()
-    if store is not None and importing is not None:
-        importing.retry_waiting(store)

@@ -142,3 +142,18 @@ def test_loopback_api_urls_are_refused_where_private_addresses_are_not_allowed(a
         response = api.post("/v4/stores", {"platform": "bigcommerce", "domain": "abc123", "accessToken": "t",
                                            "webhookSecret": "s", "apiBaseUrl": base})
     assert response.status_code == 400 and response.json()["details"][0]["field"] == "apiBaseUrl"
+
+
+def test_the_command_line_connects_and_lists_stores(account, bigcommerce, capsys):
+    from platen import cli
+
+    assert cli.main(["stores", "connect", "--account", str(account.pk), "--platform", "bigcommerce", "--domain", "abc123",
+                     "--token", "wrong", "--secret", bigcommerce.client_secret, "--api-base-url", bigcommerce.url]) == 1
+    assert "BigCommerce refused this access token" in capsys.readouterr().err
+    assert cli.main(["stores", "connect", "--account", str(account.pk), "--platform", "bigcommerce", "--domain", "abc123",
+                     "--token", bigcommerce.token, "--secret", bigcommerce.client_secret, "--api-base-url", bigcommerce.url]) == 0
+    store_id = capsys.readouterr().out.strip()
+    assert Store.objects.get(pk=store_id).status == StoreStatus.ACTIVE
+    assert cli.main(["stores", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert store_id in listed and "abc123" in listed and "active" in listed and bigcommerce.token not in listed
