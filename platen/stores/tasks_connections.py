@@ -63,6 +63,17 @@ def named_job(name: str) -> JobTask | None:
     return None
 
 
+def installed_service(name: str):
+    """platen.stores.services.<name>, or None (logged) while that part of the domain is not installed."""
+    try:
+        return importlib.import_module(f"platen.stores.services.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"platen.stores.services.{name}":
+            raise
+        log.warning("store service not installed; step skipped", extra={"service": name})
+        return None
+
+
 def _active_store(store_id: str):
     from platen.stores.models import Store
     from platen.stores.statuses import StoreStatus
@@ -101,18 +112,16 @@ def register_webhooks(store_id: str) -> None:
 @job(max_attempts=5)
 def sync_products(store_id: str) -> None:
     """stores.sync-products: read the store's products and variants (services.products.sync_products)."""
-    from platen.stores.services import products
-
+    products = installed_service("products")
     store = _active_store(store_id)
-    if store is not None:
+    if store is not None and products is not None:
         products.sync_products(store)
 
 
 @job(max_attempts=5)
 def first_pull(store_id: str) -> None:
     """stores.first-pull: pull the store's orders now (after connecting or reconnecting)."""
-    from platen.stores.services import pulls
-
+    pulls = installed_service("pulls")
     store = _active_store(store_id)
-    if store is not None:
+    if store is not None and pulls is not None:
         pulls.sync_now(store)

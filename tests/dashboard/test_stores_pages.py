@@ -103,7 +103,7 @@ def test_an_auth_failed_store_says_so_with_the_reason_and_the_merchant_gets_one_
     html = merchant_client.get("/stores/").content.decode()
     assert ">Auth failed</span>" in html and "Invalid API key" in html and "Reconnect" in html
     html = merchant_client.get(f"/stores/{store.pk}/").content.decode()
-    assert "refused Platen's access token" in html and 'data-testid="reconnect-form"' in html
+    assert "This store stopped syncing" in html and "Invalid API key" in html and 'data-testid="reconnect-form"' in html
     assert "Sync now" not in html
     message = OutboxMessage.objects.get(kind="store_auth_failed")
     assert message.to == "ops@acme.test" and message.status == "sent"

@@ -159,7 +159,7 @@ def test_sync_of_an_auth_failed_store_is_refused_with_the_platforms_reason(api, 
     store = make_store(account)
     connections.change_status(store, StoreStatus.AUTH_FAILED, Actor.system("pull"), reason="Shopify answered 401: Invalid API key or access token.")
     data = assert_error(api.post(f"/v4/stores/{store.pk}:sync"), 409, "store_not_active")
-    assert "auth failed" in data["message"] and "Invalid API key" in data["message"]
+    assert "stopped syncing" in data["message"] and "Invalid API key" in data["message"]
 
 
 # --- Store orders --------------------------------------------------------------------------------------------

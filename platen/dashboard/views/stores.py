@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.views.decorators.http import require_POST
 
 from platen.catalog.models import ShipmentMethod
@@ -21,6 +23,7 @@ from platen.stores.services import mappings, setup
 from platen.stores.statuses import Platform
 
 ORDERS_PAGE = 50
+RECREATE_BUTTON = "dashboard/stores/_recreate_button.html"  # Recreate order on a store order that did not import
 CONNECT_DEFAULTS = {"platform": "shopify", "domain": "", "api_base_url": "", "name": "", "import_not_connected": False,
                     "pull_interval_minutes": "60"}
 # The form's names for the service's wire-named problems.
@@ -86,6 +89,7 @@ def store_detail(request, store_id, *, forms=None, status=200):
         "sku_mappings": mappings.sku_mappings(request.scope, store.pk),
         "shipping_mappings": mappings.shipping_mappings(request.scope, store.pk),
         "methods": ShipmentMethod.objects.order_by("name"), "show_account": request.user.is_operator,
+        "recreate_button": _optional(RECREATE_BUTTON),
         "settings_form": forms.get("settings") or {"errors": {}, "message": ""},
         "reconnect_form": forms.get("reconnect") or {"errors": {}, "message": ""},
         "sku_form": forms.get("sku") or {"sku": "", "product_uid": "", "file_url": "", "errors": {}, "message": ""},
@@ -168,6 +172,15 @@ def shipping_unmap(request, store_id):
     mappings.unmap_shipping(request.scope, store_id, request.POST.get("store_method", ""))
     messages.success(request, "The shipping-method mapping was removed.")
     return redirect("dashboard:store", store_id=store_id)
+
+
+def _optional(name: str) -> str:
+    """A partial another part of the stores pages provides, or "" while it is not installed."""
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return ""
+    return name
 
 
 def _act(request, store_id, form_name: str, change, said: str, values: dict | None = None):

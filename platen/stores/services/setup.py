@@ -291,17 +291,17 @@ def reconnect(account, store_id, actor: Actor, *, access_token: str = "", webhoo
 def sync_now(account, store_id, actor: Actor) -> Store:
     """Pull the store's orders now (pulls.sync_now); 409 when the store is not active, saying why."""
     store = get_store(account, store_id)
-    if store.status != StoreStatus.ACTIVE:
-        why = store.status_reason or ("it was disconnected" if store.status == StoreStatus.DISCONNECTED else "")
-        raise Conflict(f"The store is {store.status.replace('_', ' ')}{f': {why}' if why else ''}. "
-                       "Reconnect it first, then sync.", code="store_not_active")
-    try:
-        from platen.stores.services import pulls
-    except ImportError:  # the pull service is not installed: the scheduler takes a store that is due
-        with transaction.atomic():
-            Store.objects.filter(pk=store.pk).update(next_pull_at=timezone.now())
-    else:
+    if store.status == StoreStatus.DISCONNECTED:
+        raise Conflict("The store is disconnected. Reconnect it first, then sync.", code="store_not_active")
+    if store.status == StoreStatus.AUTH_FAILED:
+        why = (store.status_reason or f"{label(store.platform)} refused Platen's access token").rstrip(".")
+        raise Conflict(f"The store stopped syncing: {why}. Reconnect it with a valid access token, then sync.",
+                       code="store_not_active")
+    pulls = tasks.installed_service("pulls")
+    if pulls is not None:
         pulls.sync_now(store)
+    else:  # the scheduler pulls a store that is due
+        Store.objects.filter(pk=store.pk).update(next_pull_at=timezone.now())
     log.info("store sync asked", extra={"store_id": store.pk, "actor": actor.label})
     store.refresh_from_db()
     return store
