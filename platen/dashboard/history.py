@@ -12,6 +12,7 @@ from platen.notifications.statuses import EMAIL_SENT, POSTBACK_FAILED, POSTBACK_
 from platen.orders import events as ev
 from platen.orders.fields import ADDRESS_FIELDS, field_label, names_from_items, words
 from platen.orders.presenters import ADDRESS_WIRE
+from platen.stores.services import completion
 
 # Column names of Address as a merchant reads them (shipping_address_updated stores column names).
 ADDRESS_LABELS = {column: ADDRESS_FIELDS[wire] for wire, column in ADDRESS_WIRE}
@@ -88,6 +89,13 @@ def _item_changes(p: dict) -> list[str]:
 
 def _human(status) -> str:
     return str(status or "?").replace("_", " ")
+
+
+# Complete order's decisions (stores.services.completion): the reason names the item, the product and the scope.
+COMPLETION_STEPS = {
+    completion.ITEM_CONNECTED: ("Item connected", "good"), completion.ITEM_IGNORED: ("Item ignored", "neutral"),
+    completion.ORDER_COMPLETED: ("Order completed", "change"),
+}
 
 
 # The production and shipping steps of an order, as sentences (who did it is the entry's actor).
@@ -270,4 +278,7 @@ def _describe(e, p: dict, names: dict) -> tuple[str, list[str], str, bool]:
         return _store_push(t, p)
     if t == EMAIL_SENT:
         return f"E-mail sent to {p.get('to', '?')}", [], "neutral", False
+    if t in COMPLETION_STEPS:
+        title, tone = COMPLETION_STEPS[t]
+        return title, [], tone, False
     return _human(t).capitalize(), [f"{words(k).capitalize()}: {v}" for k, v in p.items()], "neutral", False

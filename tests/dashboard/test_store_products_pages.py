@@ -101,7 +101,7 @@ def test_complete_order_from_the_order_page(merchant_client, shop):
     assert "Decided" in text(step) and "made as" in text(step)
     done = merchant_client.post(f"/orders/{order.id}/complete/{second.id}/", {"action": "ignore", "scope": "variant"}, follow=True)
     assert done.redirect_chain[-1][0] == f"/orders/{order.id}/"
-    assert "The order is complete" in text(done)
+    assert "is ignored. The order is complete" in text(done)
     order.refresh_from_db()
     assert order.fulfillment_status == "received"
     red.refresh_from_db()

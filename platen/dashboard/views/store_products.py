@@ -133,16 +133,19 @@ def complete_item(request, order_id, item_id):
         if request.POST.get("action") == "connect":
             completion.connect_item(order, item, request.POST.get("product", ""), _files(request), actor,
                                     request.POST.get("scope") or completion.Scope.VARIANT)
-            messages.success(request, f"Item {item.item_reference_id} is connected.")
+            said = f"Item {item.item_reference_id} is connected."
         else:
             completion.ignore_item(order, item, actor, request.POST.get("scope") or completion.Scope.ORDER)
-            messages.success(request, f"Item {item.item_reference_id} is ignored.")
-    order.refresh_from_db(fields=["fulfillment_status"])
-    if order.fulfillment_status == Fulfillment.NOT_CONNECTED:
-        return redirect("dashboard:order_complete", order_id=order.id)
-    messages.success(request, "The order is complete: it goes on to its checks." if order.fulfillment_status != Fulfillment.CANCELED
-                     else "Every item was ignored, so the order was canceled.")
-    return redirect("dashboard:order", order_id=order.id)
+            said = f"Item {item.item_reference_id} is ignored."
+        order.refresh_from_db(fields=["fulfillment_status"])
+        if order.fulfillment_status == Fulfillment.NOT_CONNECTED:
+            messages.success(request, said)
+        else:
+            messages.success(request, f"{said} The order is complete: it goes on to its checks."
+                             if order.fulfillment_status != Fulfillment.CANCELED
+                             else f"{said} Every item was ignored, so the order was canceled.")
+            return redirect("dashboard:order", order_id=order.id)
+    return redirect("dashboard:order_complete", order_id=order.id)
 
 
 def _files(request) -> list[dict]:

@@ -227,7 +227,7 @@ def _complete(order: Order, items: list[OrderItem], actor: Actor) -> None:
     ignored = [i for i in held if i.is_ignored]
     going = [i for i in held if not i.is_ignored]
     if going:
-        reason = (f"Order completed: {_count(going, 'item')} go on to be checked"
+        reason = (f"Order completed: {_count(going, 'item')} {'goes' if len(going) == 1 else 'go'} on to be checked"
                   + (f", {_count(ignored, 'item')} ignored." if ignored else "."))
     else:
         reason = "Order completed: every item was ignored, so nothing is made and the order is canceled."
