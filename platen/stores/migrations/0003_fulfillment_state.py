@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('stores', '0001_initial'),
+        ('stores', '0002_webhook_headers_and_pull_lease'),
     ]
 
     operations = [
