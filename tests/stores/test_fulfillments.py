@@ -148,6 +148,9 @@ def test_a_refused_access_marks_the_store_and_the_push_waits_for_the_reconnect(s
 
     shop.token = real_token
     connections.change_status(store, StoreStatus.ACTIVE, TESTS, reason="Reconnected")  # queues what waited
+    with pytest.raises(Conflict):  # a Retry at the same time queues nothing more: one job per push
+        fulfillments.retry(store.account, order.pk, row.pk, TESTS)
+    assert Job.objects.filter(task_path__endswith="push_fulfillment", status="READY").count() == 1
     settle()
     row.refresh_from_db()
     assert row.state == PushState.PUSHED and len(shop.fulfillments) == 1

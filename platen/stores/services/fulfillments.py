@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from platen.jobs import Retry
 from platen.kit.actors import Actor
 from platen.kit.errors import Conflict, NotFound
 from platen.orders import events
@@ -102,13 +103,24 @@ def _enqueue(row: Fulfillment) -> None:
     tasks_fulfil.enqueue_push(row.pk)
 
 
+def _requeue(rows: Iterable[Fulfillment], *, states=(PushState.WAITING,)) -> int:
+    """Rows that waited (or failed) go again: each moves to pending by one conditional update and only the caller
+    that moved it queues its job, so a row never has two jobs (a reconnect and a Retry at once, say)."""
+    queued = 0
+    with transaction.atomic():
+        for row in rows:
+            if Fulfillment.objects.filter(pk=row.pk, state__in=states).update(state=PushState.PENDING, attempts=0):
+                row.state, row.attempts = PushState.PENDING, 0
+                _enqueue(row)
+                queued += 1
+    return queued
+
+
 # --- Pushing (the job) ------------------------------------------------------------------------------------
 
 
 def push(fulfillment_id: int) -> str:
     """Tell the store; returns the row's state. Raises jobs.Retry after a transient failure (the job backs off)."""
-    from platen.jobs import Retry
-
     row = Fulfillment.objects.select_related("store", "store_order", "order").filter(pk=fulfillment_id).first()
     if row is None or row.state in (PushState.PUSHED, PushState.UNSUPPORTED, PushState.FAILED):
         return row.state if row else ""
@@ -119,7 +131,10 @@ def push(fulfillment_id: int) -> str:
     if row.kind != SHIPPED:
         shipment = Fulfillment.objects.filter(order_id=row.order_id, kind=SHIPPED, tracking_code=row.tracking_code).first()
         if shipment is None or shipment.state != PushState.PUSHED:
-            return _wait(row, f"Waits until the shipment reaches {label}.")
+            _wait(row, f"Waits until the shipment reaches {label}.")
+            if shipment is not None and Fulfillment.objects.filter(pk=shipment.pk, state=PushState.PUSHED).exists():
+                _requeue([row])  # the shipment got there while this looked: its follow-up may have missed this row
+            return row.state
     try:
         message = tracking_push(row)
         with connections.connector_for(store) as connector:
@@ -207,9 +222,8 @@ def _pushed(row: Fulfillment, external_id: str) -> str:
         events.record(row.order, events.STORE_FULFILLMENT_PUSHED, ACTOR, reason=pushed_words(row.kind, label, row.tracking_code),
                       params=_params(row, label, externalId=row.external_id))
         if row.kind == SHIPPED:  # a delivery that waited for this shipment goes now
-            for follower in Fulfillment.objects.filter(order_id=row.order_id, tracking_code=row.tracking_code,
-                                                       state=PushState.WAITING).exclude(kind=SHIPPED):
-                _enqueue(follower)
+            _requeue(Fulfillment.objects.filter(order_id=row.order_id, tracking_code=row.tracking_code,
+                                                state=PushState.WAITING).exclude(kind=SHIPPED))
     log.info("store push done", extra={"fulfillment": row.pk, "order_id": str(row.order_id), "kind": row.kind})
     return PushState.PUSHED
 
@@ -281,8 +295,7 @@ def retry(account, order_id, fulfillment_id: int, actor: Actor) -> Fulfillment:
     """The Retry on the order page: a failed or waiting push goes again now (the store must be connected)."""
     with transaction.atomic():
         orders = Order.objects.all() if account is None else Order.objects.filter(account=account)
-        row = Fulfillment.objects.select_for_update().select_related("store") \
-            .filter(pk=fulfillment_id, order_id=order_id, order__in=orders).first()
+        row = Fulfillment.objects.select_related("store").filter(pk=fulfillment_id, order_id=order_id, order__in=orders).first()
         if row is None:
             raise NotFound("This order has no such push to its store.", code="store_push_not_found")
         if row.state not in (PushState.FAILED, PushState.WAITING):
@@ -290,18 +303,15 @@ def retry(account, order_id, fulfillment_id: int, actor: Actor) -> Fulfillment:
         if row.store.status != StoreStatus.ACTIVE:
             raise Conflict(f"Reconnect the store {row.store} first: it is sent once the store is connected again.",
                            code="store_not_active")
-        _save(row, PushState.PENDING, attempts=0)
-        _enqueue(row)
+        if not _requeue([row], states=(PushState.FAILED, PushState.WAITING)):
+            raise Conflict("This is being sent already.", code="store_push_not_failed")
     log.info("store push retried", extra={"fulfillment": row.pk, "order_id": str(order_id), "by": actor.label})
     return row
 
 
 def resume(store_id) -> int:
     """The store is connected again: what waited for it is pushed now. Runs in the reconnect's transaction."""
-    waiting = list(Fulfillment.objects.filter(store_id=store_id, state=PushState.WAITING))
-    for row in waiting:
-        _enqueue(row)
-    return len(waiting)
+    return _requeue(Fulfillment.objects.filter(store_id=store_id, state=PushState.WAITING))
 
 
 def for_order(order: Order) -> list[Fulfillment]:
