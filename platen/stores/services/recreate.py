@@ -102,7 +102,7 @@ def fetch(store: Store, ref: str) -> StoreOrderData:
     except AuthFailed as exc:
         with transaction.atomic():
             connections.change_status(store, StoreStatus.AUTH_FAILED, Actor.system(), reason=exc.message)
-        raise Conflict(f"{label} refused Platen's access: reconnect the store, then recreate the order. {exc.message}",
+        raise Conflict(f"{exc.message.rstrip('.')}. Recreate the order once the store is reconnected.",
                        code="store_auth_failed") from exc
     except ConnectorError as exc:
         raise Conflict(f"{label} could not be asked for the order: {exc.message} Try again in a moment.",
@@ -127,9 +127,9 @@ def create(store: Store, data: StoreOrderData, actor: Actor, choices: Choices = 
             "or choose the shipment method for this order.",
             [Detail("shipmentMethodUid", f"Choose the Platen shipment method for '{data.shipping_method}'.")],
             code="shipping_method_not_mapped")
-    why = f" (not imported: {known.reason})" if known is not None and known.reason else ""
-    order = _create_order(store, data, resolved, method, actor, reason=f"Recreated from store order {data.number}{why}.")
-    log.info("store order recreated", extra={"order_id": str(order.pk), "store_id": str(store.pk), "number": data.number})
+    order = _create_order(store, data, resolved, method)
+    log.info("store order recreated", extra={"order_id": str(order.pk), "store_id": str(store.pk), "number": data.number,
+                                              "by": actor.label, "overrides": known.reason_code if known else "never seen"})
     return order
 
 
@@ -164,7 +164,7 @@ def _resolve(store: Store, data: StoreOrderData, choices: Choices) -> list[resol
     return resolved
 
 
-def _create_order(store: Store, data: StoreOrderData, resolved, shipment_method_uid: str, actor: Actor, *, reason: str) -> Order:
+def _create_order(store: Store, data: StoreOrderData, resolved, shipment_method_uid: str) -> Order:
     """The order as imports make it (orders.services.store_orders: same key, rows and checks), linked to its StoreOrder
     in one transaction with the row locked as imports lock it; an order made meanwhile by an import is answered."""
     request = intake.receive(store.account, store.platform, json.dumps(data.as_dict()), content_type="application/json",
@@ -189,7 +189,6 @@ def _create_order(store: Store, data: StoreOrderData, resolved, shipment_method_
             StoreOrder.objects.filter(store=store, external_id=data.external_id, order__isnull=True).update(
                 order=order, bucket=Bucket.IMPORTED, reason_code="", reason="")
             intake.complete(request, Outcome.DUPLICATE, order=order)
-    log.info("store order recreated", extra={"order_id": str(order.pk), "by": actor.label, "reason": reason})
     return order
 
 
