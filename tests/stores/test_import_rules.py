@@ -15,6 +15,7 @@ from platen.intake import services as intake
 from platen.intake.models import IntakeRequest
 from platen.kit.actors import Actor
 from platen.notifications.models import OutboxMessage
+from platen.notifications.statuses import EmailKind
 from platen.orders.models import Order, OrderEvent
 from platen.stores.models import ShippingMethodMapping, SkuMapping, StoreOrder, StoreProduct, StoreVariant
 from platen.stores.services import connections, importing
@@ -175,6 +176,9 @@ def test_with_import_not_connected_every_item_waits_in_a_not_connected_order(acc
     assert [p["code"] for p in order.problems] == ["product_not_connected"] and "'Mug / White'" in order.problems[0]["message"]
     assert DBTaskResult.objects.filter(task_path=CHECKS).count() == 0  # the checks run once it is completed
     assert order.events.filter(type="order_created").exists() and not order.events.filter(type="item_status_changed").exists()
+    if "not_connected" in {k.value for k in EmailKind}:  # the completion part e-mails the merchant, naming the items
+        mail = OutboxMessage.objects.get(order=order, kind="not_connected")
+        assert [i["reference"] for i in mail.context["items"]] == ["11002"]
 
 
 def test_an_order_whose_items_are_all_ignored_is_not_imported(store):

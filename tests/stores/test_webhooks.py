@@ -3,7 +3,9 @@ algorithms: verified before anything is stored, stored once per delivery, proces
 
 from __future__ import annotations
 
+import importlib.util
 import uuid
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -12,7 +14,7 @@ from platen.catalog.models import ShipmentMethod
 from platen.intake.models import IntakeRequest
 from platen.jobs import run_pending
 from platen.orders.models import Order
-from platen.stores.models import ShippingMethodMapping, SkuMapping, Store, StoreOrder, StoreWebhook
+from platen.stores.models import ShippingMethodMapping, SkuMapping, Store, StoreOrder, StoreVariant, StoreWebhook
 from platen.stores.services import pulls
 from platen.stores.statuses import Bucket, StoreStatus
 from tests.emulators.bigcommerce import BigCommerceEmulator
@@ -146,7 +148,7 @@ def test_a_webhook_and_a_pull_of_the_same_order_make_one_order(store, shop, hook
     process()
     result = pulls.pull(Store.objects.get())
     assert result.read == 1 and result.processed == 0  # already seen as it is
-    shop.update_order(order.id, note="gift wrap")
+    shop.update_order(order.id, note="gift wrap", updated_at=order.updated_at + timedelta(seconds=5))  # a later change
     assert pulls.pull(Store.objects.get()).processed == 1
     assert Order.objects.count() == 1 and StoreOrder.objects.get().seen_via == "pull"
 
@@ -186,3 +188,19 @@ def test_a_thin_bigcommerce_webhook_is_completed_by_fetching_the_order(account, 
     row = StoreOrder.objects.get()
     assert row.bucket == Bucket.IMPORTED and row.external_id == str(order_id) and row.number == str(order_id)
     assert Order.objects.get().channel == "bigcommerce"
+
+
+def test_product_webhooks_reach_the_store_s_products(store, shop, hooks_url):
+    product = shop.add_product("Poster", [{"sku": "PA3-MATTE", "options": {"Size": "A3"}}])
+    url = f"{hooks_url}/shopify/{store.pk}"
+    shop.send_webhook("products/create", shop.rest_product(product.id), url)
+    process()
+    hook = StoreWebhook.objects.get()
+    if importlib.util.find_spec("platen.stores.services.products") is None:  # the products part is not installed
+        assert hook.outcome.startswith("Skipped") and hook.processed_at is not None
+        return
+    assert hook.outcome == "Product 'Poster': created."
+    assert StoreVariant.objects.get(store=store).sku == "PA3-MATTE"
+    shop.send_webhook("products/delete", {"id": product.id}, url)
+    process()
+    assert StoreWebhook.objects.order_by("id").last().outcome == f"Product {product.id} was removed."

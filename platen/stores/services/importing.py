@@ -195,6 +195,8 @@ def _remember(row: StoreOrder, data: base.StoreOrder, seen_via: SeenVia) -> None
     row.snapshot = data.as_dict()
     row.number, row.store_status = data.number[:100], data.store_status[:200]
     row.placed_at, row.store_updated_at, row.seen_via = data.placed_at, data.updated_at, seen_via
+    # Saved before an order is made: the new order's history subscribers read the lines from this snapshot.
+    row.save(update_fields=["snapshot", "number", "store_status", "placed_at", "store_updated_at", "seen_via", "last_seen_at"])
 
 
 def _set(row: StoreOrder, bucket: Bucket, code: str, reason: str) -> None:

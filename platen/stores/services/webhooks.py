@@ -171,10 +171,10 @@ def _product(store: Store, event: base.WebhookEvent) -> str:
         log.info("product webhook skipped: no products service", extra={"store_id": store.id, "topic": event.topic})
         return f"Skipped: product notifications are not applied by this Platen version ({event.topic})."
     if event.kind == "product" and event.product is not None:
-        products.apply_product(store, event.product)
-        return f"Product '{event.product.title}' was updated from the store."
-    products.remove_product(store, event.resource_id)
-    return f"Product {event.resource_id} was removed from the store."
+        done = products.apply_product(store, event.product)
+        return f"Product '{event.product.title}': {done or 'applied'}."
+    gone = products.remove_product(store, event.resource_id)
+    return f"Product {event.resource_id} was {'removed' if gone is not False else 'already removed'}."
 
 
 def describe(row) -> str:
