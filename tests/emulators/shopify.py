@@ -13,7 +13,7 @@ Built from /work/shared/reference/store-platforms.md and Shopify's published ref
   `fulfillment_status:`, `status:`, `id:` (AND), values quoted or not.
 - Calculated query cost, a leaky bucket per store: an object costs 1, a connection 2 + `first` x (its node's cost),
   scalars and enums 0, a mutation 10; the requested cost must be available before the query runs, the difference
-  to the actual cost (counted on what was answered) is refunded. Short: `errors: [{"message": "Throttled",
+  to the actual cost (counted on what was answered) is refunded. Not enough: `errors: [{"message": "Throttled",
   "extensions": {"code": "THROTTLED", ...}}]`, no `data`, `actualQueryCost: null`. Over 1000 for one query:
   MAX_COST_EXCEEDED. Plans: PLANS["standard"|"advanced"|"plus"] = (maximumAvailable, restoreRate).
   The bucket reads an injectable `clock` (seconds): with ManualClock tests advance time without sleeping.
@@ -23,13 +23,18 @@ Use:
     clock = ManualClock()
     with ShopifyEmulator(plan="standard", clock=clock) as shop:       # or .start() / .stop()
         credentials = Credentials("shopify", shop.domain, shop.token, shop.secret, api_base_url=shop.url)
+        connector = Shopify(credentials, client=SafeHttpClient(allow_private=True), sleep=clock.advance)
+        api.post("/v4/stores", json=shop.store_payload(importNotConnectedOrders=True))   # Platen's wire shape
         product = shop.add_product("Poster", [{"sku": "POSTER-A3", "options": {"Size": "A3"}}])
         order = shop.add_order(lines=[{"variant": product.variants[0], "quantity": 2,
                                        "properties": {"Name": "Ada"}}])   # paid, unfulfilled by default
+        shop.add_order(created_at=..., financial_status="pending", shipping_title=None, shipping_address={...})
         shop.add_orders(20_000)                                          # fast, in memory (benchmarks)
         shop.update_order(order.id, financial_status="refunded")         # bumps updated_at
         shop.cancel_order(order.id); shop.mark_fulfilled(order.id); shop.hold(order.id)
         shop.rest_order(order.id)                                        # the webhook body (REST shape)
+        shop.webhook_body("products/update", product.id); shop.privacy_payload("customers/redact", [order.id])
+        shop.update_product(product.id, title="..."); shop.delete_product(product.id)
         shop.send_webhook("orders/create", shop.rest_order(order.id), target_url)   # -> Delivery (.status)
         shop.emit("orders/paid", order.id)          # to every subscription of that topic (webhookSubscriptionCreate)
         shop.resend(delivery)                       # the same delivery again (same ids, same bytes)
@@ -37,6 +42,8 @@ Use:
         shop.fulfillment_events, shop.subscriptions, shop.throttled, shop.costs (per answered query)
         shop.fail(2, 500); shop.fail(1, 401, after=3)   # scripted failures (after: let n requests through first)
         shop.token = "rotated"                          # every later request answers 401
+        shop.drain()                                    # an empty cost bucket (the next query is THROTTLED)
+        shop.last_query, shop.last_request, shop.requests
 
 Order times are the shop's local time (fixed offset `utc_offset_hours`, -5 by default) in REST bodies and UTC
 (`Z`) in GraphQL, as Shopify answers. Only the bucket uses `clock`; order timestamps use `now` (a callable
@@ -57,6 +64,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -66,7 +74,7 @@ from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from graphql import (
-    FieldNode, FragmentSpreadNode, GraphQLError, GraphQLList, GraphQLNonNull, GraphQLObjectType, InlineFragmentNode,
+    FieldNode, FragmentSpreadNode, GraphQLError, GraphQLObjectType, InlineFragmentNode,
     OperationDefinitionNode, build_schema, execute, get_named_type, is_leaf_type, parse, validate,
 )
 from graphql.utilities import value_from_ast_untyped
@@ -77,6 +85,9 @@ SINGLE_QUERY_MAX_COST = 1000
 MAX_PAGE = 250
 MUTATION_COST = 10
 INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
+_SCRIPTED_ERRORS = {401: INVALID_TOKEN, 402: "Unavailable Shop", 403: "[API] This action requires merchant approval for read_orders scope.",
+                    404: "Not Found", 423: "Locked", 500: "Internal Server Error", 502: "Bad Gateway",
+                    503: "Service Unavailable", 504: "Gateway Timeout"}
 FINANCIAL = ("pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided", "expired")
 
 
@@ -289,81 +300,78 @@ def _fields(selection_set, fragments) -> Iterable[FieldNode]:
             yield from _fields(fragments[selection.name.value].selection_set, fragments)
 
 
-def _argument(node: FieldNode, name: str, variables: dict):
-    for argument in node.arguments or ():
-        if argument.name.value == name:
-            return value_from_ast_untyped(argument.value, variables)
-    return None
+@dataclass(frozen=True)
+class CostNode:
+    """One object-valued field of a query, compiled once per query text: how it is counted."""
+
+    key: str  # the response key (alias or name)
+    connection: bool
+    size: tuple  # for a connection: the AST values of `first` / `last`
+    children: tuple[CostNode, ...]  # an object's fields, or a connection node's fields
+    node_paths: tuple[tuple[str, str | None], ...] = ()  # a connection's ("nodes", None) / ("edges", node key)
 
 
-def _is_connection(type_) -> bool:
-    return get_named_type(type_).name.endswith("Connection")
-
-
-def _connection_node(node: FieldNode, connection_type, fragments):
-    """The selection set and type of a connection's nodes (via `nodes` or `edges { node }`)."""
-    node_type = get_named_type(connection_type.fields["nodes"].type)
-    for child in _fields(node.selection_set, fragments):
-        if child.name.value == "nodes":
-            yield child.selection_set, node_type
-        elif child.name.value == "edges":
-            for grandchild in _fields(child.selection_set, fragments):
-                if grandchild.name.value == "node":
-                    yield grandchild.selection_set, node_type
-
-
-def requested_cost(selection_set, parent: GraphQLObjectType, fragments, variables) -> int:
-    """Objects 1, connections 2 + first x node cost (nested connections multiply), scalars and enums 0."""
-    total = 0
-    for node in _fields(selection_set, fragments):
-        if node.name.value.startswith("__") or node.name.value not in parent.fields:
-            continue
-        field_type = parent.fields[node.name.value].type
-        named = get_named_type(field_type)
-        if is_leaf_type(named) or named.name == "PageInfo":
-            continue
-        if _is_connection(field_type):
-            size = _argument(node, "first", variables) or _argument(node, "last", variables) or 0
-            per_node = sum(1 + requested_cost(sel, typ, fragments, variables) for sel, typ in _connection_node(node, named, fragments))
-            total += 2 + int(size) * per_node
-        else:
-            total += 1 + requested_cost(node.selection_set, named, fragments, variables)
-    return total
-
-
-def actual_cost(selection_set, parent: GraphQLObjectType, fragments, value) -> int:
-    """The same count over what was answered: a connection's real number of nodes, a null object 0."""
-    if not isinstance(value, dict):
-        return 0
-    total = 0
+def cost_plan(selection_set, parent: GraphQLObjectType, fragments) -> tuple[CostNode, ...]:
+    """The object-valued fields under a selection (scalars, enums and pageInfo cost nothing)."""
+    plan = []
     for node in _fields(selection_set, fragments):
         name = node.name.value
         if name.startswith("__") or name not in parent.fields:
             continue
-        field_type = parent.fields[name].type
-        named = get_named_type(field_type)
-        answered = value.get(node.alias.value if node.alias else name)
-        if is_leaf_type(named) or named.name == "PageInfo" or answered is None:
+        named = get_named_type(parent.fields[name].type)
+        if is_leaf_type(named) or named.name == "PageInfo":
             continue
-        if _is_connection(field_type):
-            total += 2
+        key = node.alias.value if node.alias else name
+        if named.name.endswith("Connection"):
+            node_type = get_named_type(named.fields["nodes"].type)
+            paths, children = [], ()
             for child in _fields(node.selection_set, fragments):
-                key = child.alias.value if child.alias else child.name.value
+                child_key = child.alias.value if child.alias else child.name.value
                 if child.name.value == "nodes":
-                    items = [(child.selection_set, item) for item in answered.get(key) or ()]
+                    paths.append((child_key, None))
+                    children = cost_plan(child.selection_set, node_type, fragments)
                 elif child.name.value == "edges":
-                    node_sel = next((g for g in _fields(child.selection_set, fragments) if g.name.value == "node"), None)
-                    items = [] if node_sel is None else [
-                        (node_sel.selection_set, edge.get(node_sel.alias.value if node_sel.alias else "node"))
-                        for edge in answered.get(key) or ()]
-                else:
-                    continue
-                node_type = get_named_type(named.fields["nodes"].type)
-                total += sum(1 + actual_cost(sel, node_type, fragments, item) for sel, item in items)
-        elif isinstance(answered, list):
-            total += 1 + max((actual_cost(node.selection_set, named, fragments, item) for item in answered), default=0)
+                    for grandchild in _fields(child.selection_set, fragments):
+                        if grandchild.name.value == "node":
+                            paths.append((child_key, grandchild.alias.value if grandchild.alias else "node"))
+                            children = cost_plan(grandchild.selection_set, node_type, fragments)
+            size = tuple(a.value for a in node.arguments or () if a.name.value in ("first", "last"))
+            plan.append(CostNode(key, True, size, children, tuple(paths)))
         else:
-            total += 1 + actual_cost(node.selection_set, named, fragments, answered)
+            plan.append(CostNode(key, False, (), cost_plan(node.selection_set, named, fragments)))
+    return tuple(plan)
+
+
+def requested_cost(plan: tuple[CostNode, ...], variables: dict) -> int:
+    """Objects 1, connections 2 + first x (1 + the node's fields), nested connections multiplying; scalars 0."""
+    total = 0
+    for node in plan:
+        if node.connection:
+            size = next((value_from_ast_untyped(v, variables) for v in node.size), 0) or 0
+            total += 2 + int(size) * (1 + requested_cost(node.children, variables))
+        else:
+            total += 1 + requested_cost(node.children, variables)
+    return total
+
+
+def actual_cost(plan: tuple[CostNode, ...], value) -> int:
+    """The same count over what was answered: a connection's real number of nodes, a null object nothing."""
+    if not isinstance(value, dict):
+        return 0
+    total = 0
+    for node in plan:
+        answered = value.get(node.key)
+        if answered is None:
+            continue
+        if node.connection:
+            total += 2
+            for list_key, node_key in node.node_paths[:1]:
+                for item in answered.get(list_key) or ():
+                    total += 1 + actual_cost(node.children, item if node_key is None else item.get(node_key))
+        elif isinstance(answered, list):
+            total += 1 + max((actual_cost(node.children, item) for item in answered), default=0)
+        else:
+            total += 1 + actual_cost(node.children, answered)
     return total
 
 
@@ -650,7 +658,7 @@ class ShopifyEmulator:
                  clock: Callable[[], float] = time.monotonic, now: Callable[[], datetime] | None = None,
                  utc_offset_hours: int = -5, currency: str = "USD", require_https_webhooks: bool = False):
         self.domain = f"{shop}.myshopify.com"
-        self.shop_id = abs(hash(shop)) % 90_000_000 + 10_000_000
+        self.shop_id = zlib.crc32(shop.encode()) % 90_000_000 + 10_000_000
         self.token, self.secret, self.currency = token, secret, currency
         plan_max, plan_rate = PLANS[plan]
         self.maximum_available = float(maximum_available or plan_max)
@@ -670,7 +678,8 @@ class ShopifyEmulator:
         self.requests = 0
         self.throttled = 0
         self.costs: list[dict] = []  # extensions.cost of every answered query, with "at" (clock)
-        self.last_query: dict = {}
+        self.last_query: dict = {}  # {"query", "variables"} of the last GraphQL request executed
+        self.last_request: tuple[str, dict[str, str]] = ("", {})  # (path, lower-case headers)
         self._available = self.maximum_available
         self._bucket_at = clock()
         self._script: deque[tuple[int, int]] = deque()  # (status, requests to let through first)
@@ -710,6 +719,11 @@ class ShopifyEmulator:
 
     def graphql_url(self, version: str = "2026-01") -> str:
         return f"{self.url}/admin/api/{version}/graphql.json"
+
+    def store_payload(self, **extra) -> dict:
+        """The body of Platen's `POST /v4/stores` connecting this store (extra: importNotConnectedOrders, ...)."""
+        return {"platform": "shopify", "domain": self.domain, "accessToken": self.token, "webhookSecret": self.secret,
+                "apiBaseUrl": self.url, **extra}
 
     # Products --------------------------------------------------------------------------------------
 
@@ -767,7 +781,8 @@ class ShopifyEmulator:
                 id=new_id("order"), number=number, name=name or f"#{number}", email=email, phone="", customer_id=new_id("customer"),
                 currency=currency or self.currency, created_at=at, updated_at=(updated_at or at).astimezone(UTC),
                 financial_status=financial_status, lines=[self._line(spec) for spec in lines or [{}]],
-                shipping_address=None if shipping_address == {} else {**_DEFAULT_ADDRESS, **(shipping_address or {})},
+                shipping_address=None if shipping_address == {} else  # the default is shared: never changed in place
+                {**_DEFAULT_ADDRESS, **shipping_address} if shipping_address else _DEFAULT_ADDRESS,
                 shipping_lines=[] if shipping_title is None else [
                     {"id": new_id("address"), "title": shipping_title, "code": shipping_title, "source": "shopify", "price": "4.90"}],
                 note_attributes=[{"name": k, "value": v} for k, v in (note_attributes or {}).items()],
@@ -1050,18 +1065,24 @@ class ShopifyEmulator:
             return {"maximumAvailable": self.maximum_available, "currentlyAvailable": int(self._refill()),
                     "restoreRate": self.restore_rate}
 
+    def drain(self, left: float = 0.0) -> None:
+        """Empty the cost bucket down to `left` points, as another sync's burst would have."""
+        with self._lock:
+            self._refill()
+            self._available = float(left)
+
     def answer(self, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
         match = re.fullmatch(r"/admin/api/([0-9]{4}-[0-9]{2}|unstable)/graphql\.json", path.split("?")[0])
         with self._lock:
             self.requests += 1
+            self.last_request = (path, headers)
             if self._script:
                 status, after = self._script[0]
                 if after:
                     self._script[0] = (status, after - 1)
                 else:
                     self._script.popleft()
-                    text = {"errors": INVALID_TOKEN} if status == 401 else {"errors": "Internal Server Error" if status >= 500 else "Error"}
-                    return status, {}, json.dumps(text).encode()
+                    return status, {}, json.dumps({"errors": _SCRIPTED_ERRORS.get(status, "Error")}).encode()
         if match is None:
             return 404, {}, json.dumps({"errors": "Not Found"}).encode()
         version = match.group(1) if match.group(1) in VERSIONS else VERSIONS[0]
@@ -1087,11 +1108,11 @@ class ShopifyEmulator:
                           and (operation_name is None or (d.name and d.name.value == operation_name))), None)
         fragments = {d.name.value: d for d in document.definitions if not isinstance(d, OperationDefinitionNode)}
         mutation = operation is not None and operation.operation.value == "mutation"
-        root = SCHEMA.mutation_type if mutation else SCHEMA.query_type
         if mutation:
             requested = MUTATION_COST * sum(1 for _ in _fields(operation.selection_set, fragments))
         else:
-            requested = max(1, requested_cost(operation.selection_set, root, fragments, variables)) if operation else 1
+            plan = _plan(query, operation_name) if operation else ()
+            requested = max(1, requested_cost(plan, variables))
         with self._lock:
             self.last_query = {"query": query, "variables": variables}
             if requested > SINGLE_QUERY_MAX_COST:
@@ -1108,9 +1129,9 @@ class ShopifyEmulator:
                         "extensions": {"cost": cost}}
             self._available -= requested
             result = execute(SCHEMA, document, root_value=_Root(self), variable_values=variables,
-                             operation_name=operation_name)
+                             operation_name=operation_name, field_resolver=_resolve, is_awaitable=_never)
             data = result.data
-            actual = requested if mutation else max(1, actual_cost(operation.selection_set, root, fragments, data) if data else 1)
+            actual = requested if mutation else max(1, actual_cost(plan, data))
             self._available = min(self.maximum_available, self._available + requested - actual)
             cost = {"requestedQueryCost": requested, "actualQueryCost": actual, "throttleStatus": self._status()}
             self.costs.append({**cost, "at": self.clock()})
@@ -1295,9 +1316,29 @@ _DEFAULT_ADDRESS = {
 }
 
 
+def _resolve(source, info, **arguments):
+    """graphql-core's default resolver, minus what this schema never needs: dict key or attribute, called with
+    (info, **arguments) when it is a method."""
+    value = source.get(info.field_name) if type(source) is dict else getattr(source, info.field_name, None)
+    return value(info, **arguments) if callable(value) else value
+
+
+def _never(value) -> bool:
+    return False  # no resolver here is async
+
+
 @lru_cache(maxsize=256)
 def _parsed(query: str):
     return parse(query)
+
+
+@lru_cache(maxsize=256)
+def _plan(query: str, operation_name: str | None) -> tuple[CostNode, ...]:
+    document = _parsed(query)
+    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode)
+                     and (operation_name is None or (d.name and d.name.value == operation_name)))
+    fragments = {d.name.value: d for d in document.definitions if not isinstance(d, OperationDefinitionNode)}
+    return cost_plan(operation.selection_set, SCHEMA.query_type, fragments)
 
 
 @lru_cache(maxsize=256)
