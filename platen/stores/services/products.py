@@ -163,8 +163,8 @@ def sync_products(store: Store, actor: Actor = SYNC) -> SyncResult:
         result.deleted += remove_product(store, external_id)
     store.products_synced_at = timezone.now()
     Store.objects.filter(pk=store.pk).update(products_synced_at=store.products_synced_at)
-    log.info("products synced", extra={"store_id": store.pk, "created": result.created, "updated": result.updated,
-                                       "deleted": result.deleted})
+    log.info("products synced", extra={"store_id": store.pk, "added": result.created, "changed": result.updated,
+                                       "removed": result.deleted})
     return result
 
 
