@@ -7,6 +7,7 @@ import dataclasses
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.test import override_settings
 
 from platen.kit.actors import Actor
@@ -15,7 +16,7 @@ from platen.notifications.models import Event
 from platen.stores import resolution
 from platen.stores.connectors.base import StoreLine, StoreProductData, StoreVariantData
 from platen.stores.models import StoreProduct, StoreVariant
-from platen.stores.services import products
+from platen.stores.services import connections, products
 from platen.stores.statuses import Connection
 from tests.emulators.receiver import Receiver
 from tests.notifications.conftest import drive
@@ -167,6 +168,10 @@ def test_products_through_the_api(api, shop, settle):
 
     queued = api.post(f"/v4/stores/{shop.pk}/products:sync")
     assert queued.status_code == 202 and queued.json()["queued"] is True
+    with transaction.atomic():
+        connections.change_status(shop, "disconnected", MERCHANT)
+    refused = api.post(f"/v4/stores/{shop.pk}/products:sync")
+    assert refused.status_code == 409 and refused.json()["code"] == "store_not_active"
 
 
 def test_another_accounts_store_is_not_found(other_api, api, shop):
