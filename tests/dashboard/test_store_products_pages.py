@@ -86,6 +86,7 @@ def test_complete_order_from_the_order_page(merchant_client, shop):
     order = factories.not_connected_order(shop, [Line(a3), Line(red)])
     detail = text(merchant_client.get(f"/orders/{order.id}/"))
     assert f'href="/orders/{order.id}/complete/" data-testid="complete-order">Complete order' in detail
+    assert ">Reprocess<" not in detail and 'data-testid="fix"' not in detail  # completed item by item instead
 
     page = text(merchant_client.get(f"/orders/{order.id}/complete/"))
     assert "Sunset poster – A3" in page and "Toy car – Red" in page

@@ -7,6 +7,7 @@ import dataclasses
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.test import override_settings
 
 from platen.kit.actors import Actor
@@ -15,7 +16,7 @@ from platen.notifications.models import Event
 from platen.stores import resolution
 from platen.stores.connectors.base import StoreLine, StoreProductData, StoreVariantData
 from platen.stores.models import StoreProduct, StoreVariant
-from platen.stores.services import products
+from platen.stores.services import connections, products
 from platen.stores.statuses import Connection
 from tests.emulators.receiver import Receiver
 from tests.notifications.conftest import drive
@@ -167,6 +168,10 @@ def test_products_through_the_api(api, shop, settle):
 
     queued = api.post(f"/v4/stores/{shop.pk}/products:sync")
     assert queued.status_code == 202 and queued.json()["queued"] is True
+    with transaction.atomic():
+        connections.change_status(shop, "disconnected", MERCHANT)
+    refused = api.post(f"/v4/stores/{shop.pk}/products:sync")
+    assert refused.status_code == 409 and refused.json()["code"] == "store_not_active"
 
 
 def test_another_accounts_store_is_not_found(other_api, api, shop):
@@ -180,3 +185,72 @@ def test_another_accounts_store_is_not_found(other_api, api, shop):
     assert api.get(f"/v4/stores/{shop.pk}/products/999").json()["code"] == "product_not_found"
     variant.refresh_from_db()
     assert variant.connection == Connection.NOT_CONNECTED
+
+
+# --- A full sync against the platforms' emulators ---------------------------------------------------------------
+
+
+@pytest.fixture
+def loopback(loopback_fetching):
+    """The emulators are on 127.0.0.1, which production refuses."""
+
+
+def test_a_shopify_sync_adds_updates_and_deletes(account, loopback):
+    from tests.emulators.shopify import ShopifyEmulator
+
+    with ShopifyEmulator() as emulator:
+        shop = factories.store(account, domain=emulator.domain, api_base_url=emulator.url, token=emulator.token,
+                               secret=emulator.secret)
+        poster = emulator.add_product("Sunset poster", [{"sku": "SUN-A3", "options": {"Size": "A3"}},
+                                                        {"sku": "SUN-A2", "options": {"Size": "A2"}}])
+        mug = emulator.add_product("Mug", [{"sku": "MUG-11", "options": {"Size": "11oz"}}])
+        for n in range(5):  # more than one page of products
+            emulator.add_product(f"Card {n}", [{"sku": f"CARD-{n}", "options": {"Size": "A6"}}])
+        first = products.sync_products(shop)
+        assert (first.created, first.updated, first.deleted, first.error) == (7, 0, 0, "")
+        shop.refresh_from_db()
+        assert shop.products_synced_at is not None
+        a3 = StoreVariant.objects.get(store=shop, sku="SUN-A3")
+        assert (a3.external_id, a3.options, a3.product.external_id) == (
+            str(poster.variants[0].id), {"Size": "A3"}, str(poster.id))
+
+        emulator.update_product(poster.id, title="Sunset poster (matte)")
+        poster.variants[0].options = {"Size": "A3", "Paper": "Matte"}
+        emulator.delete_product(mug.id)
+        second = products.sync_products(shop)
+        assert (second.created, second.updated, second.deleted, second.unchanged) == (0, 1, 1, 5)
+        a3.refresh_from_db()
+        assert a3.options_changed_at is not None and a3.product.title == "Sunset poster (matte)"
+        assert StoreProduct.objects.get(store=shop, external_id=str(mug.id)).deleted_at is not None
+
+
+def test_a_refused_token_in_the_middle_of_a_sync_marks_the_store_and_deletes_nothing(account, loopback):
+    from tests.emulators.shopify import ShopifyEmulator
+
+    with ShopifyEmulator() as emulator:
+        shop = factories.store(account, domain=emulator.domain, api_base_url=emulator.url, token=emulator.token,
+                               secret=emulator.secret)
+        for n in range(6):
+            emulator.add_product(f"Card {n}", [{"sku": f"CARD-{n}", "options": {"Size": "A6"}}])
+        products.sync_products(shop)
+        emulator.fail(1, 401, after=1)  # the first page answers, the second is refused
+        result = products.sync_products(shop)
+    assert result.error and "reconnect" in result.error
+    shop.refresh_from_db()
+    assert shop.status == "auth_failed" and shop.status_changes.last().status == "auth_failed"
+    assert not StoreProduct.objects.filter(store=shop, deleted_at__isnull=False).exists()
+
+
+def test_a_bigcommerce_sync(account, loopback):
+    from tests.emulators.bigcommerce import BigCommerceEmulator
+
+    with BigCommerceEmulator(quota=10_000) as emulator:
+        shop = factories.store(account, platform="bigcommerce", domain=emulator.store_hash, api_base_url=emulator.url,
+                               token=emulator.token, secret=emulator.client_secret)
+        tee = emulator.add_product("T-shirt", [{"sku": "TEE-M", "options": {"Size": "M"}},
+                                               {"sku": "TEE-4XL", "options": {"Size": "4XL"}}])
+        assert products.sync_products(shop).created == 1
+        assert sorted(StoreVariant.objects.filter(store=shop).values_list("sku", flat=True)) == ["TEE-4XL", "TEE-M"]
+        emulator.products.pop(tee["id"])
+        assert products.sync_products(shop).deleted == 1
+    assert not products.live_variants(StoreProduct.objects.get(store=shop))

@@ -61,8 +61,9 @@ def product_detail(request, store_id, product_id):
 @dashboard_view
 def product_sync(request, store_id):
     store = products.store_of(request.scope, store_id)
-    products.enqueue_sync(store)
-    messages.success(request, "The store's products are being read again; this page shows them once that is done.")
+    with refusals_as_messages(request):
+        products.enqueue_sync(store)
+        messages.success(request, "The store's products are being read again; this page shows them once that is done.")
     return redirect("dashboard:store_products", store_id=store.pk)
 
 

@@ -163,7 +163,7 @@ def connect_item(order: Order, item: OrderItem, product_uid: str, files: list, a
     scope = _scope(scope, CONNECT_SCOPES, "Connect")
     connected = products.checked_connection(product_uid, files)
     with transaction.atomic():
-        order, items, line = _locked(order, item)
+        order, line = _locked(order, item)
         if scope == Scope.VARIANT:
             _connect_for_incoming(order, line, connected, actor)
         chosen = line.item
@@ -185,7 +185,7 @@ def ignore_item(order: Order, item: OrderItem, actor: Actor, scope: str = Scope.
     the store variant, or every variant of its product, is ignored in incoming orders too."""
     scope = _scope(scope, IGNORE_SCOPES, "Ignore")
     with transaction.atomic():
-        order, items, line = _locked(order, item)
+        order, line = _locked(order, item)
         variant = _known_variant(line, scope) if scope != Scope.ORDER else None
         if scope == Scope.VARIANT:
             products.ignore_variant(variant, actor)
@@ -261,17 +261,16 @@ def _locked_order(order: Order) -> Order:
     return Order.objects.select_for_update(of=("self",)).select_related("account").get(pk=order.pk)
 
 
-def _locked(order: Order, item: OrderItem) -> tuple[Order, list[OrderItem], Line]:
+def _locked(order: Order, item: OrderItem) -> tuple[Order, Line]:
     order = _locked_order(order)
     if order.fulfillment_status != F.NOT_CONNECTED:
         raise Conflict(f"Order {order.order_reference_id} is {order.fulfillment_status.replace('_', ' ')}, not waiting "
                        "to be completed: nothing was changed.", code="order_not_waiting")
-    items = list(order.items.all())
     line = next((line for line in lines(order) if line.item.pk == item.pk), None)
     if line is None:
         raise Conflict(f"Item {item.item_reference_id} is not waiting to be connected: nothing was changed.",
                        code="item_not_waiting")
-    return order, items, line
+    return order, line
 
 
 def _known_variant(line: Line, scope: Scope) -> StoreVariant:

@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 
 import pydantic
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -23,7 +23,7 @@ from platen.catalog import services as catalog
 from platen.catalog.models import Product, ProductKind
 from platen.jobs import enqueue, job
 from platen.kit.actors import Actor
-from platen.kit.errors import Detail, InvalidRequest, NotFound, pydantic_details
+from platen.kit.errors import Conflict, Detail, InvalidRequest, NotFound, pydantic_details
 from platen.notifications import dispatch
 from platen.notifications.statuses import PostbackEvent
 from platen.orders.schemas import FileIn
@@ -138,6 +138,10 @@ def sync_products_job(store_id: str) -> None:
 
 
 def enqueue_sync(store: Store) -> None:
+    """"Sync products": read them again as a job; refused while the store's connection is not active."""
+    if store.status != StoreStatus.ACTIVE:
+        raise Conflict(f"The store is {store.status.replace('_', ' ')}: reconnect it, then sync its products.",
+                       code="store_not_active")
     enqueue(sync_products_job, str(store.pk))
 
 
@@ -163,13 +167,20 @@ def sync_products(store: Store, actor: Actor = SYNC) -> SyncResult:
         result.deleted += remove_product(store, external_id)
     store.products_synced_at = timezone.now()
     Store.objects.filter(pk=store.pk).update(products_synced_at=store.products_synced_at)
-    log.info("products synced", extra={"store_id": store.pk, "created": result.created, "updated": result.updated,
-                                       "deleted": result.deleted})
+    log.info("products synced", extra={"store_id": store.pk, "added": result.created, "changed": result.updated,
+                                       "removed": result.deleted})
     return result
 
 
 def apply_product(store: Store, data: StoreProductData) -> str:
     """One product as the store has it now (a sync or a product webhook): "created", "updated" or "unchanged"."""
+    try:
+        return _apply_product(store, data)
+    except IntegrityError:  # the same new product or variant arrived twice at once (a webhook during a sync)
+        return _apply_product(store, data)
+
+
+def _apply_product(store: Store, data: StoreProductData) -> str:
     now = timezone.now()
     with transaction.atomic():
         product = StoreProduct.objects.select_for_update().filter(store=store, external_id=data.external_id).first()
