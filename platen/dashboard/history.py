@@ -12,6 +12,7 @@ from platen.notifications.statuses import EMAIL_SENT, POSTBACK_FAILED, POSTBACK_
 from platen.orders import events as ev
 from platen.orders.fields import ADDRESS_FIELDS, field_label, names_from_items, words
 from platen.orders.presenters import ADDRESS_WIRE
+from platen.stores.services import completion
 
 # Column names of Address as a merchant reads them (shipping_address_updated stores column names).
 ADDRESS_LABELS = {column: ADDRESS_FIELDS[wire] for wire, column in ADDRESS_WIRE}
@@ -90,6 +91,13 @@ def _human(status) -> str:
     return str(status or "?").replace("_", " ")
 
 
+# Complete order's decisions (stores.services.completion): the reason names the item, the product and the scope.
+COMPLETION_STEPS = {
+    completion.ITEM_CONNECTED: ("Item connected", "good"), completion.ITEM_IGNORED: ("Item ignored", "neutral"),
+    completion.ORDER_COMPLETED: ("Order completed", "change"),
+}
+
+
 # The production and shipping steps of an order, as sentences (who did it is the entry's actor).
 PRODUCTION_STEPS = {
     "in_production": ("In production at the print partner", "change"),
@@ -162,6 +170,18 @@ def _routing(e, p: dict) -> tuple[str, list[str], str, bool]:
     details = [f"{'This order' if oid == str(e.order_id) else f'Order {oid[:8]}'}: {', '.join(refs)}"
                for oid, refs in (p.get("itemsByOrder") or {}).items()]
     return f"Split into {len(parts)} connected orders", details, "change", False
+
+
+def _store_push(t: str, p: dict) -> tuple[str, list[str], str, bool]:
+    """Tracking told to the store the order came from (stores.services.fulfillments), or why it could not be."""
+    store, kind, code = p.get("platformName") or "the store", p.get("kind"), p.get("trackingCode")
+    what = {"delivered": "delivery", "returned": "return"}.get(kind)
+    if t == ev.STORE_FULFILLMENT_PUSHED:
+        if what:
+            return f"{what.capitalize()} reported to {store}", [], "good", False
+        return (f"Tracking {code} sent to {store}" if code else f"Shipment sent to {store}"), [], "good", False
+    title = f"Reporting the {what} to {store} failed" if what else f"Sending tracking to {store} failed"
+    return title, [], "bad", False
 
 
 def _describe(e, p: dict, names: dict) -> tuple[str, list[str], str, bool]:
@@ -254,6 +274,11 @@ def _describe(e, p: dict, names: dict) -> tuple[str, list[str], str, bool]:
         details = [f"Message: {p['message']}"] if p.get("message") else []
         details += [f"Items: {', '.join(map(str, items))}"] if items else []
         return f"The print partner reported “{_human(status)}”", details, "neutral", False
+    if t in (ev.STORE_FULFILLMENT_PUSHED, ev.STORE_FULFILLMENT_FAILED):
+        return _store_push(t, p)
     if t == EMAIL_SENT:
         return f"E-mail sent to {p.get('to', '?')}", [], "neutral", False
+    if t in COMPLETION_STEPS:
+        title, tone = COMPLETION_STEPS[t]
+        return title, [], tone, False
     return _human(t).capitalize(), [f"{words(k).capitalize()}: {v}" for k, v in p.items()], "neutral", False

@@ -3,9 +3,10 @@ from django.urls import path
 
 from platen.dashboard.views import (
     accounts, bulk, drafts, jobs, keys, login, network, notifications, order_actions, order_fixes, orders, orders_csv, requests,
-    settings, team,
+    settings, store_push, team,
 )
-from platen.dashboard.views import production
+from platen.dashboard.views import production, stores
+from platen.dashboard.views import store_products
 
 app_name = "dashboard"
 
@@ -30,6 +31,10 @@ urlpatterns = [
     path("orders/<uuid:order_id>/items/<uuid:item_id>/uploads/<str:file_type>/", order_fixes.uploaded_file,
          name="order_item_upload"),
     path("orders/<uuid:order_id>/shipment-method/", order_fixes.shipment_method, name="order_shipment_method"),
+    path("orders/<uuid:order_id>/store-push/<int:fulfillment_id>/retry/", store_push.retry_push, name="order_store_push_retry"),
+    path("stores/<uuid:store_id>/orders/<uuid:store_order_id>/recreate/", store_push.recreate_order, name="store_order_recreate"),
+    path("orders/<uuid:order_id>/complete/", store_products.complete_page, name="order_complete"),
+    path("orders/<uuid:order_id>/complete/<uuid:item_id>/", store_products.complete_item, name="order_complete_item"),
     path("settings/", settings.account_settings, name="settings"),
     path("settings/keys/", keys.key_list, name="settings_keys"),
     path("settings/keys/<uuid:key_id>/revoke/", keys.key_revoke, name="settings_key_revoke"),
@@ -48,6 +53,17 @@ urlpatterns = [
     path("network/partners/<uuid:partner_id>/facilities/new/", network.facility_create, name="network_facility_create"),
     path("network/facilities/<uuid:facility_id>/", network.facility_edit, name="network_facility"),
     path("network/facilities/<uuid:facility_id>/stock/", network.stock_add, name="network_stock"),
+    path("stores/", stores.store_list, name="stores"),
+    path("stores/connect/", stores.store_connect, name="store_connect"),
+    path("stores/<uuid:store_id>/", stores.store_detail, name="store"),
+    path("stores/<uuid:store_id>/settings/", stores.store_settings, name="store_settings"),
+    path("stores/<uuid:store_id>/sync/", stores.store_sync, name="store_sync"),
+    path("stores/<uuid:store_id>/reconnect/", stores.store_reconnect, name="store_reconnect"),
+    path("stores/<uuid:store_id>/disconnect/", stores.store_disconnect, name="store_disconnect"),
+    path("stores/<uuid:store_id>/sku-mappings/", stores.sku_map, name="store_sku_map"),
+    path("stores/<uuid:store_id>/sku-mappings/remove/", stores.sku_unmap, name="store_sku_unmap"),
+    path("stores/<uuid:store_id>/shipping-mappings/", stores.shipping_map, name="store_shipping_map"),
+    path("stores/<uuid:store_id>/shipping-mappings/remove/", stores.shipping_unmap, name="store_shipping_unmap"),
     path("requests/", requests.request_list, name="requests"),
     path("requests/<uuid:request_id>/", requests.request_detail, name="request"),
     path("jobs/", jobs.job_list, name="jobs"),
@@ -62,6 +78,13 @@ urlpatterns = [
     path("outbox/", notifications.outbox, name="outbox"),
     path("outbox/settings/", notifications.outbox_settings, name="outbox_settings"),
     path("outbox/<uuid:message_id>/", notifications.outbox_message, name="outbox_message"),
+    # A store's products and their connection to the catalog (the Stores pages link here).
+    path("stores/<uuid:store_id>/products/", store_products.product_list, name="store_products"),
+    path("stores/<uuid:store_id>/products/sync/", store_products.product_sync, name="store_products_sync"),
+    path("stores/<uuid:store_id>/products/<str:product_id>/", store_products.product_detail, name="store_product"),
+    path("stores/<uuid:store_id>/products/<str:product_id>/ignore/", store_products.product_ignore, name="store_product_ignore"),
+    *[path(f"stores/<uuid:store_id>/variants/<uuid:variant_id>/{action}/", store_products.variant_action,
+           {"action": action}, name=f"store_variant_{action}") for action in ("connect", "ignore", "disconnect")],
     # Print partners: their production queue and jobs (by Platen's order id, as in their API).
     path("production/", production.production_queue, name="production"),
     path("production/<uuid:order_id>/", production.production_job, name="production_job"),

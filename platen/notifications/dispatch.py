@@ -12,7 +12,7 @@ from django.utils import timezone
 from platen.notifications import delivery, emails, payloads
 from platen.notifications.models import Delivery, Endpoint, Event
 from platen.notifications.retries import RETRY_WINDOW
-from platen.notifications.statuses import OWN_HISTORY_TYPES, EmailKind
+from platen.notifications.statuses import OWN_HISTORY_TYPES, EmailKind, PostbackEvent
 from platen.orders import events as history
 from platen.orders.models import OrderEvent
 from platen.orders.statuses import Fulfillment
@@ -87,3 +87,24 @@ def _emails(entries: list[OrderEvent]) -> None:
         else:
             emails.queue(order.account_id, STEP_EMAILS[to], order=order,
                          context={**context, "shipmentMethodName": order.shipment_method_name})
+
+
+def account_event(account_id, event_type: PostbackEvent, payload: dict) -> list[Delivery]:
+    """A postback about the account rather than one order (a store product changed), to the account's endpoints
+    that subscribe to it. Call inside the change's transaction. Without an order there is no in-order rule: each
+    delivery starts at once (the payload's `created` orders them for the receiver)."""
+    event_type = PostbackEvent(event_type)
+    endpoints = [ep for ep in Endpoint.objects.filter(account_id=account_id, active=True).only("pk", "events")
+                 if event_type in ep.events]
+    if not endpoints:
+        return []
+    now = timezone.now()
+    event = Event(account_id=account_id, type=event_type, payload={})
+    event.payload = {"id": str(event.uid), "event": str(event_type), **payload, "created": now.isoformat()}
+    event.save(force_insert=True)
+    deliveries = Delivery.objects.bulk_create([
+        Delivery(event=event, endpoint=ep, order_id=None, next_attempt_at=now, retry_until=now + RETRY_WINDOW)
+        for ep in endpoints])
+    for d in deliveries:
+        delivery.schedule(d)
+    return deliveries

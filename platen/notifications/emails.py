@@ -28,7 +28,8 @@ from platen.notifications import tasks
 from platen.notifications.models import EmailRoute, OutboxMessage
 from platen.notifications.payloads import TRACKING_CODE_UPDATED
 from platen.notifications.statuses import (
-    EMAIL_SENT, KIND_LABELS, ON_BY_DEFAULT, ROUTED_KINDS, TEST_EVENT, EmailKind, MessageStatus, PostbackEvent,
+    ACCOUNT_EVENTS, EMAIL_SENT, KIND_LABELS, ON_BY_DEFAULT, ROUTED_KINDS, TEST_EVENT, EmailKind, MessageStatus,
+    PostbackEvent,
 )
 from platen.orders import events as history
 from platen.orders import fields
@@ -149,6 +150,12 @@ def postback_context(event_type: str, payload: dict, order=None) -> dict:
         subject = f"Order {ref}: new delivery estimate"
         sentence = (f"Order {ref} is expected to arrive between {payload.get('minDeliveryDate') or '?'} "
                     f"and {payload.get('maxDeliveryDate') or '?'}")
+    elif event_type in ACCOUNT_EVENTS:
+        verb = {PostbackEvent.STORE_PRODUCT_CREATED: "was added", PostbackEvent.STORE_PRODUCT_UPDATED: "was updated",
+                PostbackEvent.STORE_PRODUCT_DELETED: "was removed"}[event_type]
+        subject = f"Store product {payload.get('title') or payload.get('productId')} {verb}"
+        open_variants = sum(v.get("connectionStatus") == "not_connected" for v in payload.get("variants") or [])
+        sentence = subject + (f"; {open_variants} of its variants are not connected" if open_variants else "")
     elif event_type == TEST_EVENT:
         subject, sentence = "Platen test postback", "This is a test postback from Platen: this address receives the events you chose"
     else:
@@ -185,10 +192,15 @@ def _subject(kind: EmailKind, c: dict) -> str:
     ref = c.get("orderReferenceId", "")
     if kind == EmailKind.NEEDS_ACTION:
         return f"Order {ref} needs your action: {_human(c.get('status'))}"
+    if kind == EmailKind.NOT_CONNECTED:
+        count = len(c.get("items") or [])
+        return f"Order {ref} needs your action: {count} item{'s' if count != 1 else ''} not connected"
     if kind in PROGRESS_SUBJECTS:
         return PROGRESS_SUBJECTS[kind].format(ref=ref)
     if kind == EmailKind.ENDPOINT_DISABLED:
         return f"Postbacks to {c.get('url')} were stopped"
+    if kind == EmailKind.STORE_AUTH_FAILED:
+        return f"Your store {c.get('storeName')} stopped syncing: reconnect it"
     if kind == EmailKind.INVITATION:
         return f"You are invited to {c.get('accountName')} on Platen"
     if c.get("event") == "webhook_test":
@@ -231,6 +243,8 @@ def _context(m: OutboxMessage) -> dict:
     if m.kind == EmailKind.NEEDS_ACTION:
         names = fields.names_from_items(m.order.items.prefetch_related("files")) if m.order_id else {}
         c["problems"] = fields.readable(c.get("problems") or [], names)
+    if m.kind == EmailKind.NOT_CONNECTED and m.order_id:
+        c["completeUrl"] = base + reverse("dashboard:order_complete", args=[m.order_id])
     if m.kind == EmailKind.ENDPOINT_DISABLED:
         c["postbacksUrl"] = base + reverse("dashboard:postback", args=[c.get("endpointId")])
     if m.kind in PROGRESS_KINDS and m.order_id:

@@ -10,6 +10,14 @@ class PostbackEvent(StrEnum):
     ORDER_ITEM_STATUS_UPDATED = "order_item_status_updated"
     ORDER_ITEM_TRACKING_CODE_UPDATED = "order_item_tracking_code_updated"
     ORDER_DELIVERY_ESTIMATE_UPDATED = "order_delivery_estimate_updated"
+    # About the account rather than one order (dispatch.account_event): no order, so no in-order rule.
+    STORE_PRODUCT_CREATED = "store_product_created"
+    STORE_PRODUCT_UPDATED = "store_product_updated"
+    STORE_PRODUCT_DELETED = "store_product_deleted"
+
+
+ACCOUNT_EVENTS = frozenset({PostbackEvent.STORE_PRODUCT_CREATED, PostbackEvent.STORE_PRODUCT_UPDATED,
+                            PostbackEvent.STORE_PRODUCT_DELETED})
 
 
 TEST_EVENT = "webhook_test"  # sent by `:test`, whatever the endpoint subscribes to
@@ -33,6 +41,7 @@ FINISHED = frozenset({DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED, DeliveryS
 class EmailKind(StrEnum):
     RECEIVED = "received"
     NEEDS_ACTION = "needs_action"
+    NOT_CONNECTED = "not_connected"  # a store order came in with items not connected to the catalog (Complete order)
     CANCELED = "canceled"
     PRINTED = "printed"
     SHIPPED = "shipped"
@@ -42,17 +51,21 @@ class EmailKind(StrEnum):
     ENDPOINT_DISABLED = "endpoint_disabled"
     POSTBACK = "postback"  # an event sent to an e-mail endpoint (routed by the endpoint, not by EmailRoute)
     INVITATION = "invitation"  # to the invited person, with a link to set a password (accounts.invitations)
+    STORE_AUTH_FAILED = "store_auth_failed"  # a store refused Platen's token: its syncing stopped (stores.services.alerts)
 
 
 # The kinds an account routes on the Outbox page (seed 003's triggers), in the order an order lives through them.
-ROUTED_KINDS = (EmailKind.RECEIVED, EmailKind.NEEDS_ACTION, EmailKind.CANCELED, EmailKind.PRINTED, EmailKind.SHIPPED,
-                EmailKind.IN_TRANSIT, EmailKind.DELIVERED, EmailKind.RETURNED, EmailKind.ENDPOINT_DISABLED)
+ROUTED_KINDS = (EmailKind.RECEIVED, EmailKind.NEEDS_ACTION, EmailKind.NOT_CONNECTED, EmailKind.CANCELED, EmailKind.PRINTED, EmailKind.SHIPPED,
+                EmailKind.IN_TRANSIT, EmailKind.DELIVERED, EmailKind.RETURNED, EmailKind.ENDPOINT_DISABLED,
+                EmailKind.STORE_AUTH_FAILED)
 # Sent unless the account switches them off; the others only once it switches them on (they come for every order).
-ON_BY_DEFAULT = frozenset({EmailKind.NEEDS_ACTION, EmailKind.CANCELED, EmailKind.SHIPPED, EmailKind.RETURNED,
-                           EmailKind.ENDPOINT_DISABLED, EmailKind.POSTBACK, EmailKind.INVITATION})
+ON_BY_DEFAULT = frozenset({EmailKind.NEEDS_ACTION, EmailKind.NOT_CONNECTED, EmailKind.CANCELED, EmailKind.SHIPPED, EmailKind.RETURNED,
+                           EmailKind.ENDPOINT_DISABLED, EmailKind.POSTBACK, EmailKind.INVITATION,
+                           EmailKind.STORE_AUTH_FAILED})
 KIND_LABELS = {
     EmailKind.RECEIVED: "An order was received",
     EmailKind.NEEDS_ACTION: "An order needs action (failed, not connected, pending approval or personalization)",
+    EmailKind.NOT_CONNECTED: "A store order came in with items not connected to a product (complete it)",
     EmailKind.CANCELED: "An order was canceled (by you, the print partner or Platen)",
     EmailKind.PRINTED: "An order was printed",
     EmailKind.SHIPPED: "An order shipped, with its carrier and tracking link",
@@ -62,6 +75,7 @@ KIND_LABELS = {
     EmailKind.ENDPOINT_DISABLED: "A postback endpoint was disabled after failing for 3 days",
     EmailKind.POSTBACK: "Postback sent to an e-mail address",
     EmailKind.INVITATION: "An invitation to the dashboard",
+    EmailKind.STORE_AUTH_FAILED: "A store stopped syncing: it refused Platen's access token",
 }
 
 

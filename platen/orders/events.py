@@ -43,6 +43,8 @@ TRACKING_CODE_UPDATED = "tracking_code_updated"  # params: trackingCode, trackin
 DELIVERY_ESTIMATE_UPDATED = "delivery_estimate_updated"  # params: minDeliveryDate, maxDeliveryDate (ISO dates)
 TRACKING_EVENT = "tracking_event"  # a carrier checkpoint that did not move the order (late, duplicate status)
 SHIPMENT_EXCEPTION = "shipment_exception"  # lost, damaged, customs hold...: params: code, packageId
+STORE_FULFILLMENT_PUSHED = "store_fulfillment_pushed"  # the store was told (platen/stores): params: platform, kind, trackingCode
+STORE_FULFILLMENT_FAILED = "store_fulfillment_failed"  # it could not be: params: platform, kind, trackingCode, error, waiting
 
 log = logging.getLogger("platen.orders.events")
 

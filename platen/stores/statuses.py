@@ -40,3 +40,14 @@ class SeenVia(StrEnum):
     WEBHOOK = "webhook"
     PULL = "pull"
     RECREATE = "recreate"  # the merchant created the order from the store order by hand
+
+
+class PushState(StrEnum):
+    """Where a Fulfillment (tracking pushed back to the store) is; services.fulfillments moves it."""
+
+    PENDING = "pending"  # a job will push it
+    PUSHED = "pushed"
+    RETRYING = "retrying"  # a transient failure: the job tries again with backoff
+    WAITING = "waiting"  # the store is not active (auth failed): pushed again on reconnect; or a delivery waits for its shipment
+    FAILED = "failed"  # the platform refused it for good, or retries ran out: visible on the order, [Retry]
+    UNSUPPORTED = "unsupported"  # the platform has no place for it (delivered/returned on some platforms)
