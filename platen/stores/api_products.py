@@ -17,7 +17,7 @@ from platen.orders.schemas import OrderOut
 from platen.orders.services import queries
 from platen.stores.models import StoreProduct, StoreVariant
 from platen.stores.schemas_products import (
-    ItemConnectIn, ItemIgnoreIn, ProductFilters, ProductOut, ProductsOut, SyncOut, VariantConnectIn, VariantOut,
+    StoreItemConnectIn, StoreItemIgnoreIn, StoreProductFilters, StoreProductOut, StoreProductsOut, StoreSyncOut, StoreVariantConnectIn, StoreVariantOut,
 )
 from platen.stores.services import completion, products
 
@@ -49,15 +49,15 @@ def product_out(p: StoreProduct, *, variants: bool = False) -> dict:
     }
 
 
-@router.get("/stores/{uuid:store_id}/products", response={200: ProductsOut, **ERRORS},
+@router.get("/stores/{uuid:store_id}/products", response={200: StoreProductsOut, **ERRORS},
             summary="List a store's products with their variants' connection counts")
-def list_products(request, store_id: UUID, filters: Query[ProductFilters]):
+def list_products(request, store_id: UUID, filters: Query[StoreProductFilters]):
     store = products.store_of(request.account, store_id)
     found = products.products_of(store, filters.connection)
     return {"products": [product_out(p) for p in page(found, filters.limit, filters.offset)], "total": found.count()}
 
 
-@router.post("/stores/{uuid:store_id}/products:sync", response={202: SyncOut, **ERRORS},
+@router.post("/stores/{uuid:store_id}/products:sync", response={202: StoreSyncOut, **ERRORS},
              summary="Read the store's products again (as a background job)")
 def sync_products(request, store_id: UUID):
     store = products.store_of(request.account, store_id)
@@ -66,7 +66,7 @@ def sync_products(request, store_id: UUID):
 
 
 # Before the product route: its {product_id} would otherwise take "123:ignore" too.
-@router.post("/stores/{uuid:store_id}/products/{product_id}:ignore", response={200: ProductOut, **ERRORS},
+@router.post("/stores/{uuid:store_id}/products/{product_id}:ignore", response={200: StoreProductOut, **ERRORS},
              summary="Ignore every variant of a product in incoming orders")
 def ignore_product(request, store_id: UUID, product_id: str):
     store = products.store_of(request.account, store_id)
@@ -74,28 +74,28 @@ def ignore_product(request, store_id: UUID, product_id: str):
     return product_out(products.product_of(store, product_id), variants=True)
 
 
-@router.get("/stores/{uuid:store_id}/products/{product_id}", response={200: ProductOut, **ERRORS},
+@router.get("/stores/{uuid:store_id}/products/{product_id}", response={200: StoreProductOut, **ERRORS},
             summary="A store product with its variants")
 def get_product(request, store_id: UUID, product_id: str):
     store = products.store_of(request.account, store_id)
     return product_out(products.product_of(store, product_id), variants=True)
 
 
-@router.post("/stores/{uuid:store_id}/variants/{uuid:variant_id}:connect", response={200: VariantOut, **ERRORS},
+@router.post("/stores/{uuid:store_id}/variants/{uuid:variant_id}:connect", response={200: StoreVariantOut, **ERRORS},
              summary="Connect a variant to a catalog product and its design files")
-def connect_variant(request, store_id: UUID, variant_id: UUID, payload: VariantConnectIn):
+def connect_variant(request, store_id: UUID, variant_id: UUID, payload: StoreVariantConnectIn):
     variant = products.variant_of(products.store_of(request.account, store_id), variant_id)
     return variant_out(products.connect_variant(variant, payload.productUid, payload.files, _actor(request)))
 
 
-@router.post("/stores/{uuid:store_id}/variants/{uuid:variant_id}:ignore", response={200: VariantOut, **ERRORS},
+@router.post("/stores/{uuid:store_id}/variants/{uuid:variant_id}:ignore", response={200: StoreVariantOut, **ERRORS},
              summary="Ignore a variant in incoming orders")
 def ignore_variant(request, store_id: UUID, variant_id: UUID):
     variant = products.variant_of(products.store_of(request.account, store_id), variant_id)
     return variant_out(products.ignore_variant(variant, _actor(request)))
 
 
-@router.post("/stores/{uuid:store_id}/variants/{uuid:variant_id}:disconnect", response={200: VariantOut, **ERRORS},
+@router.post("/stores/{uuid:store_id}/variants/{uuid:variant_id}:disconnect", response={200: StoreVariantOut, **ERRORS},
              summary="Make a variant not connected again (incoming orders ask for it)")
 def disconnect_variant(request, store_id: UUID, variant_id: UUID):
     variant = products.variant_of(products.store_of(request.account, store_id), variant_id)
@@ -104,18 +104,18 @@ def disconnect_variant(request, store_id: UUID, variant_id: UUID):
 
 @router.post("/orders/{uuid:order_id}/items/{item_reference_id}:connect", response={200: OrderOut, **ERRORS},
              summary="Complete order: connect a not-connected item")
-def connect_item(request, order_id: UUID, item_reference_id: str, payload: ItemConnectIn):
+def connect_item(request, order_id: UUID, item_reference_id: str, payload: StoreItemConnectIn):
     completion.connect(request.account, order_id, item_reference_id, payload.productUid, payload.files,
                        _actor(request), payload.scope)
     return order_presenters.order(queries.get_order(request.account, order_id))
 
 
-IGNORE_BODY = {"requestBody": {"required": False, "content": {"application/json": {"schema": ItemIgnoreIn.model_json_schema()}}}}
+IGNORE_BODY = {"requestBody": {"required": False, "content": {"application/json": {"schema": StoreItemIgnoreIn.model_json_schema()}}}}
 
 
 @router.post("/orders/{uuid:order_id}/items/{item_reference_id}:ignore", response={200: OrderOut, **ERRORS},
              openapi_extra=IGNORE_BODY, summary="Complete order: ignore a not-connected item")
 def ignore_item(request, order_id: UUID, item_reference_id: str):
-    scope = parse_optional(request.body, ItemIgnoreIn).scope  # no body: this item in this order
+    scope = parse_optional(request.body, StoreItemIgnoreIn).scope  # no body: this item in this order
     completion.ignore(request.account, order_id, item_reference_id, _actor(request), scope)
     return order_presenters.order(queries.get_order(request.account, order_id))

@@ -13,20 +13,20 @@ from platen.orders.schemas import MAX_FILES_PER_ITEM, FileIn
 ConnectionName = Literal["connected", "not_connected", "ignored"]
 
 
-class ProductFilters(Schema):
+class StoreProductFilters(Schema):
     connection: ConnectionName | None = Field(None, description="connected: at least one variant connected; "
                                               "not_connected: at least one waiting; ignored: every variant ignored.")
     limit: Annotated[int, Field(ge=1, le=100)] = 50
     offset: Annotated[int, Field(ge=0, le=MAX_OFFSET)] = 0
 
 
-class VariantCountsOut(Schema):
+class StoreVariantCountsOut(Schema):
     connected: int
     notConnected: int
     ignored: int
 
 
-class VariantOut(Schema):
+class StoreVariantOut(Schema):
     id: str = Field(description="Platen's id of the variant (storeProductVariantId of order items).")
     externalId: str = Field(description="The store's own id of the variant.")
     sku: str
@@ -40,37 +40,37 @@ class VariantOut(Schema):
     updatedAt: str
 
 
-class ProductOut(Schema):
+class StoreProductOut(Schema):
     id: str = Field(description="The store's own id of the product.")
     storeId: str
     title: str
-    variantCounts: VariantCountsOut
+    variantCounts: StoreVariantCountsOut
     syncedAt: str
-    variants: list[VariantOut] | None = Field(None, description="Only when one product is asked for.")
+    variants: list[StoreVariantOut] | None = Field(None, description="Only when one product is asked for.")
 
 
-class ProductsOut(Schema):
-    products: list[ProductOut]
+class StoreProductsOut(Schema):
+    products: list[StoreProductOut]
     total: int
 
 
-class SyncOut(Schema):
+class StoreSyncOut(Schema):
     storeId: str
     queued: bool
     productsSyncedAt: str | None = Field(description="When the last complete sync finished.")
 
 
-class VariantConnectIn(Schema):
+class StoreVariantConnectIn(Schema):
     productUid: Annotated[str, Field(min_length=1, max_length=255)]
     files: Annotated[list[FileIn], Field(max_length=MAX_FILES_PER_ITEM)] = []
 
 
-class ItemConnectIn(VariantConnectIn):
+class StoreItemConnectIn(StoreVariantConnectIn):
     scope: Literal["order", "variant"] = Field("variant", description="order: this item in this order only; "
                                                "variant: also every incoming order with this variant.")
 
 
-class ItemIgnoreIn(Schema):
+class StoreItemIgnoreIn(Schema):
     scope: Literal["order", "variant", "product"] = Field("order", description="order: this item in this order; "
                                                           "variant: this variant in all incoming orders; product: "
                                                           "every variant of the product in all incoming orders.")
