@@ -9,12 +9,13 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from platen.catalog.models import ShipmentMethod
 from platen.intake.models import IntakeRequest
 from platen.jobs import Retry, run_pending
 from platen.kit.actors import Actor
 from platen.orders.models import Order
 from platen.stores.connectors.base import ConnectorError
-from platen.stores.models import SkuMapping, Store, StoreOrder
+from platen.stores.models import ShippingMethodMapping, SkuMapping, Store, StoreOrder
 from platen.stores.services import connections, pulls
 from platen.stores.statuses import Bucket, StoreStatus
 from tests.emulators.bigcommerce import BigCommerceEmulator
@@ -121,13 +122,15 @@ def test_a_bigcommerce_pull_records_unpaid_and_hand_changed_orders_with_their_re
     with BigCommerceEmulator(quota=10_000) as bc:
         store = bigcommerce_store(account, bc)
         SkuMapping.objects.create(store=store, sku="PA3-MATTE", product_uid=POSTER, files=print_files())
-        ready = bc.add_order([{"sku": "PA3-MATTE", "quantity": 1}], shipping_method="")
+        ShippingMethodMapping.objects.create(store=store, store_method="Flat Rate",
+                                             shipment_method_uid=ShipmentMethod.objects.order_by("uid").first().uid)
+        ready = bc.add_order([{"sku": "PA3-MATTE", "quantity": 1}])
         unpaid = bc.add_order([{"sku": "PA3-MATTE", "quantity": 1}], status_id=7)
         shipped = bc.add_order([{"sku": "PA3-MATTE", "quantity": 1}])
         bc.set_status(shipped, 10)
         pulls.pull(store)
     rows = {r.external_id: r for r in StoreOrder.objects.all()}
-    assert rows[str(ready)].bucket == Bucket.IMPORTED or rows[str(ready)].reason_code == "shipping_method_not_mapped"
+    assert rows[str(ready)].bucket == Bucket.IMPORTED and Order.objects.get().external_id == str(ready)
     assert rows[str(unpaid)].reason_code == "not_paid"
     assert rows[str(shipped)].reason_code == "status_changed"
     assert "'Awaiting Fulfillment'" in rows[str(shipped)].reason and "changed by hand" in rows[str(shipped)].reason
