@@ -134,3 +134,17 @@ def test_a_bigcommerce_pull_records_unpaid_and_hand_changed_orders_with_their_re
     assert rows[str(unpaid)].reason_code == "not_paid"
     assert rows[str(shipped)].reason_code == "status_changed"
     assert "'Awaiting Fulfillment'" in rows[str(shipped)].reason and "changed by hand" in rows[str(shipped)].reason
+
+
+def test_paid_within_the_same_second_is_still_imported_by_the_next_pull(account, loopback_fetching):
+    frozen = timezone.now().replace(microsecond=0)
+    with ShopifyEmulator(now=lambda: frozen) as shop:
+        store = shopify_store(account, shop)
+        product = shop.add_product("Poster", [{"sku": "PA3-MATTE"}])
+        order = shop.add_order([{"variant": product.variants[0]}], financial_status="pending", shipping_title=None)
+        SkuMapping.objects.create(store=store, sku="PA3-MATTE", product_uid=POSTER, files=print_files())
+        pulls.pull(store)
+        assert StoreOrder.objects.get().reason_code == "not_paid"
+        shop.mark_paid(order.id)  # Shopify stamps it with the same second
+        assert pulls.pull(fresh(store)).processed == 1
+    assert StoreOrder.objects.get().bucket == Bucket.IMPORTED
