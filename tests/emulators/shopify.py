@@ -13,7 +13,7 @@ Built from /work/shared/reference/store-platforms.md and Shopify's published ref
   `fulfillment_status:`, `status:`, `id:` (AND), values quoted or not.
 - Calculated query cost, a leaky bucket per store: an object costs 1, a connection 2 + `first` x (its node's cost),
   scalars and enums 0, a mutation 10; the requested cost must be available before the query runs, the difference
-  to the actual cost (counted on what was answered) is refunded. Short: `errors: [{"message": "Throttled",
+  to the actual cost (counted on what was answered) is refunded. Not enough: `errors: [{"message": "Throttled",
   "extensions": {"code": "THROTTLED", ...}}]`, no `data`, `actualQueryCost: null`. Over 1000 for one query:
   MAX_COST_EXCEEDED. Plans: PLANS["standard"|"advanced"|"plus"] = (maximumAvailable, restoreRate).
   The bucket reads an injectable `clock` (seconds): with ManualClock tests advance time without sleeping.
@@ -23,13 +23,18 @@ Use:
     clock = ManualClock()
     with ShopifyEmulator(plan="standard", clock=clock) as shop:       # or .start() / .stop()
         credentials = Credentials("shopify", shop.domain, shop.token, shop.secret, api_base_url=shop.url)
+        connector = Shopify(credentials, client=SafeHttpClient(allow_private=True), sleep=clock.advance)
+        api.post("/v4/stores", json=shop.store_payload(importNotConnectedOrders=True))   # Platen's wire shape
         product = shop.add_product("Poster", [{"sku": "POSTER-A3", "options": {"Size": "A3"}}])
         order = shop.add_order(lines=[{"variant": product.variants[0], "quantity": 2,
                                        "properties": {"Name": "Ada"}}])   # paid, unfulfilled by default
+        shop.add_order(created_at=..., financial_status="pending", shipping_title=None, shipping_address={...})
         shop.add_orders(20_000)                                          # fast, in memory (benchmarks)
         shop.update_order(order.id, financial_status="refunded")         # bumps updated_at
         shop.cancel_order(order.id); shop.mark_fulfilled(order.id); shop.hold(order.id)
         shop.rest_order(order.id)                                        # the webhook body (REST shape)
+        shop.webhook_body("products/update", product.id); shop.privacy_payload("customers/redact", [order.id])
+        shop.update_product(product.id, title="..."); shop.delete_product(product.id)
         shop.send_webhook("orders/create", shop.rest_order(order.id), target_url)   # -> Delivery (.status)
         shop.emit("orders/paid", order.id)          # to every subscription of that topic (webhookSubscriptionCreate)
         shop.resend(delivery)                       # the same delivery again (same ids, same bytes)
@@ -37,6 +42,8 @@ Use:
         shop.fulfillment_events, shop.subscriptions, shop.throttled, shop.costs (per answered query)
         shop.fail(2, 500); shop.fail(1, 401, after=3)   # scripted failures (after: let n requests through first)
         shop.token = "rotated"                          # every later request answers 401
+        shop.drain()                                    # an empty cost bucket (the next query is THROTTLED)
+        shop.last_query, shop.last_request, shop.requests
 
 Order times are the shop's local time (fixed offset `utc_offset_hours`, -5 by default) in REST bodies and UTC
 (`Z`) in GraphQL, as Shopify answers. Only the bucket uses `clock`; order timestamps use `now` (a callable
@@ -57,6 +64,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -77,6 +85,9 @@ SINGLE_QUERY_MAX_COST = 1000
 MAX_PAGE = 250
 MUTATION_COST = 10
 INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
+_SCRIPTED_ERRORS = {401: INVALID_TOKEN, 402: "Unavailable Shop", 403: "[API] This action requires merchant approval for read_orders scope.",
+                    404: "Not Found", 423: "Locked", 500: "Internal Server Error", 502: "Bad Gateway",
+                    503: "Service Unavailable", 504: "Gateway Timeout"}
 FINANCIAL = ("pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided", "expired")
 
 
@@ -647,7 +658,7 @@ class ShopifyEmulator:
                  clock: Callable[[], float] = time.monotonic, now: Callable[[], datetime] | None = None,
                  utc_offset_hours: int = -5, currency: str = "USD", require_https_webhooks: bool = False):
         self.domain = f"{shop}.myshopify.com"
-        self.shop_id = abs(hash(shop)) % 90_000_000 + 10_000_000
+        self.shop_id = zlib.crc32(shop.encode()) % 90_000_000 + 10_000_000
         self.token, self.secret, self.currency = token, secret, currency
         plan_max, plan_rate = PLANS[plan]
         self.maximum_available = float(maximum_available or plan_max)
@@ -667,7 +678,8 @@ class ShopifyEmulator:
         self.requests = 0
         self.throttled = 0
         self.costs: list[dict] = []  # extensions.cost of every answered query, with "at" (clock)
-        self.last_query: dict = {}
+        self.last_query: dict = {}  # {"query", "variables"} of the last GraphQL request executed
+        self.last_request: tuple[str, dict[str, str]] = ("", {})  # (path, lower-case headers)
         self._available = self.maximum_available
         self._bucket_at = clock()
         self._script: deque[tuple[int, int]] = deque()  # (status, requests to let through first)
@@ -707,6 +719,11 @@ class ShopifyEmulator:
 
     def graphql_url(self, version: str = "2026-01") -> str:
         return f"{self.url}/admin/api/{version}/graphql.json"
+
+    def store_payload(self, **extra) -> dict:
+        """The body of Platen's `POST /v4/stores` connecting this store (extra: importNotConnectedOrders, ...)."""
+        return {"platform": "shopify", "domain": self.domain, "accessToken": self.token, "webhookSecret": self.secret,
+                "apiBaseUrl": self.url, **extra}
 
     # Products --------------------------------------------------------------------------------------
 
@@ -764,7 +781,8 @@ class ShopifyEmulator:
                 id=new_id("order"), number=number, name=name or f"#{number}", email=email, phone="", customer_id=new_id("customer"),
                 currency=currency or self.currency, created_at=at, updated_at=(updated_at or at).astimezone(UTC),
                 financial_status=financial_status, lines=[self._line(spec) for spec in lines or [{}]],
-                shipping_address=None if shipping_address == {} else {**_DEFAULT_ADDRESS, **(shipping_address or {})},
+                shipping_address=None if shipping_address == {} else  # the default is shared: never changed in place
+                {**_DEFAULT_ADDRESS, **shipping_address} if shipping_address else _DEFAULT_ADDRESS,
                 shipping_lines=[] if shipping_title is None else [
                     {"id": new_id("address"), "title": shipping_title, "code": shipping_title, "source": "shopify", "price": "4.90"}],
                 note_attributes=[{"name": k, "value": v} for k, v in (note_attributes or {}).items()],
@@ -1047,18 +1065,24 @@ class ShopifyEmulator:
             return {"maximumAvailable": self.maximum_available, "currentlyAvailable": int(self._refill()),
                     "restoreRate": self.restore_rate}
 
+    def drain(self, left: float = 0.0) -> None:
+        """Empty the cost bucket down to `left` points, as another sync's burst would have."""
+        with self._lock:
+            self._refill()
+            self._available = float(left)
+
     def answer(self, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
         match = re.fullmatch(r"/admin/api/([0-9]{4}-[0-9]{2}|unstable)/graphql\.json", path.split("?")[0])
         with self._lock:
             self.requests += 1
+            self.last_request = (path, headers)
             if self._script:
                 status, after = self._script[0]
                 if after:
                     self._script[0] = (status, after - 1)
                 else:
                     self._script.popleft()
-                    text = {"errors": INVALID_TOKEN} if status == 401 else {"errors": "Internal Server Error" if status >= 500 else "Error"}
-                    return status, {}, json.dumps(text).encode()
+                    return status, {}, json.dumps({"errors": _SCRIPTED_ERRORS.get(status, "Error")}).encode()
         if match is None:
             return 404, {}, json.dumps({"errors": "Not Found"}).encode()
         version = match.group(1) if match.group(1) in VERSIONS else VERSIONS[0]

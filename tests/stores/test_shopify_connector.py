@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from platen.kit.safehttp import SafeHttpClient, Timeouts
 from platen.stores.connectors.base import AuthFailed, ConnectorError, Credentials, InvalidSignature, TrackingPush
@@ -57,6 +59,16 @@ def signed(secret: str, body: bytes) -> str:
 
 def test_the_registry_names_this_connector():
     assert connector_class("shopify") is Shopify
+
+
+def test_requests_go_to_the_versioned_graphql_endpoint_with_the_token(shop, shopify):
+    shopify.fetch_order("1")
+    path, headers = shop.last_request
+    assert path == "/admin/api/2026-01/graphql.json"
+    assert headers["x-shopify-access-token"] == shop.token and headers["content-type"] == "application/json"
+    assert shopify.endpoint == f"{shop.url}/admin/api/2026-01/graphql.json"
+    with Shopify(Credentials("shopify", "demo.myshopify.com", "t"), client=SafeHttpClient()) as real:
+        assert real.endpoint == "https://demo.myshopify.com/admin/api/2026-01/graphql.json"
 
 
 def test_the_published_order_parses_as_it_is():
@@ -122,6 +134,20 @@ def test_webhook_signature_good_forged_and_missing(shop):
         Shopify.verify_webhook("", received.headers, received.body)
 
 
+@settings(max_examples=100, deadline=None)
+@given(body=st.binary(max_size=2000), secret=st.text(min_size=1, max_size=40), flip=st.integers(min_value=0))
+def test_a_signature_holds_for_exactly_the_bytes_it_signed(body, secret, flip):
+    headers = {"x-shopify-hmac-sha256": signed(secret, body)}
+    Shopify.verify_webhook(secret, headers, body)
+    if body:
+        changed = bytearray(body)
+        changed[flip % len(body)] ^= 0x01
+        with pytest.raises(InvalidSignature):
+            Shopify.verify_webhook(secret, headers, bytes(changed))
+    with pytest.raises(InvalidSignature):
+        Shopify.verify_webhook(secret, headers, body + b" ")
+
+
 def test_an_order_webhook_parses_to_the_same_order_as_the_pull(shop, shopify):
     product = shop.add_product("Poster", [{"sku": "POSTER-A3", "options": {"Size": "A3"}}])
     order = shop.add_order([{"variant": product.variants[0], "quantity": 2, "properties": {"Name": "Ada"}}])
@@ -133,6 +159,13 @@ def test_an_order_webhook_parses_to_the_same_order_as_the_pull(shop, shopify):
     pulled = shopify.fetch_order(str(order.id))
     assert event.order == pulled
     assert pulled.lines[0].properties == {"Name": "Ada"} and pulled.lines[0].variant_id == str(product.variants[0].id)
+
+
+@pytest.mark.parametrize("raw", [b"not json", b"[1, 2]", b'{"name": "#1001"}', b'{"id": 1, "created_at": "yesterday"}'])
+def test_an_unreadable_order_delivery_is_a_permanent_failure(shopify, raw):
+    with pytest.raises(ConnectorError) as failure:
+        shopify.parse_webhook({"x-shopify-topic": "orders/create", "x-shopify-event-id": "e"}, raw)
+    assert not failure.value.transient
 
 
 @pytest.mark.parametrize("topic, kind", [
@@ -253,7 +286,7 @@ def assert_at_the_ceiling(shop: ShopifyEmulator, clock: ManualClock, initial: fl
 
 def test_a_drained_bucket_throttles_once_then_never_again(shop, clock):
     shop.add_orders(120, start=T0)
-    shop._available = 0.0  # noqa: SLF001 (the state right after another sync's burst)
+    shop.drain()  # the state right after another sync's burst
     with connect(shop, clock) as shopify:
         assert len(list(shopify.orders_since(None))) == 120
         assert shopify.bucket.throttled == 1
@@ -264,7 +297,7 @@ def test_a_drained_bucket_throttles_once_then_never_again(shop, clock):
 def test_no_plan_is_assumed(clock, plan, maximum, rate):
     with ShopifyEmulator(plan=plan, maximum_available=maximum, restore_rate=rate, clock=clock) as shop:
         shop.add_orders(300, start=T0)
-        shop._available = 0.0  # noqa: SLF001 (start empty, so that the restore rate is what paces the pull)
+        shop.drain()  # start empty, so that the restore rate is what paces the pull
         with connect(shop, clock) as shopify:
             assert len(list(shopify.orders_since(None))) == 300
         assert shop.throttled == 1  # the first query, before any answer told the bucket's state
@@ -307,6 +340,18 @@ def test_server_errors_are_transient_and_graphql_errors_are_not(shop, shopify):
     with pytest.raises(ConnectorError) as failure:
         shopify._query("bad", "{ orders(first: 1) { nodes { notAField } } }", {})  # noqa: SLF001
     assert not failure.value.transient and "notAField" in failure.value.message
+
+
+@pytest.mark.parametrize("status, transient", [(403, None), (402, True), (404, False), (502, True)])
+def test_other_http_answers(shop, shopify, status, transient):
+    shop.fail(1, status)
+    with pytest.raises(ConnectorError) as failure:
+        shopify.fetch_order("1")
+    assert failure.value.status == status
+    if transient is None:
+        assert isinstance(failure.value, AuthFailed)
+    else:
+        assert failure.value.transient is transient and not isinstance(failure.value, AuthFailed)
 
 
 def test_an_unreachable_store_is_transient(clock):

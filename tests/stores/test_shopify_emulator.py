@@ -30,33 +30,43 @@ def shop(clock):
         yield emulator
 
 
-def ask(shop: ShopifyEmulator, query: str, variables: dict | None = None, *, token: str | None = None,
-        version: str = "2026-01") -> httpx.Response:
-    headers = {} if token == "" else {"X-Shopify-Access-Token": token or shop.token}
-    return httpx.post(shop.graphql_url(version), json={"query": query, "variables": variables or {}}, headers=headers)
+@pytest.fixture(scope="module")
+def http():
+    with httpx.Client(timeout=10) as client:  # one client for the module: its TLS set-up once, not per request
+        yield client
 
 
-def test_a_wrong_or_missing_token_answers_401_with_shopifys_words(shop):
+@pytest.fixture
+def ask(http):
+    def ask(shop: ShopifyEmulator, query: str, variables: dict | None = None, *, token: str | None = None,
+            version: str = "2026-01") -> httpx.Response:
+        headers = {} if token == "" else {"X-Shopify-Access-Token": token or shop.token}
+        return http.post(shop.graphql_url(version), json={"query": query, "variables": variables or {}}, headers=headers)
+
+    return ask
+
+
+def test_a_wrong_or_missing_token_answers_401_with_shopifys_words(shop, ask):
     for token in ("shpat_wrong", ""):
         answer = ask(shop, "{ shop { name } }", token=token)
         assert answer.status_code == 401
         assert answer.json() == {"errors": INVALID_TOKEN}
 
 
-def test_answers_carry_the_api_version_and_an_unsupported_one_falls_forward(shop):
+def test_answers_carry_the_api_version_and_an_unsupported_one_falls_forward(shop, ask):
     assert ask(shop, "{ shop { myshopifyDomain } }").headers["x-shopify-api-version"] == "2026-01"
     old = ask(shop, "{ shop { myshopifyDomain } }", version="2019-04")
     assert old.status_code == 200 and old.headers["x-shopify-api-version"] == "2025-04"
     assert old.json()["data"]["shop"]["myshopifyDomain"] == shop.domain
 
 
-def test_an_unknown_field_is_a_graphql_error_on_http_200(shop):
+def test_an_unknown_field_is_a_graphql_error_on_http_200(shop, ask):
     answer = ask(shop, "{ orders(first: 1) { nodes { id noSuchField } } }")
     assert answer.status_code == 200
     assert "noSuchField" in answer.json()["errors"][0]["message"] and "data" not in answer.json()
 
 
-def test_orders_paginate_with_cursors_sorted_by_update(shop):
+def test_orders_paginate_with_cursors_sorted_by_update(shop, ask):
     made = shop.add_orders(7, start=T0)
     shop.update_order(made[0].id, note="gift wrap")  # now the most recently updated
     query = """query($after: String) { orders(first: 3, after: $after, sortKey: UPDATED_AT) {
@@ -74,7 +84,7 @@ def test_orders_paginate_with_cursors_sorted_by_update(shop):
     assert seen == [str(o.id) for o in made[1:]] + [str(made[0].id)]
 
 
-def test_search_syntax_filters_orders(shop):
+def test_search_syntax_filters_orders(shop, ask):
     early = shop.add_order(created_at=T0)
     unpaid = shop.add_order(created_at=T0 + timedelta(hours=1), financial_status="pending")
     late = shop.add_order(created_at=T0 + timedelta(hours=2))
@@ -92,7 +102,7 @@ def test_search_syntax_filters_orders(shop):
     assert ids(f"name:{early.name}") == ids(f"name:'{early.name[1:]}'") == [str(early.id)]
 
 
-def test_cost_is_two_plus_the_objects_requested_and_the_rest_is_refunded(shop, clock):
+def test_cost_is_two_plus_the_objects_requested_and_the_rest_is_refunded(shop, clock, ask):
     shop.add_orders(3, start=T0, lines_per_order=1)
     answer = ask(shop, "{ orders(first: 10) { nodes { id lineItems(first: 5) { nodes { id variant { id } } } } } }").json()
     cost = answer["extensions"]["cost"]
@@ -102,7 +112,7 @@ def test_cost_is_two_plus_the_objects_requested_and_the_rest_is_refunded(shop, c
                                       "restoreRate": 100.0}
 
 
-def test_throttled_when_the_requested_cost_is_not_available_and_the_bucket_restores_with_time(shop, clock):
+def test_throttled_when_the_requested_cost_is_not_available_and_the_bucket_restores_with_time(shop, clock, ask):
     shop.add_orders(300, start=T0)
     query = "{ orders(first: 200) { nodes { id lineItems(first: 1) { nodes { id } } } } }"  # requested 2 + 200 x 4
     first = ask(shop, query).json()
@@ -120,24 +130,24 @@ def test_throttled_when_the_requested_cost_is_not_available_and_the_bucket_resto
     assert shop.throttled == 1
 
 
-def test_plans_and_custom_buckets(clock):
+def test_plans_and_custom_buckets(clock, ask):
     for plan, expected in (("standard", (1000.0, 100.0)), ("advanced", (2000.0, 200.0)), ("plus", (10000.0, 1000.0))):
         with ShopifyEmulator(plan=plan, clock=clock) as emulator:
             status = ask(emulator, "{ shop { name } }").json()["extensions"]["cost"]["throttleStatus"]
             assert (status["maximumAvailable"], status["restoreRate"]) == expected
 
 
-def test_a_query_over_the_single_query_maximum_is_refused(shop):
+def test_a_query_over_the_single_query_maximum_is_refused(shop, ask):
     answer = ask(shop, "{ orders(first: 250) { nodes { id lineItems(first: 50) { nodes { id } } } } }").json()
     assert answer["errors"][0]["extensions"]["code"] == "MAX_COST_EXCEEDED" and "data" not in answer
 
 
-def test_page_size_limits(shop):
+def test_page_size_limits(shop, ask):
     assert "250" in ask(shop, "{ orders(first: 251) { nodes { id } } }").json()["errors"][0]["message"]
     assert ask(shop, "{ orders { nodes { id } } }").json()["errors"][0]["message"] == "you must provide one of first or last"
 
 
-def test_fulfillment_create_fulfils_the_fulfillment_order_and_records_tracking(shop):
+def test_fulfillment_create_fulfils_the_fulfillment_order_and_records_tracking(shop, ask):
     order = shop.add_order([{"sku": "A", "title": "Poster", "quantity": 2}, {"sku": "B", "title": "Card"}])
     fo = ask(shop, """query($id: ID!) { order(id: $id) { fulfillmentOrders(first: 5) { nodes { id status
              lineItems(first: 10) { nodes { id remainingQuantity lineItem { id sku } } } } } } }""",
@@ -166,7 +176,7 @@ def test_fulfillment_create_fulfils_the_fulfillment_order_and_records_tracking(s
     assert closed["userErrors"][0]["message"].endswith("has an unfulfillable status= closed.")
 
 
-def test_fulfillment_event_and_webhook_subscription_mutations(shop):
+def test_fulfillment_event_and_webhook_subscription_mutations(shop, ask):
     order = shop.add_order()
     fulfillment = shop.mark_fulfilled(order.id)
     event = ask(shop, """mutation($e: FulfillmentEventInput!) { fulfillmentEventCreate(fulfillmentEvent: $e) {
@@ -187,7 +197,7 @@ def test_fulfillment_event_and_webhook_subscription_mutations(shop):
     assert [(s.rest_topic, s.uri) for s in shop.subscriptions] == [("orders/create", "https://platen.example/hooks")]
 
 
-def test_rest_order_has_the_fixture_field_set_and_the_same_state_as_graphql(shop):
+def test_rest_order_has_the_fixture_field_set_and_the_same_state_as_graphql(shop, ask):
     order = shop.add_order([{"sku": "POSTER-A3", "title": "Poster", "variant_title": "A3", "properties": {"Name": "Ada"}}])
     rest = shop.rest_order(order.id)
     fixture = json.loads((FIXTURES / "order.json").read_text())["order"]
@@ -197,6 +207,14 @@ def test_rest_order_has_the_fixture_field_set_and_the_same_state_as_graphql(shop
     assert rest["line_items"][0]["properties"] == [{"name": "Name", "value": "Ada"}]
     assert rest["financial_status"] == "paid" and rest["fulfillment_status"] is None and rest["name"] == order.name
     assert rest["created_at"].endswith("-05:00")
+    node = ask(shop, """query($id: ID!) { order(id: $id) { legacyResourceId name createdAt displayFinancialStatus
+               lineItems(first: 5) { nodes { id sku customAttributes { key value } } } } }""",
+               {"id": rest["admin_graphql_api_id"]}).json()["data"]["order"]
+    assert (node["legacyResourceId"], node["name"], node["displayFinancialStatus"]) == (str(rest["id"]), rest["name"], "PAID")
+    assert datetime.fromisoformat(node["createdAt"]) == datetime.fromisoformat(rest["created_at"])
+    line = node["lineItems"]["nodes"][0]
+    assert (line["id"], line["sku"]) == (rest["line_items"][0]["admin_graphql_api_id"], "POSTER-A3")
+    assert line["customAttributes"] == [{"key": "Name", "value": "Ada"}]
     shop.cancel_order(order.id)
     assert shop.rest_order(order.id)["cancelled_at"] is not None
 
@@ -227,7 +245,7 @@ def test_emit_delivers_to_each_subscription_of_the_topic(shop):
     assert received.path.endswith("/a") and json.loads(received.body)["variants"][0]["option1"] == "White"
 
 
-def test_scripted_failures_and_a_rotated_token(shop):
+def test_scripted_failures_and_a_rotated_token(shop, ask):
     shop.fail(1, 500)
     shop.fail(1, 401, after=1)
     assert ask(shop, "{ shop { name } }").status_code == 500
@@ -238,7 +256,7 @@ def test_scripted_failures_and_a_rotated_token(shop):
     assert ask(shop, "{ shop { name } }", token="shpat_emulator_token").status_code == 401
 
 
-def test_many_orders_are_made_in_memory(shop):
+def test_many_orders_are_made_in_memory(shop, ask):
     made = shop.add_orders(2000, start=T0)
     assert len(shop.orders) == 2000 and made[-1].name == "#3000"
     answer = ask(shop, "{ orders(first: 5, reverse: true, sortKey: UPDATED_AT) { nodes { name } } }").json()
