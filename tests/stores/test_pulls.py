@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -16,7 +17,8 @@ from platen.kit.actors import Actor
 from platen.orders.models import Order
 from platen.stores.connectors.base import ConnectorError
 from platen.stores.models import ShippingMethodMapping, SkuMapping, Store, StoreOrder
-from platen.stores.services import connections, pulls
+from platen.stores import tasks
+from platen.stores.services import connections, importing, pulls
 from platen.stores.statuses import Bucket, StoreStatus
 from tests.emulators.bigcommerce import BigCommerceEmulator
 from tests.emulators.shopify import ShopifyEmulator
@@ -147,4 +149,28 @@ def test_paid_within_the_same_second_is_still_imported_by_the_next_pull(account,
         assert StoreOrder.objects.get().reason_code == "not_paid"
         shop.mark_paid(order.id)  # Shopify stamps it with the same second
         assert pulls.pull(fresh(store)).processed == 1
+    assert StoreOrder.objects.get().bucket == Bucket.IMPORTED
+
+
+def test_import_now_asks_the_store_again(store, shop):
+    product = shop.add_product("Poster", [{"sku": "PA3-MATTE"}])
+    order = shop.add_order([{"variant": product.variants[0]}], financial_status="pending", shipping_title=None)
+    SkuMapping.objects.create(store=store, sku="PA3-MATTE", product_uid=POSTER, files=print_files())
+    pulls.pull(store)
+    row = StoreOrder.objects.get()
+    assert row.reason_code == "not_paid"
+    shop.mark_paid(order.id)
+    assert importing.import_now(row).bucket == Bucket.IMPORTED  # read from Shopify again: paid now
+    assert Order.objects.get().intake_request.status == "accepted"
+
+
+def test_the_retry_waiting_job_imports_orders_whose_sku_was_mapped(store, shop):
+    product = shop.add_product("Poster", [{"sku": "PA3-MATTE"}])
+    shop.add_order([{"variant": product.variants[0]}], shipping_title=None)
+    pulls.pull(store)
+    assert StoreOrder.objects.get().reason_code == "sku_not_mapped"
+    with transaction.atomic():
+        SkuMapping.objects.create(store=store, sku="PA3-MATTE", product_uid=POSTER, files=print_files())
+        tasks.enqueue_retry_waiting(store)
+    run_pending()
     assert StoreOrder.objects.get().bucket == Bucket.IMPORTED
