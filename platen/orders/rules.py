@@ -1,7 +1,7 @@
 """What may be done to an order now: the seeds' rules in one place, for the services and the pages.
 
-Nothing is canceled or edited once an item is printed; a canceled order is not edited; only failed or
-not connected items are reprocessed.
+Nothing is canceled or edited once an item is printed; a canceled order is not edited; only failed items are
+reprocessed (a not-connected store order goes on through Complete order: stores.services.completion).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from platen.kit.errors import Conflict
 from platen.orders.models import OrderItem
 from platen.orders.statuses import PRINTED_OR_LATER, Fulfillment
 
-REPROCESSABLE = frozenset({Fulfillment.FAILED, Fulfillment.NOT_CONNECTED})
+REPROCESSABLE = frozenset({Fulfillment.FAILED})
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,7 @@ def test_bulk_reprocess(merchant_client, make_order):
     failed, good = make_order("BAD-1", shippingAddress={**ADDRESS, "postCode": "ABC"}), make_order("GOOD-1")
     answer = outcome(bulk(merchant_client, "reprocess", [failed, good]))
     assert "1 order is being checked again" in answer
-    assert f"#{str(good.id)[:8]} (GOOD-1) is created; only failed or not connected orders can be reprocessed." in answer
+    assert f"#{str(good.id)[:8]} (GOOD-1) is created; only failed orders can be reprocessed." in answer
     assert Order.objects.get(pk=failed.pk).events.filter(type="reprocess_requested").exists()
 
 

@@ -150,7 +150,7 @@ def test_reprocess_still_failing_shows_the_problems_again(merchant_client, make_
 def test_reprocess_refused_for_passed_order(merchant_client, make_order):
     order = make_order()
     html = merchant_client.post(f"/orders/{order.id}/reprocess/", follow=True).content.decode()
-    assert "Only failed or not connected orders can be reprocessed" in html
+    assert "Only failed orders can be reprocessed" in html
 
 
 def test_items_show_the_product_name(merchant_client, make_order):

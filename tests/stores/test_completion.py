@@ -213,3 +213,12 @@ def test_another_accounts_order_is_not_found(other_api, shop):
     assert answer.status_code == 404 and answer.json()["code"] == "order_not_found"
     order.refresh_from_db()
     assert order.fulfillment_status == F.NOT_CONNECTED
+
+
+def test_reprocess_does_not_skip_complete_order(api, shop):
+    order = factories.not_connected_order(shop, [Line(factories.variant(shop, "A3"))])
+    answer = api.post(f"/v4/orders/{order.id}:reprocess")
+    assert answer.status_code == 409, answer.content
+    assert answer.json()["code"] == "order_not_connected"
+    assert "complete the order" in answer.json()["message"]
+    assert statuses(order) == [F.NOT_CONNECTED]

@@ -80,7 +80,9 @@ def test_a_skipped_unpaid_order_is_recreated_linked_and_checked(api, store, sett
     assert order.items.get().metadata == [{"key": "Name", "value": "Ada"}]  # the line's properties: personalization
     known.refresh_from_db()
     assert (known.bucket, known.order_id, known.reason_code) == (Bucket.IMPORTED, order.pk, "")
-    assert OrderEvent.objects.filter(order=order, type=events.ORDER_CREATED).count() == 1
+    created = OrderEvent.objects.get(order=order, type=events.ORDER_CREATED)
+    assert created.actor_kind == "api_key"  # who recreated it, and what they overrode
+    assert created.reason == "Recreated by hand from store order #1001. The store did not show it as paid."
     assert order.intake_request.status == "accepted" and order.intake_request.channel == "shopify"
     settle()  # the order's own checks run as for any order: the import's gates were skipped, not the checks
     order.refresh_from_db()

@@ -118,7 +118,7 @@ def refusal_sentence(action: BulkAction, refusal: bulk.Refusal) -> str:
     if code == "not_pending_approval":
         return f"{who} is {status}, not waiting for approval, so it cannot be {action.verb}."
     if code == "nothing_to_reprocess":
-        return f"{who} is {status}; only failed or not connected orders can be reprocessed."
+        return f"{who} is {status}; only failed orders can be reprocessed."
     return f"{who} could not be {action.verb}: {refusal.error.message}"
 
 

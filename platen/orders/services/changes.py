@@ -107,7 +107,10 @@ def reprocess(account, order_id, actor: Actor) -> Order:
         items = list(order.items.all())
         stuck = rules.stuck_items(items)
         if not stuck:
-            raise Conflict(f"Only failed or not connected orders can be reprocessed; this order is {order.fulfillment_status}.",
+            if order.fulfillment_status == Fulfillment.NOT_CONNECTED:
+                raise Conflict("This store order has items that are not connected to a print product: complete the order "
+                               "(connect or ignore each item) instead of reprocessing it.", code="order_not_connected")
+            raise Conflict(f"Only failed orders can be reprocessed; this order is {order.fulfillment_status}.",
                            code="nothing_to_reprocess")
         events.record(order, events.REPROCESS_REQUESTED, actor)
         # The merchant may have replaced a print file at its URL: fetch and check the stuck items' files anew

@@ -2,7 +2,7 @@
 page count or quantity for a failed item, another shipment method (method_fix.py); then Reprocess
 (changes.reprocess) checks the order again.
 
-Only failed or not connected items change this way, and a change is made whole or refused whole. The changed
+Only failed items change this way, and a change is made whole or refused whole. The changed
 item's problems are worked out again at once, so what was fixed no longer shows while what is left still does.
 Uploads also give items waiting for personalization their artwork.
 """

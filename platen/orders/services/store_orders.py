@@ -43,11 +43,12 @@ WIRE = {"first_name": "firstName", "last_name": "lastName", "company_name": "com
 
 
 def create_order(store, data, resolved: list, *, shipment_method: str, intake_request: IntakeRequest | None,
-                 not_connected: bool = False) -> Order:
+                 not_connected: bool = False, actor: Actor | None = None, reason: str = "") -> Order:
     """Insert the order for the store order `data` (connectors.base.StoreOrder) in the caller's transaction.
     `resolved`: resolution.ResolvedLine per line; `shipment_method`: the Platen method uid ("" = Platen's choice).
-    Raises IntegrityError when the order already exists (the unique (account, channel, store, external id))."""
-    actor = Actor.channel(platform_label(store.platform))
+    Raises IntegrityError when the order already exists (the unique (account, channel, store, external id)).
+    `actor`/`reason`: who made it and why, when not the import itself (a merchant recreating a store order)."""
+    actor = actor or Actor.channel(platform_label(store.platform))
     address, problems = store_address(data)
     order = Order(
         account_id=store.account_id, intake_request=intake_request, order_type=OrderType.ORDER,
@@ -63,7 +64,7 @@ def create_order(store, data, resolved: list, *, shipment_method: str, intake_re
         order.problems = [{"field": f"items[{_position(items, r)}]", "code": r.reason_code,
                            "message": f"{line_words(r.line)} is not connected to a print product: connect or ignore it."}
                           for r in resolved if r.state == "unresolved"]
-    history = [events.event(order, events.ORDER_CREATED, actor, params={
+    history = [events.event(order, events.ORDER_CREATED, actor, reason=reason, params={
         "channel": store.platform, "storeId": str(store.id), "storeOrderNumber": data.number, "items": len(items),
         **({"intakeRequestId": str(intake_request.id)} if intake_request else {})})]
     insert_new(order, items, files, history)

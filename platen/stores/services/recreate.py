@@ -28,6 +28,7 @@ from platen.orders.services import store_orders
 from platen.stores import resolution
 from platen.stores.connectors.base import AuthFailed, ConnectorError, StoreOrder as StoreOrderData
 from platen.stores.models import Store, StoreOrder
+from platen.stores.reasons import Reason
 from platen.stores.services import connections
 from platen.stores.services.fulfillments import platform_label
 from platen.stores.statuses import Bucket, SeenVia, StoreStatus
@@ -127,7 +128,9 @@ def create(store: Store, data: StoreOrderData, actor: Actor, choices: Choices = 
             "or choose the shipment method for this order.",
             [Detail("shipmentMethodUid", f"Choose the Platen shipment method for '{data.shipping_method}'.")],
             code="shipping_method_not_mapped")
-    order = _create_order(store, data, resolved, method)
+    why = _OVERRIDE_WORDS.get(known.reason_code, "") if known is not None else "Platen had not seen it."
+    reason = f"Recreated by hand from store order {data.number}." + (f" {why}" if why else "")
+    order = _create_order(store, data, resolved, method, actor, reason)
     log.info("store order recreated", extra={"order_id": str(order.pk), "store_id": str(store.pk), "number": data.number,
                                               "by": actor.label, "overrides": known.reason_code if known else "never seen"})
     return order
@@ -164,7 +167,20 @@ def _resolve(store: Store, data: StoreOrderData, choices: Choices) -> list[resol
     return resolved
 
 
-def _create_order(store: Store, data: StoreOrderData, resolved, shipment_method_uid: str) -> Order:
+# What the merchant overrode by recreating, in the order's history.
+_OVERRIDE_WORDS = {
+    Reason.PLACED_BEFORE_CONNECTION: "It was placed before the store was connected.",
+    Reason.STORE_NOT_ACTIVE: "It was placed while the store's connection was not active.",
+    Reason.NOT_PAID: "The store did not show it as paid.",
+    Reason.STATUS_CHANGED: "Its status in the store was not awaiting fulfilment.",
+    Reason.PRODUCT_NOT_CONNECTED: "Its products were chosen for this order.",
+    Reason.SKU_NOT_MAPPED: "Its products were chosen for this order.",
+    Reason.SHIPPING_METHOD_NOT_MAPPED: "Its shipment method was chosen for this order.",
+}
+
+
+def _create_order(store: Store, data: StoreOrderData, resolved, shipment_method_uid: str, actor: Actor,
+                  reason: str) -> Order:
     """The order as imports make it (orders.services.store_orders: same key, rows and checks), linked to its StoreOrder
     in one transaction with the row locked as imports lock it; an order made meanwhile by an import is answered."""
     request = intake.receive(store.account, store.platform, json.dumps(data.as_dict()), content_type="application/json",
@@ -176,7 +192,7 @@ def _create_order(store: Store, data: StoreOrderData, resolved, shipment_method_
             outcome = Outcome.DUPLICATE
             if order is None:
                 order = store_orders.create_order(store, data, resolved, shipment_method=shipment_method_uid,
-                                                  intake_request=request)
+                                                  intake_request=request, actor=actor, reason=reason)
                 outcome = Outcome.ACCEPTED
             row.order, row.bucket, row.reason_code, row.reason = order, Bucket.IMPORTED, "", ""
             row.save()
