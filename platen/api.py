@@ -1,5 +1,6 @@
 """The JSON API root: one NinjaAPI, every domain's router, and the one error shape."""
 
+import copy
 import logging
 
 from django.conf import settings
@@ -32,6 +33,15 @@ log = logging.getLogger("platen.api")
 
 class PlatenAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
+        # The document is the same for the life of the process and takes a second or more to build (every route's
+        # models): build it once per set of arguments.
+        key = repr((args, sorted(kwargs.items())))
+        cache = self.__dict__.setdefault("_openapi_cache", {})
+        if key not in cache:
+            cache[key] = self._build_openapi_schema(*args, **kwargs)
+        return copy.deepcopy(cache[key])
+
+    def _build_openapi_schema(self, *args, **kwargs):
         # Create and PATCH read their bodies raw (orders.api.RAW_BODIES); publish their schemas here.
         schema = super().get_openapi_schema(*args, **kwargs)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
