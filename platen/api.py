@@ -21,7 +21,9 @@ from platen.kit.errors import InvalidRequest, NotFound, PlatenError, TooLarge, U
 from platen.orders.api import router as orders_router
 from platen.orders.api import RAW_BODIES
 from platen.production.tracking_api import router as tracking_hooks_router
+from platen.stores.hooks_api import router as store_hooks_router
 from platen.production.api import report_router as partner_report_router, router as partner_router
+from platen.stores.api import router as stores_router
 from platen.kit.wire import NOT_AN_OBJECT, ObjectBodyParser
 
 log = logging.getLogger("platen.api")
@@ -56,10 +58,12 @@ api.add_router("/v4", account_router)
 api.add_router("/v4", diagnostics_router)
 api.add_router("/v4", notifications_router)
 api.add_router("/v4", jobs_router)
+api.add_router("/v4", stores_router)
 api.add_router("/v4", partner_router)  # partner keys only (platen.production.auth)
 api.add_router("/v3", catalog_v3_router)
 api.add_router("/v1", shipment_v1_router)
 api.add_router("/hooks", tracking_hooks_router)
+api.add_router("/hooks", store_hooks_router)  # after tracking: /hooks/tracking/{id} is not a store
 api.add_router("/v2", partner_report_router)  # the reference's partner status reports
 
 

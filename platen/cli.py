@@ -264,6 +264,36 @@ def cmd_tracking_sources_list(args) -> int:
     return 0
 
 
+def cmd_stores_list(args) -> int:
+    from platen.stores.services import setup
+
+    for s in setup.stores(None).filter(**({"account_id": args.account} if args.account else {})):  # never a secret
+        print(_columns(s.id, s.platform, s.domain, s.account.name, s.status, f"last sync {_when(s.last_pulled_at)}",
+                       setup.webhook_url(s)))
+    return 0
+
+
+def cmd_stores_connect(args) -> int:
+    """Connects as the dashboard and the API do (the token is checked with the platform); prints the store's id.
+    The token and secret are asked for without echo unless given (they stay out of the shell history and `ps`)."""
+    import getpass
+
+    from platen.accounts.models import Account
+    from platen.kit.actors import Actor
+    from platen.stores.services import setup
+
+    account = Account.objects.filter(pk=args.account).first()
+    if account is None:
+        print(f"platen: no account {args.account}", file=sys.stderr)
+        return 1
+    store = setup.connect(account, setup.StoreSetup(
+        platform=args.platform, domain=args.domain, access_token=args.token or getpass.getpass("Access token: "),
+        webhook_secret=args.secret or getpass.getpass("Webhook secret: "), api_base_url=args.api_base_url,
+        import_not_connected=args.import_not_connected, name=args.name), Actor.system("platen stores connect"))
+    print(store.id)
+    return 0
+
+
 def cmd_manage(args) -> int:
     from django.core.management import execute_from_command_line
 
@@ -375,6 +405,22 @@ def build_parser() -> argparse.ArgumentParser:
     screate.set_defaults(func=cmd_tracking_sources_create)
     sources.add_parser("list", help="One line per source: id, kind, name, webhook URL; never the secret.").set_defaults(
         func=cmd_tracking_sources_list)
+
+    stores = sub.add_parser("stores", help="Merchants' online stores (Shopify, BigCommerce).")
+    stores = stores.add_subparsers(dest="action", required=True)
+    slist = stores.add_parser("list", help="One line per store: id, platform, domain, account, status, last sync, webhook URL.")
+    slist.add_argument("--account", help="Only this account's stores (its id).")
+    slist.set_defaults(func=cmd_stores_list)
+    sconnect = stores.add_parser("connect", help="Connect a store to an account; prints the store's id.")
+    sconnect.add_argument("--account", required=True, help="The account's id.")
+    sconnect.add_argument("--platform", required=True, choices=["shopify", "bigcommerce"])
+    sconnect.add_argument("--domain", required=True, help="Shopify: <shop>.myshopify.com; BigCommerce: the store hash.")
+    sconnect.add_argument("--token", default="", help="The access token (asked for without echo when not given).")
+    sconnect.add_argument("--secret", default="", help="The webhook secret (asked for without echo when not given).")
+    sconnect.add_argument("--api-base-url", default="", help="Only for a self-hosted or test store: its API's scheme and host.")
+    sconnect.add_argument("--name", default="")
+    sconnect.add_argument("--import-not-connected", action="store_true", help="Import orders with products not connected yet.")
+    sconnect.set_defaults(func=cmd_stores_connect)
 
     manage = sub.add_parser("manage", help="Run a Django management command.")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -24,6 +24,7 @@ class NavItem:
 NAV: tuple[NavItem, ...] = (
     NavItem("Orders", "dashboard:orders", "order"),
     NavItem("Requests", "dashboard:requests", "request"),
+    NavItem("Stores", "dashboard:stores", "store"),
     NavItem("Postbacks", "dashboard:postbacks", "postback"),
     NavItem("Outbox", "dashboard:outbox", "outbox"),
     NavItem("Settings", "dashboard:settings", "settings"),
@@ -31,7 +32,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Network", "dashboard:network", "network", operators_only=True),
     NavItem("Jobs", "dashboard:jobs", "job", operators_only=True),
     NavItem("Production", "dashboard:production", "production", partners=True),
-    # Next: Stores, Catalog.
+    # Next: Catalog.
 )
 
 

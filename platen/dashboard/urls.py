@@ -5,7 +5,7 @@ from platen.dashboard.views import (
     accounts, bulk, drafts, jobs, keys, login, network, notifications, order_actions, order_fixes, orders, orders_csv, requests,
     settings, team,
 )
-from platen.dashboard.views import production
+from platen.dashboard.views import production, stores
 
 app_name = "dashboard"
 
@@ -48,6 +48,17 @@ urlpatterns = [
     path("network/partners/<uuid:partner_id>/facilities/new/", network.facility_create, name="network_facility_create"),
     path("network/facilities/<uuid:facility_id>/", network.facility_edit, name="network_facility"),
     path("network/facilities/<uuid:facility_id>/stock/", network.stock_add, name="network_stock"),
+    path("stores/", stores.store_list, name="stores"),
+    path("stores/connect/", stores.store_connect, name="store_connect"),
+    path("stores/<uuid:store_id>/", stores.store_detail, name="store"),
+    path("stores/<uuid:store_id>/settings/", stores.store_settings, name="store_settings"),
+    path("stores/<uuid:store_id>/sync/", stores.store_sync, name="store_sync"),
+    path("stores/<uuid:store_id>/reconnect/", stores.store_reconnect, name="store_reconnect"),
+    path("stores/<uuid:store_id>/disconnect/", stores.store_disconnect, name="store_disconnect"),
+    path("stores/<uuid:store_id>/sku-mappings/", stores.sku_map, name="store_sku_map"),
+    path("stores/<uuid:store_id>/sku-mappings/remove/", stores.sku_unmap, name="store_sku_unmap"),
+    path("stores/<uuid:store_id>/shipping-mappings/", stores.shipping_map, name="store_shipping_map"),
+    path("stores/<uuid:store_id>/shipping-mappings/remove/", stores.shipping_unmap, name="store_shipping_unmap"),
     path("requests/", requests.request_list, name="requests"),
     path("requests/<uuid:request_id>/", requests.request_detail, name="request"),
     path("jobs/", jobs.job_list, name="jobs"),

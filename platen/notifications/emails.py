@@ -189,6 +189,8 @@ def _subject(kind: EmailKind, c: dict) -> str:
         return PROGRESS_SUBJECTS[kind].format(ref=ref)
     if kind == EmailKind.ENDPOINT_DISABLED:
         return f"Postbacks to {c.get('url')} were stopped"
+    if kind == EmailKind.STORE_AUTH_FAILED:
+        return f"Your store {c.get('storeName')} stopped syncing: reconnect it"
     if kind == EmailKind.INVITATION:
         return f"You are invited to {c.get('accountName')} on Platen"
     if c.get("event") == "webhook_test":

@@ -42,14 +42,17 @@ class EmailKind(StrEnum):
     ENDPOINT_DISABLED = "endpoint_disabled"
     POSTBACK = "postback"  # an event sent to an e-mail endpoint (routed by the endpoint, not by EmailRoute)
     INVITATION = "invitation"  # to the invited person, with a link to set a password (accounts.invitations)
+    STORE_AUTH_FAILED = "store_auth_failed"  # a store refused Platen's token: its syncing stopped (stores.services.alerts)
 
 
 # The kinds an account routes on the Outbox page (seed 003's triggers), in the order an order lives through them.
 ROUTED_KINDS = (EmailKind.RECEIVED, EmailKind.NEEDS_ACTION, EmailKind.CANCELED, EmailKind.PRINTED, EmailKind.SHIPPED,
-                EmailKind.IN_TRANSIT, EmailKind.DELIVERED, EmailKind.RETURNED, EmailKind.ENDPOINT_DISABLED)
+                EmailKind.IN_TRANSIT, EmailKind.DELIVERED, EmailKind.RETURNED, EmailKind.ENDPOINT_DISABLED,
+                EmailKind.STORE_AUTH_FAILED)
 # Sent unless the account switches them off; the others only once it switches them on (they come for every order).
 ON_BY_DEFAULT = frozenset({EmailKind.NEEDS_ACTION, EmailKind.CANCELED, EmailKind.SHIPPED, EmailKind.RETURNED,
-                           EmailKind.ENDPOINT_DISABLED, EmailKind.POSTBACK, EmailKind.INVITATION})
+                           EmailKind.ENDPOINT_DISABLED, EmailKind.POSTBACK, EmailKind.INVITATION,
+                           EmailKind.STORE_AUTH_FAILED})
 KIND_LABELS = {
     EmailKind.RECEIVED: "An order was received",
     EmailKind.NEEDS_ACTION: "An order needs action (failed, not connected, pending approval or personalization)",
@@ -62,6 +65,7 @@ KIND_LABELS = {
     EmailKind.ENDPOINT_DISABLED: "A postback endpoint was disabled after failing for 3 days",
     EmailKind.POSTBACK: "Postback sent to an e-mail address",
     EmailKind.INVITATION: "An invitation to the dashboard",
+    EmailKind.STORE_AUTH_FAILED: "A store stopped syncing: it refused Platen's access token",
 }
 
 

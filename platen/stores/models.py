@@ -31,6 +31,7 @@ class Store(models.Model):
     last_pulled_at = models.DateTimeField(null=True, blank=True)
     next_pull_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_pull_error = models.CharField(max_length=500, blank=True)
+    pulling_until = models.DateTimeField(null=True, blank=True)  # a pull runs (renewed as it goes): one at a time
     last_webhook_at = models.DateTimeField(null=True, blank=True)
     products_synced_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -62,6 +63,7 @@ class StoreWebhook(models.Model):
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="webhooks")
     delivery_id = models.CharField(max_length=255)
     topic = models.CharField(max_length=100)
+    headers = models.JSONField(default=dict, blank=True)  # the delivery's headers (lower-case), for parsing it later
     intake_request = models.ForeignKey("intake.IntakeRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     received_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)

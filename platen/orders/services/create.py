@@ -21,7 +21,7 @@ from platen.kit.actors import Actor
 from platen.kit.errors import Conflict, Detail, InvalidRequest
 from platen.kit.wire import parse_json
 from platen.orders import events, tasks
-from platen.orders.models import Address, Order
+from platen.orders.models import Address, ItemFile, Order, OrderEvent, OrderItem
 from platen.orders.schemas import OrderCreateIn
 from platen.orders.services import pricing
 from platen.orders.services.building import address_values, build_items, insert_items
@@ -83,16 +83,22 @@ def _create(request: IntakeRequest, payload: OrderCreateIn, actor: Actor, channe
     items, files = build_items(order, payload.items, status)
     history = [events.event(order, events.DRAFT_CREATED if is_draft else events.ORDER_CREATED, actor,
                             params={"channel": channel, "intakeRequestId": str(request.id), "items": len(items)})]
-    priced = pricing.compute(order, items)  # in memory: the order row is inserted with its total
-    for address in filter(None, [order.shipping_address, order.return_address]):
-        address.save(force_insert=True)
-    order.save(force_insert=True)  # the unique keys (Idempotency-Key, preventDuplicate) are checked here
-    insert_items(items, files)
-    pricing.write(order, priced, new=True)
-    events.save_all(history)
+    insert_new(order, items, files, history)
     if not is_draft:
         tasks.enqueue_check(order)  # the checks run as a job; the job row commits with the order
     return order
+
+
+def insert_new(order: Order, items: list[OrderItem], files: list[ItemFile], history: list[OrderEvent]) -> None:
+    """Insert an order built in memory (its addresses, items, files, receipt and history), priced from the catalog.
+    Shared by every channel that creates orders (API, store imports); raises IntegrityError on a unique key."""
+    priced = pricing.compute(order, items)  # in memory: the order row is inserted with its total
+    for address in filter(None, [order.shipping_address, order.return_address]):
+        address.save(force_insert=True)
+    order.save(force_insert=True)  # the unique keys (Idempotency-Key, external id) are checked here
+    insert_items(items, files)
+    pricing.write(order, priced, new=True)
+    events.save_all(history)
 
 
 def _existing(request: IntakeRequest, payload: OrderCreateIn, key: str | None) -> Order | None:

@@ -58,6 +58,10 @@ def change_status(store: Store, status: StoreStatus, actor: Actor, *, reason: st
         for name, value in values.items():
             setattr(store, name, value)
         StoreStatusChange.objects.create(store=store, status=status, reason=reason[:500], actor_label=actor.label[:255], at=at)
+        if status == StoreStatus.AUTH_FAILED:
+            from platen.stores.services import alerts  # the merchant is told once, whoever saw the failure
+
+            alerts.store_auth_failed(store)
     log.info("store status changed", extra={"store_id": store.id, "status": status, "previous": current})
     return True
 

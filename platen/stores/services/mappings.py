@@ -1,0 +1,102 @@
+"""A store's SKU mappings (a store SKU -> a catalog product with its files) and shipping-method mappings (the store's
+method -> a Platen shipment method). Adding one lets the store orders waiting for it import (a job)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from platen.catalog.models import Product, ShipmentMethod
+from platen.kit.errors import Detail, InvalidRequest, NotFound
+from platen.orders.schemas import FILE_TYPE_HELP, is_file_type
+from platen.stores import tasks_connections as tasks
+from platen.stores.models import ShippingMethodMapping, SkuMapping
+from platen.stores.services.setup import get_store
+
+MAX_FILES = 16
+
+
+def sku_mappings(account, store_id):
+    return get_store(account, store_id).sku_mappings.order_by("sku")
+
+
+def shipping_mappings(account, store_id):
+    return get_store(account, store_id).shipping_mappings.order_by("store_method")
+
+
+def map_sku(account, store_id, sku: str, product_uid: str, files: list[dict] | None = None) -> SkuMapping:
+    """Add the mapping, or replace the one the SKU has."""
+    store = get_store(account, store_id)
+    sku, product_uid = (sku or "").strip(), (product_uid or "").strip()
+    problems = []
+    if not sku:
+        problems.append(Detail("sku", "Enter the SKU as the store has it."))
+    elif len(sku) > 255:
+        problems.append(Detail("sku", "A SKU has at most 255 characters."))
+    if not product_uid:
+        problems.append(Detail("productUid", "Choose the catalog product that fulfils this SKU."))
+    elif not Product.objects.filter(uid=product_uid).exists():
+        problems.append(Detail("productUid", f"There is no catalog product {product_uid}: copy its uid from the catalog."))
+    cleaned = _files(files or [], problems)
+    if problems:
+        raise InvalidRequest(problems[0].message if len(problems) == 1 else "The mapping cannot be added as given.", problems)
+    with transaction.atomic():
+        mapping, _ = SkuMapping.objects.update_or_create(store=store, sku=sku, defaults={"product_uid": product_uid, "files": cleaned})
+        tasks.after_mapping(store)
+    return mapping
+
+
+def _files(files: list[dict], problems: list[Detail]) -> list[dict]:
+    cleaned = []
+    if len(files) > MAX_FILES:
+        problems.append(Detail("files", f"Give at most {MAX_FILES} files."))
+        return []
+    for n, f in enumerate(files):
+        kind, url = (f.get("type") or "default").strip(), (f.get("url") or "").strip()
+        if not is_file_type(kind):
+            problems.append(Detail(f"files[{n}].type", FILE_TYPE_HELP + "."))
+        if not url.startswith(("https://", "http://")) or len(url) > 2048:
+            problems.append(Detail(f"files[{n}].url", "Use the file's http:// or https:// URL."))
+        cleaned.append({"type": kind, "url": url})
+    return cleaned
+
+
+def unmap_sku(account, store_id, sku: str) -> None:
+    store = get_store(account, store_id)
+    deleted, _ = SkuMapping.objects.filter(store=store, sku=(sku or "").strip()).delete()
+    if not deleted:
+        raise NotFound("This store has no mapping for that SKU.")
+
+
+def map_shipping(account, store_id, store_method: str, shipment_method_uid: str) -> ShippingMethodMapping:
+    """Add the mapping, or replace the one the store's method has (compared without case)."""
+    store = get_store(account, store_id)
+    store_method, uid = (store_method or "").strip(), (shipment_method_uid or "").strip()
+    problems = []
+    if not store_method:
+        problems.append(Detail("storeMethod", "Enter the shipping method's name as the store shows it at checkout."))
+    elif len(store_method) > 255:
+        problems.append(Detail("storeMethod", "A shipping method's name has at most 255 characters."))
+    if not uid:
+        problems.append(Detail("shipmentMethodUid", "Choose the Platen shipment method."))
+    elif not ShipmentMethod.objects.filter(uid=uid).exists():
+        problems.append(Detail("shipmentMethodUid", f"There is no shipment method {uid}: use one of the shipment methods "
+                                                    "of the catalog (for example normal or express)."))
+    if problems:
+        raise InvalidRequest(problems[0].message if len(problems) == 1 else "The mapping cannot be added as given.", problems)
+    with transaction.atomic():
+        existing = ShippingMethodMapping.objects.select_for_update().filter(store=store, store_method__iexact=store_method).first()
+        if existing is not None:
+            existing.store_method, existing.shipment_method_uid = store_method, uid
+            existing.save(update_fields=["store_method", "shipment_method_uid"])
+            mapping = existing
+        else:
+            mapping = ShippingMethodMapping.objects.create(store=store, store_method=store_method, shipment_method_uid=uid)
+        tasks.after_mapping(store)
+    return mapping
+
+
+def unmap_shipping(account, store_id, store_method: str) -> None:
+    store = get_store(account, store_id)
+    deleted, _ = ShippingMethodMapping.objects.filter(store=store, store_method__iexact=(store_method or "").strip()).delete()
+    if not deleted:
+        raise NotFound("This store has no mapping for that shipping method.")
