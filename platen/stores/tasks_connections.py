@@ -3,8 +3,8 @@ and reconnecting, and the retry of waiting store orders after a mapping is added
 
 Jobs take ids, reload and check the store, and are idempotent. The services they call are imported inside them
 (they are written by other parts of the stores domain and enqueue jobs themselves). A job of another stores
-module is found by its name: "stores.retry-waiting" is the job `retry_waiting` of platen.stores.tasks (or of a
-platen.stores.tasks_* module); while none exists, the enqueue is skipped with a log line.
+module is found by its name: "stores.retry-waiting" is the job `retry_waiting` of platen.stores.tasks (the imports
+part's); while none exists, the enqueue is skipped with a log line.
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ from platen.kit.actors import Actor
 
 log = logging.getLogger("platen.stores")
 ACTOR = Actor.system("store connection")
-_JOB_MODULES = ("platen.stores.tasks", "platen.stores.tasks_imports", "platen.stores.tasks_products",
-                "platen.stores.tasks_connections")
+_JOB_MODULES = ("platen.stores.tasks", "platen.stores.tasks_connections")
 
 
 def after_connect(store) -> None:

@@ -34,12 +34,14 @@ Public helpers (stable: other tests use them):
 - `webhook(scope, resource_id, client_secret=None, *, webhook_id=None, timestamp=None, numeric_store_id=False)
   -> (body: bytes, headers: dict)`: a thin payload signed Standard-Webhooks style (`webhook-id`,
   `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256(client secret, "{id}.{timestamp}.{body}")>`);
-  `store/order/statusUpdated` adds `data.status` from the order's last status change.
+  `store/order/statusUpdated` adds `data.status` from the order's last status change; `store/shipment/*` takes the
+  shipment id and adds `data.orderId`.
 - `send_webhook(scope, resource_id, target_url, client_secret=None, **same) -> (status, body text)` posts it for
   real; `deliver(scope, resource_id) -> [(destination, status)]` posts to every active hook registered for the scope.
 - `fail(times=1, status=500)` answers the next n requests with that error (401 in BigCommerce's shape).
 - Records: `requests` [(method, path with query, lower-case headers)], `shipments` {order_id: [shipment]},
-  `hooks` [hook], `throttled` (how many 429s were answered), `orders` {id: Order}, `products` {id: dict}.
+  `hooks` [hook], `throttled` (how many 429s were answered), `orders` {id: Order} (`.status_id`, `.items`: the v2
+  order products with their `id` = the line's external id and `quantity_shipped`, `.address`), `products` {id: dict}.
 """
 
 from __future__ import annotations
@@ -159,7 +161,9 @@ class BigCommerceEmulator:
         self._script: deque[int] = deque()
         self._window_started: float | None = None
         self._used = 0
-        self._ids = {"order": 100, "product": 110, "variant": 200, "item": 300, "address": 400, "shipment": 500, "hook": 600}
+        # Each kind of id in its own range, so that a test mixing up an order id and a product id fails.
+        self._ids = {"order": 100, "product": 5000, "variant": 7000, "option_value": 9000, "item": 20_000,
+                     "address": 40_000, "shipment": 60_000, "hook": 80_000}
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
         self.port = 0
@@ -170,7 +174,8 @@ class BigCommerceEmulator:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), name=f"bigcommerce-{self.port}", daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, args=(0.05,), name=f"bigcommerce-{self.port}",
+                         daemon=True).start()
         return self
 
     def stop(self) -> None:
@@ -207,7 +212,8 @@ class BigCommerceEmulator:
             rows = []
             for variant in variants or [{"sku": sku, "options": {}}]:
                 vid = variant.get("id") or self._next("variant")
-                values = [{"id": self._next("variant") + 10_000, "label": value, "option_id": 70 + i, "option_display_name": option}
+                values = [{"id": self._next("option_value"), "label": value, "option_id": 70 + i,
+                           "option_display_name": option}
                           for i, (option, value) in enumerate((variant.get("options") or {}).items())]
                 rows.append({"id": vid, "product_id": pid, "sku": variant.get("sku", ""), "sku_id": None, "price": None,
                              "calculated_price": float(price), "inventory_level": 0, "option_values": values})
@@ -283,10 +289,14 @@ class BigCommerceEmulator:
 
     # Webhooks ----------------------------------------------------------------------------------------------
 
-    def webhook(self, scope: str, resource_id: int | str, client_secret: str | None = None, *, webhook_id: str | None = None,
-                timestamp: int | None = None, numeric_store_id: bool = False) -> tuple[bytes, dict[str, str]]:
+    def webhook(self, scope: str, resource_id: int | str, client_secret: str | None = None, *,
+                webhook_id: str | None = None, timestamp: int | None = None,
+                numeric_store_id: bool = False) -> tuple[bytes, dict[str, str]]:
         kind = scope.split("/")[1]
         data: dict = {"type": kind, "id": int(resource_id)}
+        if kind == "shipment":  # resource_id is the shipment's; its order goes in data.orderId
+            data["orderId"] = next((oid for oid, rows in self.shipments.items()
+                                    if any(r["id"] == int(resource_id) for r in rows)), 0)
         if scope == "store/order/statusUpdated" and int(resource_id) in self.orders:
             order = self.orders[int(resource_id)]
             data["status"] = {"previous_status_id": order.previous_status_id, "new_status_id": order.status_id}
@@ -331,15 +341,19 @@ class BigCommerceEmulator:
         shipping = Decimal("4.9900")
         payment = PAYMENT_STATUS.get(order.status_id, "captured")
         return {
-            "id": order.id, "customer_id": 0, "date_created": rfc2822(order.created), "date_modified": rfc2822(order.modified),
+            "id": order.id, "customer_id": 0, "date_created": rfc2822(order.created),
+            "date_modified": rfc2822(order.modified),
             "date_shipped": rfc2822(order.shipped_at) if order.shipped_at else "", "status_id": order.status_id,
             "status": STATUSES[order.status_id], "custom_status": STATUSES[order.status_id],
             "subtotal_ex_tax": money(subtotal), "subtotal_inc_tax": money(subtotal), "subtotal_tax": money(0),
-            "base_shipping_cost": money(shipping), "shipping_cost_ex_tax": money(shipping), "shipping_cost_inc_tax": money(shipping),
+            "base_shipping_cost": money(shipping), "shipping_cost_ex_tax": money(shipping),
+            "shipping_cost_inc_tax": money(shipping),
             "total_ex_tax": money(subtotal + shipping), "total_inc_tax": money(subtotal + shipping), "total_tax": money(0),
-            "items_total": sum(i["quantity"] for i in order.items), "items_shipped": sum(i["quantity_shipped"] for i in order.items),
+            "items_total": sum(i["quantity"] for i in order.items),
+            "items_shipped": sum(i["quantity_shipped"] for i in order.items),
             "payment_method": "Credit Card", "payment_status": payment, "refunded_amount": money(0),
-            "currency_code": order.currency, "currency_exchange_rate": "1.0000000000", "default_currency_code": order.currency,
+            "currency_code": order.currency, "currency_exchange_rate": "1.0000000000",
+            "default_currency_code": order.currency,
             "geoip_country_iso2": order.address.get("country_iso2", ""), "is_deleted": order.archived,
             "customer_message": "", "staff_notes": "", "order_source": "www", "channel_id": 1, "external_id": None,
             "billing_address": dict(order.billing),
@@ -354,13 +368,15 @@ class BigCommerceEmulator:
                 "base_cost": "4.9900", "cost_ex_tax": "4.9900", "cost_inc_tax": "4.9900", "cost_tax": "0.0000",
                 "shipping_zone_id": 1, "shipping_zone_name": "United States", "form_fields": []}
 
-    def answer(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes | None]:
+    def answer(self, method: str, raw_path: str, headers: dict[str, str],
+               body: bytes) -> tuple[int, dict[str, str], bytes | None]:
         with self._lock:
             self.requests.append((method, raw_path, headers))
             limit_headers, allowed = self._count()
             if not allowed:
                 self.throttled += 1
-                return 429, limit_headers, json.dumps({"status": 429, "title": "Too many requests", "type": ERROR_TYPE}).encode()
+                too_many = {"status": 429, "title": "Too many requests", "type": ERROR_TYPE}
+                return 429, limit_headers, json.dumps(too_many).encode()
             url = urlsplit(raw_path)
             parts = url.path.strip("/").split("/")
             if len(parts) < 3 or parts[0] != "stores" or parts[1] != self.store_hash or parts[2] not in ("v2", "v3"):
@@ -499,7 +515,8 @@ class BigCommerceEmulator:
             if any(h["scope"] == data["scope"] and h["destination"] == data["destination"] for h in self.hooks):
                 raise _Fail(422, "A hook with this scope and destination already exists.")
             stamp = int(time.time())
-            hook = {"id": self._next("hook"), "client_id": "platen-app", "store_hash": self.store_hash, "scope": data["scope"],
+            hook = {"id": self._next("hook"), "client_id": "platen-app", "store_hash": self.store_hash,
+                    "scope": data["scope"],
                     "destination": data["destination"], "headers": data.get("headers") or None,
                     "is_active": bool(data.get("is_active", True)), "created_at": stamp, "updated_at": stamp}
             self.hooks.append(hook)
@@ -508,7 +525,8 @@ class BigCommerceEmulator:
         if hook is None:
             raise _Fail(404, "The hook was not found.")
         if method == "PUT":
-            hook.update({k: v for k, v in data.items() if k in ("destination", "is_active", "headers")}, updated_at=int(time.time()))
+            hook.update({k: v for k, v in data.items() if k in ("destination", "is_active", "headers")},
+                        updated_at=int(time.time()))
         return 200, {"data": hook, "meta": {}}
 
 
@@ -568,7 +586,8 @@ def _handler(emulator: BigCommerceEmulator):
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-            status, headers, data = emulator.answer(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            status, headers, data = emulator.answer(self.command, self.path, headers, body)
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)

@@ -781,7 +781,8 @@ class ShopifyEmulator:
                 id=new_id("order"), number=number, name=name or f"#{number}", email=email, phone="", customer_id=new_id("customer"),
                 currency=currency or self.currency, created_at=at, updated_at=(updated_at or at).astimezone(UTC),
                 financial_status=financial_status, lines=[self._line(spec) for spec in lines or [{}]],
-                shipping_address=None if shipping_address == {} else {**_DEFAULT_ADDRESS, **(shipping_address or {})},
+                shipping_address=None if shipping_address == {} else  # the default is shared: never changed in place
+                {**_DEFAULT_ADDRESS, **shipping_address} if shipping_address else _DEFAULT_ADDRESS,
                 shipping_lines=[] if shipping_title is None else [
                     {"id": new_id("address"), "title": shipping_title, "code": shipping_title, "source": "shopify", "price": "4.90"}],
                 note_attributes=[{"name": k, "value": v} for k, v in (note_attributes or {}).items()],

@@ -16,10 +16,10 @@ SECRET = "shpss_test_secret"
 
 
 def make_store(account, *, platform: str = "shopify", connected_at: datetime = CONNECTED, api_base_url: str = "",
-               domain: str = "", token: str = "shpat_test_token", **values) -> Store:
+               domain: str = "", token: str = "shpat_test_token", secret: str = SECRET, **values) -> Store:
     store = Store.objects.create(
         account=account, platform=platform, name=f"Acme {platform}", domain=domain or f"acme-{platform}.myshopify.com",
-        api_base_url=api_base_url, access_token_sealed=seal(token), webhook_secret_sealed=seal(SECRET),
+        api_base_url=api_base_url, access_token_sealed=seal(token), webhook_secret_sealed=seal(secret),
         status=StoreStatus.ACTIVE, status_changed_at=connected_at, connected_at=connected_at, next_pull_at=connected_at,
         **values)
     StoreStatusChange.objects.create(store=store, status=StoreStatus.ACTIVE, actor_label="tests", at=connected_at)
@@ -48,3 +48,14 @@ def store_order(*, at: datetime | None = None, **values) -> StoreOrder:
 
 def print_files() -> list[dict]:
     return [{"type": "default", "url": f"{factories.FILES}/print.pdf"}]
+
+
+def shopify_store(account, shop, **values) -> Store:
+    """A store connected to the Shopify emulator `shop` a day ago (its orders are placed after that)."""
+    return make_store(account, domain=shop.domain, token=shop.token, secret=shop.secret, api_base_url=shop.url,
+                      connected_at=shop.now() - timedelta(days=1), **values)
+
+
+def bigcommerce_store(account, bc, **values) -> Store:
+    return make_store(account, platform="bigcommerce", domain=bc.store_hash, token=bc.token, secret=bc.client_secret,
+                      api_base_url=bc.url, connected_at=datetime.now(UTC) - timedelta(days=1), **values)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 import urllib.request
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from standardwebhooks.webhooks import Webhook
 
+from platen.stores.connectors import registry
 from platen.stores.connectors.base import AuthFailed, ConnectorError, Credentials, InvalidSignature, TrackingPush
 from platen.stores.connectors.bigcommerce import BigCommerce
 from tests.emulators.bigcommerce import BigCommerceEmulator, ManualClock
@@ -64,12 +67,27 @@ def test_a_signed_webhook_verifies_and_a_forged_stale_or_unsigned_one_does_not(s
     BigCommerce.verify_webhook(shop.client_secret, several, body)
 
 
+def test_the_signature_is_standard_webhooks_keyed_with_the_client_secret_bytes(shop):
+    """Checked against the standardwebhooks library: its secret is base64, BigCommerce's key is the secret's bytes."""
+    body, headers = shop.webhook("store/order/updated", 250, webhook_id="msg_1")
+    library = Webhook("whsec_" + base64.b64encode(shop.client_secret.encode()).decode())
+    library.verify(body, {k.lower(): v for k, v in headers.items()})
+    stamp = datetime.fromtimestamp(int(headers["webhook-timestamp"]), UTC)
+    signed = {"webhook-id": "msg_1", "webhook-timestamp": headers["webhook-timestamp"],
+              "webhook-signature": library.sign("msg_1", stamp, body.decode())}
+    BigCommerce.verify_webhook(shop.client_secret, signed, body)
+    # A retry is a new attempt: a fresh timestamp and signature, the same webhook-id (the delivery id).
+    again, retried = shop.webhook("store/order/updated", 250, webhook_id="msg_1", timestamp=int(time.time()) + 60)
+    BigCommerce.verify_webhook(shop.client_secret, {k.lower(): v for k, v in retried.items()}, again)
+
+
 def test_a_thin_order_webhook_is_completed_by_fetching_the_order(shop, bc):
     shop.add_product("Poster", [{"sku": "POSTER-A3", "options": {"Size": "A3"}}])
     oid = shop.add_order([{"sku": "POSTER-A3", "quantity": 2, "options": {"Size": "A3"}}], created=T0)
     body, headers = shop.webhook("store/order/created", oid, webhook_id="delivery-1", numeric_store_id=True)
     event = bc.parse_webhook({k.lower(): v for k, v in headers.items()}, body)
-    assert (event.kind, event.topic, event.delivery_id, event.resource_id) == ("order", "store/order/created", "delivery-1", str(oid))
+    assert (event.kind, event.topic, event.delivery_id, event.resource_id) == (
+        "order", "store/order/created", "delivery-1", str(oid))
     assert event.order.external_id == str(oid) and event.order.lines[0].sku == "POSTER-A3" and event.order.paid
 
     shop.set_status(oid, 7)
@@ -88,13 +106,33 @@ def test_product_and_app_webhooks_and_the_delivery_id_without_a_header(shop, bc)
     product = shop.add_product("Mug", [{"sku": "MUG-W", "options": {"Colour": "White"}}])
     body, headers = shop.webhook("store/product/updated", product["id"])
     event = bc.parse_webhook({k.lower(): v for k, v in headers.items()}, body)
-    assert event.kind == "product" and event.product.title == "Mug" and event.product.variants[0].options == {"Colour": "White"}
+    assert event.kind == "product" and event.product.title == "Mug"
+    assert event.product.variants[0].options == {"Colour": "White"}
     body, _ = shop.webhook("store/product/deleted", product["id"])
     event = bc.parse_webhook({}, body)
     assert event.kind == "product_deleted" and event.resource_id == str(product["id"])
     assert event.delivery_id.startswith("sha256:") and event.delivery_id == bc.parse_webhook({}, body).delivery_id
+    oid = shop.add_order([{"sku": "MUG-W", "quantity": 1}])
+    shop.shipments[oid] = [{"id": 9001}]
+    body, _ = shop.webhook("store/shipment/created", 9001)
+    event = bc.parse_webhook({}, body)
+    assert (event.kind, event.resource_id) == ("other", str(oid))
     body, _ = shop.webhook("store/app/uninstalled", 1)
     assert bc.parse_webhook({}, body).kind == "app_uninstalled"
+
+
+def test_a_webhook_about_another_store_of_the_same_app_changes_nothing(shop, local_client, clock):
+    other = connect(shop, local_client, clock, domain="zz999")  # same app, same client secret, another store
+    body, headers = shop.webhook("store/order/created", shop.add_order([{"sku": "A", "quantity": 1}]))
+    BigCommerce.verify_webhook(shop.client_secret, {k.lower(): v for k, v in headers.items()}, body)
+    requests = len(shop.requests)
+    with pytest.raises(ConnectorError, match="another BigCommerce store") as refused:
+        other.parse_webhook({k.lower(): v for k, v in headers.items()}, body)
+    assert not refused.value.transient and len(shop.requests) == requests
+
+
+def test_the_registry_knows_the_connector():
+    assert registry.connector_class("bigcommerce") is BigCommerce
 
 
 # --- Orders -----------------------------------------------------------------------------------------------------
@@ -110,16 +148,19 @@ def test_an_order_in_the_platform_blind_shape(shop, bc):
     order = bc.fetch_order(str(oid))
     assert (order.external_id, order.number, order.currency, order.email) == (str(oid), str(oid), "EUR", "ada@example.com")
     assert order.placed_at == T0 and order.updated_at == T0 + timedelta(hours=1) and order.cancelled_at is None
-    assert order.paid and order.awaiting_fulfillment and not order.payment_pending and order.store_status == "Awaiting Fulfillment"
+    assert order.paid and order.awaiting_fulfillment and not order.payment_pending
+    assert order.store_status == "Awaiting Fulfillment"
     assert order.shipping_method == "Express"
     address = order.shipping_address
-    assert (address.address1, address.address2, address.post_code, address.country, address.phone) == ("Main 1", "Flat 2", "10117", "DE", "+49 30 1")
+    assert (address.address1, address.address2, address.post_code, address.country, address.phone) == (
+        "Main 1", "Flat 2", "10117", "DE", "+49 30 1")
     line = order.lines[0]
     assert (line.product_id, line.variant_id, line.sku, line.quantity, line.title) == ("77", "88", "TEE-M", 3, "Tee")
     assert line.options == {"Size": "M"} and line.properties == {"Back print": "Team Ada"}
     assert int(line.external_id) == shop.orders[oid].items[0]["id"]
     assert address.state == "Berlin"  # no list of states for Germany: as given
-    texan = bc.fetch_order(str(shop.add_order([{"sku": "A", "quantity": 1}], address={"state": "Texas", "country_iso2": "US"})))
+    texan_id = shop.add_order([{"sku": "A", "quantity": 1}], address={"state": "Texas", "country_iso2": "US"})
+    texan = bc.fetch_order(str(texan_id))
     assert texan.shipping_address.state == "TX"
     assert bc.find_order(f"#{oid}") == order and bc.find_order(f" {oid} ") == order
     assert bc.fetch_order("999999") is None and bc.find_order("#abc") is None
@@ -208,8 +249,9 @@ def test_tracking_is_pushed_as_a_shipment_once(shop, bc):
 def test_some_lines_ship_first_and_delivery_completes_only_a_fully_shipped_order(shop, bc):
     oid = shop.add_order([{"sku": "A", "quantity": 2}, {"sku": "B", "quantity": 1}])
     first, second = (str(i["id"]) for i in shop.orders[oid].items)
-    push = TrackingPush(str(oid), "1Z999", carrier="UPS", lines=((first, 2),))
+    push = TrackingPush(str(oid), "1Z999", carrier="UPS", lines=((first, 5),))  # 2 are left: 2 ship
     shipment_id = bc.push_fulfillment(push)
+    assert shop.shipments[oid][0]["items"] == [{"order_product_id": int(first), "quantity": 2}]
     assert shop.shipments[oid][0]["shipping_provider"] == "ups" and shop.orders[oid].status_id == 3
     assert bc.report_delivery(push, shipment_id, "delivered") is False and shop.orders[oid].status_id == 3
     rest = TrackingPush(str(oid), "1Z1000", carrier="Carrier Pigeon")
@@ -280,6 +322,7 @@ def test_server_errors_and_an_unreachable_platform_are_transient(shop, bc, local
 
 
 def test_the_api_base_url_replaces_only_scheme_and_host(shop, local_client, clock):
-    assert connect(shop, local_client, clock, api_base_url="").base_url() == f"https://api.bigcommerce.com/stores/{shop.store_hash}"
+    real = connect(shop, local_client, clock, api_base_url="")
+    assert real.base_url() == f"https://api.bigcommerce.com/stores/{shop.store_hash}"
     moved = connect(shop, local_client, clock, api_base_url=f"{shop.url}/ignored/path")
     assert moved.base_url() == f"{shop.url}/stores/{shop.store_hash}"

@@ -127,7 +127,8 @@ def test_a_shipment_is_created_with_201_and_moves_the_order_to_shipped(shop):
 
 def test_catalog_products_with_variants_and_v3_pagination(shop):
     for n in range(3):
-        shop.add_product(f"Mug {n}", [{"sku": f"MUG-{n}-W", "options": {"Colour": "White"}}, {"sku": f"MUG-{n}-B", "options": {"Colour": "Black"}}])
+        shop.add_product(f"Mug {n}", [{"sku": f"MUG-{n}-W", "options": {"Colour": "White"}},
+                                      {"sku": f"MUG-{n}-B", "options": {"Colour": "Black"}}])
     status, _, body = call(shop, "GET", "v3/catalog/products?include=variants&limit=2&page=2")
     assert status == 200 and len(body["data"]) == 1
     assert body["meta"]["pagination"]["total"] == 3 and body["meta"]["pagination"]["total_pages"] == 2
@@ -141,7 +142,8 @@ def test_hooks_are_registered_and_deliveries_are_signed_standard_webhooks_style(
 
     class Receiver(BaseHTTPRequestHandler):
         def do_POST(self):  # noqa: N802
-            received.append(({k.lower(): v for k, v in self.headers.items()}, self.rfile.read(int(self.headers["Content-Length"]))))
+            raw = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append(({k.lower(): v for k, v in self.headers.items()}, raw))
             self.send_response(200)
             self.send_header("Content-Length", "0")
             self.end_headers()
@@ -153,7 +155,8 @@ def test_hooks_are_registered_and_deliveries_are_signed_standard_webhooks_style(
     Thread(target=server.serve_forever, daemon=True).start()
     try:
         target = f"http://127.0.0.1:{server.server_address[1]}/hooks/bigcommerce/x"
-        body = {"scope": "store/order/statusUpdated", "destination": target, "is_active": True, "headers": {"X-Platen": "1"}}
+        body = {"scope": "store/order/statusUpdated", "destination": target, "is_active": True,
+                "headers": {"X-Platen": "1"}}
         status, _, hook = call(shop, "POST", "v3/hooks", body)
         assert status == 200 and hook["data"]["scope"] == "store/order/statusUpdated"
         assert call(shop, "POST", "v3/hooks", body)[0] == 422

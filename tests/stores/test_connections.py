@@ -17,6 +17,7 @@ from platen.stores.statuses import StoreStatus
 from tests.emulators.bigcommerce import BigCommerceEmulator
 from tests.emulators.shopify import ShopifyEmulator
 from tests.emulators.smtp import SmtpServer, smtp_settings
+from tests.stores.test_api_stores import POSTER
 
 
 @pytest.fixture
@@ -157,3 +158,30 @@ def test_the_command_line_connects_and_lists_stores(account, bigcommerce, capsys
     assert cli.main(["stores", "list"]) == 0
     listed = capsys.readouterr().out
     assert store_id in listed and "abc123" in listed and "active" in listed and bigcommerce.token not in listed
+
+
+def test_an_order_waiting_for_its_sku_and_shipping_method_imports_once_both_are_mapped(api, bigcommerce, settle, files):
+    """The mapping endpoints feed the imports' retry (stores.retry-waiting): runs where that part is installed."""
+    pytest.importorskip("platen.stores.services.importing")
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.orders import factories
+
+    store_id = connect_bigcommerce(api, bigcommerce).json()["id"]
+    settle()
+    bigcommerce.add_order([{"sku": "MUG-RED", "quantity": 1, "name": "Red mug"}], shipping_method="Flat Rate",
+                          created=timezone.now() + timedelta(seconds=2))
+    assert api.post(f"/v4/stores/{store_id}:sync").status_code == 200
+    settle()
+    [waiting] = api.get(f"/v4/stores/{store_id}/orders").json()["orders"]
+    assert waiting["bucket"] == "waiting" and waiting["orderId"] is None, waiting
+
+    mappings = f"/v4/stores/{store_id}"
+    assert api.post(f"{mappings}/shipping-mappings", {"storeMethod": "Flat Rate", "shipmentMethodUid": "usps_ground_advantage"}).status_code == 200
+    assert api.post(f"{mappings}/sku-mappings", {"sku": "MUG-RED", "productUid": POSTER,
+                                                  "files": [{"url": f"{factories.FILES}/print.pdf"}]}).status_code == 200
+    settle()
+    [imported] = api.get(f"/v4/stores/{store_id}/orders").json()["orders"]
+    assert imported["bucket"] == "imported" and imported["orderId"], imported

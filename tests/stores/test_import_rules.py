@@ -15,6 +15,7 @@ from platen.intake import services as intake
 from platen.intake.models import IntakeRequest
 from platen.kit.actors import Actor
 from platen.notifications.models import OutboxMessage
+from platen.notifications.statuses import EmailKind
 from platen.orders.models import Order, OrderEvent
 from platen.stores.models import ShippingMethodMapping, SkuMapping, StoreOrder, StoreProduct, StoreVariant
 from platen.stores.services import connections, importing
@@ -76,6 +77,15 @@ def test_an_older_update_after_a_newer_one_changes_nothing(store, mapped):
     row.refresh_from_db()
     assert row.store_updated_at == newer.updated_at and row.store_status == "Paid · Unfulfilled"
     assert row.bucket == Bucket.IMPORTED and Order.objects.count() == 1
+
+
+def test_an_update_stamped_the_same_second_may_not_undo_paid_or_cancelled(store, mapped):
+    paid = store_order()
+    arrive(store, paid)
+    row = arrive(store, dataclasses.replace(paid, paid=False, store_status="Pending"))  # the create, delivered late
+    assert row.bucket == Bucket.IMPORTED and row.store_status == "Paid · Unfulfilled"
+    cancelled = dataclasses.replace(paid, cancelled_at=paid.updated_at)
+    assert arrive(store, cancelled).order.fulfillment_status == "canceled"  # same second, but forward: applied
 
 
 def test_an_unpaid_order_is_skipped_then_imported_when_the_paid_update_comes(store, mapped):
@@ -166,6 +176,9 @@ def test_with_import_not_connected_every_item_waits_in_a_not_connected_order(acc
     assert [p["code"] for p in order.problems] == ["product_not_connected"] and "'Mug / White'" in order.problems[0]["message"]
     assert DBTaskResult.objects.filter(task_path=CHECKS).count() == 0  # the checks run once it is completed
     assert order.events.filter(type="order_created").exists() and not order.events.filter(type="item_status_changed").exists()
+    if "not_connected" in {k.value for k in EmailKind}:  # the completion part e-mails the merchant, naming the items
+        mail = OutboxMessage.objects.get(order=order, kind="not_connected")
+        assert [i["reference"] for i in mail.context["items"]] == ["11002"]
 
 
 def test_an_order_whose_items_are_all_ignored_is_not_imported(store):

@@ -161,6 +161,13 @@ def test_an_order_webhook_parses_to_the_same_order_as_the_pull(shop, shopify):
     assert pulled.lines[0].properties == {"Name": "Ada"} and pulled.lines[0].variant_id == str(product.variants[0].id)
 
 
+@pytest.mark.parametrize("raw", [b"not json", b"[1, 2]", b'{"name": "#1001"}', b'{"id": 1, "created_at": "yesterday"}'])
+def test_an_unreadable_order_delivery_is_a_permanent_failure(shopify, raw):
+    with pytest.raises(ConnectorError) as failure:
+        shopify.parse_webhook({"x-shopify-topic": "orders/create", "x-shopify-event-id": "e"}, raw)
+    assert not failure.value.transient
+
+
 @pytest.mark.parametrize("topic, kind", [
     ("products/create", "product"), ("products/update", "product"), ("products/delete", "product_deleted"),
     ("customers/data_request", "privacy"), ("customers/redact", "privacy"), ("shop/redact", "privacy"),

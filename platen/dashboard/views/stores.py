@@ -14,7 +14,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.views.decorators.http import require_POST
 
-from platen.catalog.models import ShipmentMethod
+from platen.catalog.models import Product, ShipmentMethod
 from platen.dashboard.access import dashboard_view
 from platen.kit.actors import Actor
 from platen.kit.errors import NotFound, PlatenError
@@ -88,7 +88,7 @@ def store_detail(request, store_id, *, forms=None, status=200):
         "history": setup.history(request.scope, store.pk)[:50], "webhook_url": setup.webhook_url(store),
         "sku_mappings": mappings.sku_mappings(request.scope, store.pk),
         "shipping_mappings": mappings.shipping_mappings(request.scope, store.pk),
-        "methods": ShipmentMethod.objects.order_by("name"), "show_account": request.user.is_operator,
+        "methods": ShipmentMethod.objects.order_by("name"), "products": Product.objects.order_by("name").values("uid", "name"), "show_account": request.user.is_operator,
         "recreate_button": _optional(RECREATE_BUTTON),
         "settings_form": forms.get("settings") or {"errors": {}, "message": ""},
         "reconnect_form": forms.get("reconnect") or {"errors": {}, "message": ""},

@@ -98,7 +98,8 @@ class BigCommerce(Connector):
     def verify_webhook(secret: str, headers: Mapping[str, str], raw_body: bytes) -> None:
         """Standard Webhooks signing with the app's client secret as the key, as given (the standardwebhooks library
         would base64-decode a `whsec_` secret first, which BigCommerce's client secrets are not)."""
-        webhook_id, stamp, signatures = (headers.get(n, "") for n in ("webhook-id", "webhook-timestamp", "webhook-signature"))
+        names = ("webhook-id", "webhook-timestamp", "webhook-signature")
+        webhook_id, stamp, signatures = (headers.get(name, "") for name in names)
         if not (webhook_id and stamp and signatures):
             raise InvalidSignature("The webhook has no webhook-id, webhook-timestamp or webhook-signature header.")
         if not secret:
@@ -108,7 +109,8 @@ class BigCommerce(Connector):
         except ValueError:
             raise InvalidSignature("The webhook's timestamp is not a number.") from None
         if abs(time.time() - sent_at) > WEBHOOK_TOLERANCE_S:
-            raise InvalidSignature("The webhook's timestamp is more than 5 minutes away from now: a replay, or a wrong clock.")
+            raise InvalidSignature("The webhook's timestamp is more than 5 minutes away from now: "
+                                   "a replay, or a wrong clock.")
         mac = hmac.new(secret.encode(), f"{webhook_id}.{stamp}.".encode() + raw_body, hashlib.sha256).digest()
         expected = base64.b64encode(mac)
         for signature in signatures.split():
@@ -122,7 +124,13 @@ class BigCommerce(Connector):
             payload = json.loads(raw_body)
             scope, data = str(payload.get("scope") or ""), payload.get("data") or {}
         except (ValueError, AttributeError):
-            raise ConnectorError("The BigCommerce webhook's body is not the JSON BigCommerce sends.", transient=False) from None
+            raise ConnectorError("The BigCommerce webhook's body is not the JSON BigCommerce sends.",
+                                 transient=False) from None
+        # One app's client secret signs the webhooks of every store that installed it: the producer says which.
+        producer = str(payload.get("producer") or "")
+        if producer and producer != f"stores/{self.credentials.domain}":
+            raise ConnectorError(f"This webhook is about another BigCommerce store ({producer.removeprefix('stores/')}), "
+                                 "not this one; nothing was changed.", transient=False)
         delivery_id = headers.get("webhook-id") or "sha256:" + hashlib.sha256(raw_body).hexdigest()
         resource_id = str(data.get("orderId") or data.get("id") or "") if isinstance(data, dict) else ""
         event = {"topic": scope, "delivery_id": delivery_id, "resource_id": resource_id, "payload": payload}
@@ -214,7 +222,8 @@ class BigCommerce(Connector):
     def fetch_product(self, external_id: str) -> StoreProductData | None:
         if not str(external_id).isdigit():
             return None
-        answer = self._call("GET", f"v3/catalog/products/{external_id}", {"include": "variants"}, what=f"product {external_id}")
+        answer = self._call("GET", f"v3/catalog/products/{external_id}", {"include": "variants"},
+                            what=f"product {external_id}")
         return None if answer.status == 404 else to_product(_decoded(answer).get("data") or {})
 
     # --- Tracking back -------------------------------------------------------------------------------------------
@@ -224,15 +233,16 @@ class BigCommerce(Connector):
         order ships to several addresses). A push retried after a lost answer finds its shipment by tracking number."""
         order_id = push.order_external_id
         shipments = self._list(f"v2/orders/{order_id}/shipments", {}, f"the shipments of order {order_id}")
-        already = [str(s["id"]) for s in shipments if push.tracking_number and s.get("tracking_number") == push.tracking_number]
+        already = [str(s["id"]) for s in shipments
+                   if push.tracking_number and s.get("tracking_number") == push.tracking_number]
         if already:
             return ",".join(already)
-        items = {int(i["id"]): i for i in self._list_all(f"v2/orders/{order_id}/products", f"the items of order {order_id}")}
-        if push.lines:
-            wanted = [(int(line_id), quantity) for line_id, quantity in push.lines if int(line_id) in items]
-        else:
-            wanted = [(i, int(row["quantity"]) - int(row.get("quantity_shipped") or 0)) for i, row in items.items()]
-        wanted = [(i, q) for i, q in wanted if q > 0]
+        items = {int(i["id"]): i
+                 for i in self._list_all(f"v2/orders/{order_id}/products", f"the items of order {order_id}")}
+        left = {i: int(row.get("quantity") or 0) - int(row.get("quantity_shipped") or 0) for i, row in items.items()}
+        asked = [(int(i), q) for i, q in push.lines if str(i).isdigit()] if push.lines else list(left.items())
+        # Never more than is left: the merchant may have shipped some by hand, and BigCommerce refuses more.
+        wanted = [(i, min(q, left[i])) for i, q in asked if i in left and min(q, left[i]) > 0]
         if not wanted:
             raise ConnectorError(f"BigCommerce order {order_id} has no items left to ship.", transient=False)
         provider, carrier = CARRIERS.get(re.sub(r"[^a-z]", "", push.carrier.lower()), ("", ""))
@@ -242,13 +252,15 @@ class BigCommerce(Connector):
             by_address.setdefault(address_id, []).append({"order_product_id": item_id, "quantity": quantity})
         ids = []
         for address_id, lines in by_address.items():
-            body = {"order_address_id": address_id or self._first_address_id(order_id), "tracking_number": push.tracking_number,
-                    "shipping_provider": provider, "items": lines}
+            body = {"order_address_id": address_id or self._first_address_id(order_id),
+                    "tracking_number": push.tracking_number, "shipping_provider": provider, "items": lines}
             if carrier:
                 body["tracking_carrier"] = carrier
             if push.tracking_url:
                 body["tracking_link"] = push.tracking_url
-            ids.append(str(self._json("POST", f"v2/orders/{order_id}/shipments", body=body, what=f"the shipment of order {order_id}")["id"]))
+            created = self._json("POST", f"v2/orders/{order_id}/shipments", body=body,
+                                 what=f"the shipment of order {order_id}")
+            ids.append(str(created["id"]))
         return ",".join(ids)
 
     def report_delivery(self, push: TrackingPush, fulfillment_id: str, status: str) -> bool:
@@ -331,21 +343,22 @@ class BigCommerce(Connector):
             try:
                 answer = self.client.request(method, url, headers=headers, body=content)
             except safehttp.FetchFailed as exc:
-                raise ConnectorError(f"BigCommerce could not be reached for {what}: {exc.reason}", transient=exc.transient) from None
+                raise _unreachable(exc, what) from None
             throttled = answer.status == 429
             self._read_rate_limit(answer.headers, throttled)
             if not throttled:
                 break
         else:
-            raise ConnectorError(f"BigCommerce kept asking Platen to slow down while reading {what}; the sync tries again later.",
-                                 status=429)
+            raise ConnectorError(f"BigCommerce kept asking Platen to slow down while reading {what}; "
+                                 "Platen tries again later.", status=429)
         if answer.status in (401, 403):
             raise AuthFailed(_auth_sentence(answer.status), status=answer.status)
         if answer.status >= 500:
-            raise ConnectorError(f"BigCommerce had a problem answering for {what} (error {answer.status}); Platen tries again later.",
-                                 status=answer.status)
+            raise ConnectorError(f"BigCommerce had a problem answering for {what} (error {answer.status}); "
+                                 "Platen tries again later.", status=answer.status)
         if answer.status >= 400 and answer.status != 404:
-            raise ConnectorError(f"BigCommerce did not accept {what}: {_error_text(answer)}", transient=False, status=answer.status)
+            raise ConnectorError(f"BigCommerce did not accept {what}: {_error_text(answer)}",
+                                 transient=False, status=answer.status)
         return answer
 
     def _read_rate_limit(self, headers: Mapping[str, str], throttled: bool) -> None:
@@ -407,11 +420,13 @@ def _line(item: dict) -> StoreLine:
 
 
 def _address(row: dict) -> StoreAddress:
+    country = str(row.get("country_iso2") or "")
     return StoreAddress(
         first_name=str(row.get("first_name") or ""), last_name=str(row.get("last_name") or ""),
-        company=str(row.get("company") or ""), address1=str(row.get("street_1") or ""), address2=str(row.get("street_2") or ""),
-        city=str(row.get("city") or ""), post_code=str(row.get("zip") or ""),
-        state=_state_code(str(row.get("country_iso2") or ""), str(row.get("state") or "")), country=str(row.get("country_iso2") or ""), email=str(row.get("email") or ""), phone=str(row.get("phone") or ""),
+        company=str(row.get("company") or ""), address1=str(row.get("street_1") or ""),
+        address2=str(row.get("street_2") or ""), city=str(row.get("city") or ""), post_code=str(row.get("zip") or ""),
+        state=_state_code(country, str(row.get("state") or "")), country=country,
+        email=str(row.get("email") or ""), phone=str(row.get("phone") or ""),
     )
 
 
@@ -478,6 +493,13 @@ def _error_text(answer: safehttp.Answer) -> str:
     if isinstance(first, dict):
         return str(first.get("message") or first.get("title") or f"it answered {answer.status}.")
     return f"it answered {answer.status}."
+
+
+def _unreachable(exc: safehttp.FetchFailed, what: str) -> ConnectorError:
+    if exc.transient:
+        why = {"timeout": "it did not answer in time", "incomplete": "its answer broke off"}.get(exc.code, "no answer")
+        return ConnectorError(f"BigCommerce could not be reached for {what} ({why}); Platen tries again later.")
+    return ConnectorError(f"Platen cannot call this store's API address: {exc.reason}", transient=False)
 
 
 def _auth_sentence(status: int) -> str:

@@ -17,7 +17,14 @@ the bucket and under Shopify's single-query maximum (SINGLE_QUERY_MAX_COST, the 
 pages spend fewer requests and fewer fixed connection points (2 a page) per order, so the page is the largest
 whose requested cost fits both limits, computed from the first answer's requestedQueryCost. Line items per
 order (ORDER_LINES) trade the other way: each one counted in every order's requested cost, shrinking the page;
-an order with more lines than that gets the rest in a follow-up query of its own.
+an order with more lines than that gets the rest in a follow-up query of its own. Waiting for each page's full
+requested cost keeps the bucket nearly full, so the first bucketful is not spent as a burst (ten seconds on a
+Standard plan, nothing next to a long pull); after that each wait is exactly the points the last page used.
+
+Line options: a REST line item (a webhook) names only the variant's title ("A3 / Matte"), not the option names
+(GraphQL could add them through variant.selectedOptions, at a point per line). So that a webhook and a pull of
+one order parse to equal values, StoreLine.options stays empty and StoreLine.title is the line's name ("Poster -
+A3 / Matte"); the option names come with the products (StoreVariantData.options).
 """
 
 from __future__ import annotations
@@ -197,12 +204,16 @@ class Shopify(Connector):
             raise ConnectorError("The Shopify delivery is not JSON.", transient=False) from None
         if not isinstance(body, dict):
             raise ConnectorError("The Shopify delivery is not a JSON object.", transient=False)
-        if topic in ORDER_TOPICS:
-            order = order_from_rest(body)
-            return WebhookEvent(topic, delivery_id, "order", resource_id=order.external_id, order=order)
-        if topic in PRODUCT_TOPICS:
-            product = product_from_rest(body)
-            return WebhookEvent(topic, delivery_id, "product", resource_id=product.external_id, product=product)
+        try:
+            if topic in ORDER_TOPICS:
+                order = order_from_rest(body)
+                return WebhookEvent(topic, delivery_id, "order", resource_id=order.external_id, order=order)
+            if topic in PRODUCT_TOPICS:
+                product = product_from_rest(body)
+                return WebhookEvent(topic, delivery_id, "product", resource_id=product.external_id, product=product)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ConnectorError(f"Platen could not read the Shopify {topic} delivery ({type(exc).__name__}: {exc}).",
+                                 transient=False) from None
         if topic == "products/delete":
             return WebhookEvent(topic, delivery_id, "product_deleted", resource_id=str(body.get("id", "")))
         if topic == "orders/delete":

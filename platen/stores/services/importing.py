@@ -124,10 +124,11 @@ def auth_sentence(store: Store, exc: Exception) -> str:
 
 def _import(store: Store, data: base.StoreOrder, seen_via: SeenVia, request: IntakeRequest | None) -> StoreOrder:
     row, created = _locked_row(store, data, seen_via)
-    if not created and row.store_updated_at and data.updated_at < row.store_updated_at:
+    if not created and _stale(row, data):
         sentence = (f"An older update of order {row.number} (changed {when(data.updated_at)}) arrived after a newer one "
                     f"({when(row.store_updated_at)}); nothing was changed.")
         _complete(request, Outcome.DUPLICATE if row.order_id else Outcome.REJECTED, row.order, sentence)
+        row.note = sentence  # what this arrival did (the row keeps the newer state's reason)
         return row
     previous = row.snapshot
     _remember(row, data, seen_via)
@@ -179,10 +180,23 @@ def _locked_row(store: Store, data: base.StoreOrder, seen_via: SeenVia) -> tuple
         return rows.get(store=store, external_id=data.external_id), False
 
 
+def _stale(row: StoreOrder, data: base.StoreOrder) -> bool:
+    """Older than what was applied; or as old (platforms stamp to the second) and going back on it: no longer
+    cancelled or no longer paid. Stores do not undo those; a late delivery of the earlier state does."""
+    if row.store_updated_at is None or data.updated_at > row.store_updated_at:
+        return False
+    if data.updated_at < row.store_updated_at:
+        return True
+    before = row.snapshot or {}
+    return bool(before.get("cancelled_at") and not data.cancelled_at or before.get("paid") and not data.paid)
+
+
 def _remember(row: StoreOrder, data: base.StoreOrder, seen_via: SeenVia) -> None:
     row.snapshot = data.as_dict()
     row.number, row.store_status = data.number[:100], data.store_status[:200]
     row.placed_at, row.store_updated_at, row.seen_via = data.placed_at, data.updated_at, seen_via
+    # Saved before an order is made: the new order's history subscribers read the lines from this snapshot.
+    row.save(update_fields=["snapshot", "number", "store_status", "placed_at", "store_updated_at", "seen_via", "last_seen_at"])
 
 
 def _set(row: StoreOrder, bucket: Bucket, code: str, reason: str) -> None:

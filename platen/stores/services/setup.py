@@ -38,7 +38,6 @@ from platen.stores.statuses import Bucket, Platform, StoreStatus
 log = logging.getLogger("platen.stores")
 
 MIN_PULL_MINUTES, MAX_PULL_MINUTES = 5, 1440
-PLATFORM_LABELS = {Platform.SHOPIFY: "Shopify", Platform.BIGCOMMERCE: "BigCommerce"}
 _SHOP = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 _HASH = re.compile(r"[a-z0-9]{1,64}")
 
@@ -95,7 +94,11 @@ def webhook_url(store: Store) -> str:
 
 
 def label(platform: str) -> str:
-    return PLATFORM_LABELS.get(platform, platform.title())
+    """The platform's name as people know it ("BigCommerce"), from its connector."""
+    try:
+        return registry.connector_class(platform).label
+    except (LookupError, ImportError):
+        return platform.title()
 
 
 # --- Checking what the merchant gave ----------------------------------------------------------------------
@@ -240,9 +243,9 @@ def update(account, store_id, changes: dict, actor: Actor) -> Store:
             store.import_not_connected, fields = bool(changes["import_not_connected"]), fields + ["import_not_connected"]
         if changes.get("pull_interval_minutes") is not None:
             store.pull_interval_minutes = _clean_interval(changes["pull_interval_minutes"])
-            if store.status == StoreStatus.ACTIVE:
+            if store.status == StoreStatus.ACTIVE and store.last_pulled_at:
                 # The next pull keeps to the new rhythm from the last one (at once when that is already past).
-                store.next_pull_at = (store.last_pulled_at or timezone.now()) + timedelta(minutes=store.pull_interval_minutes)
+                store.next_pull_at = store.last_pulled_at + timedelta(minutes=store.pull_interval_minutes)
                 fields.append("next_pull_at")
             fields.append("pull_interval_minutes")
         if changes.get("access_token") is not None:

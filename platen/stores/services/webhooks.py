@@ -171,13 +171,15 @@ def _product(store: Store, event: base.WebhookEvent) -> str:
         log.info("product webhook skipped: no products service", extra={"store_id": store.id, "topic": event.topic})
         return f"Skipped: product notifications are not applied by this Platen version ({event.topic})."
     if event.kind == "product" and event.product is not None:
-        products.apply_product(store, event.product)
-        return f"Product '{event.product.title}' was updated from the store."
-    products.remove_product(store, event.resource_id)
-    return f"Product {event.resource_id} was removed from the store."
+        done = products.apply_product(store, event.product)
+        return f"Product '{event.product.title}': {done or 'applied'}."
+    gone = products.remove_product(store, event.resource_id)
+    return f"Product {event.resource_id} was {'removed' if gone is not False else 'already removed'}."
 
 
 def describe(row) -> str:
+    if getattr(row, "note", ""):
+        return f"Order {row.number}: {row.note}"
     if row.bucket == Bucket.IMPORTED and row.order_id:
         text = f"Order {row.number} is Platen order {row.order_id}."
         return f"{text} {row.reason}" if row.reason else text

@@ -1,0 +1,133 @@
+"""Scheduled pulls against the Shopify and BigCommerce emulators: cursor, overlap, progress kept page by page,
+auth failures in the middle, transient failures retried, one pull per store at a time, the due-pull scheduler."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from platen.intake.models import IntakeRequest
+from platen.jobs import Retry, run_pending
+from platen.kit.actors import Actor
+from platen.orders.models import Order
+from platen.stores.connectors.base import ConnectorError
+from platen.stores.models import SkuMapping, Store, StoreOrder
+from platen.stores.services import connections, pulls
+from platen.stores.statuses import Bucket, StoreStatus
+from tests.emulators.bigcommerce import BigCommerceEmulator
+from tests.emulators.shopify import ShopifyEmulator
+from tests.orders.factories import POSTER
+from tests.stores.import_support import bigcommerce_store, make_store, print_files, shopify_store
+
+pytestmark = pytest.mark.django_db
+PULL = "platen.stores.tasks.pull_store"
+
+
+@pytest.fixture
+def shop():
+    with ShopifyEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def store(account, shop, loopback_fetching):
+    return shopify_store(account, shop)
+
+
+def fresh(store) -> Store:
+    return Store.objects.get(pk=store.pk)
+
+
+def test_a_pull_records_every_order_and_moves_the_cursor_to_the_newest_change(store, shop):
+    orders = shop.add_orders(3, spacing=timedelta(minutes=1))
+    result = pulls.pull(store)
+    assert (result.read, result.processed, result.stopped) == (3, 3, "")
+    assert StoreOrder.objects.filter(seen_via="pull").count() == 3
+    assert IntakeRequest.objects.filter(channel="shopify", store_id=store.pk).count() == 3
+    store = fresh(store)
+    assert store.pull_cursor == max(o.updated_at for o in orders)
+    assert store.last_pulled_at is not None and store.last_pull_error == "" and store.pulling_until is None
+    assert store.next_pull_at == store.last_pulled_at + timedelta(minutes=store.pull_interval_minutes)
+    again = pulls.pull(store)  # the overlap reads them again: unchanged, nothing done
+    assert (again.read, again.processed) == (3, 0) and IntakeRequest.objects.count() == 3
+
+
+def test_a_pulled_order_with_mapped_items_is_imported(store, shop):
+    product = shop.add_product("Poster", [{"sku": "PA3-MATTE", "options": {"Size": "A3"}}])
+    shop.add_order([{"variant": product.variants[0], "quantity": 1}], shipping_title=None)
+    SkuMapping.objects.create(store=store, sku="PA3-MATTE", product_uid=POSTER, files=print_files())
+    pulls.pull(store)
+    row = StoreOrder.objects.get()
+    assert row.bucket == Bucket.IMPORTED and Order.objects.get().intake_request.channel == "shopify"
+
+
+def test_an_auth_failure_after_the_first_page_stops_the_store_and_keeps_the_cursor(store, shop):
+    orders = shop.add_orders(15, spacing=timedelta(minutes=1))
+    shop.fail(1, 401, after=1)  # page 1 (10 orders) answers, page 2 is refused
+    result = pulls.pull(store)
+    assert result.read == 10 and "reconnect" in result.stopped
+    store = fresh(store)
+    assert store.status == StoreStatus.AUTH_FAILED and "Shopify refused" in store.status_reason
+    assert store.last_pull_error == store.status_reason and store.pulling_until is None
+    assert store.pull_cursor == orders[9].updated_at  # the last order fully processed
+    assert StoreOrder.objects.count() == 10
+    assert pulls.pull(store).stopped == "the store is auth_failed"  # nothing is asked of the store meanwhile
+
+
+def test_a_transient_failure_is_recorded_and_retried_from_the_cursor(store, shop):
+    shop.add_orders(2, spacing=timedelta(minutes=1))
+    shop.fail(1, 503)
+    with pytest.raises(ConnectorError):
+        pulls.pull(store)
+    store = fresh(store)
+    assert store.last_pull_error and store.pull_cursor is None and store.pulling_until is None
+    assert store.status == StoreStatus.ACTIVE
+    assert pulls.pull(store).processed == 2 and fresh(store).last_pull_error == ""
+
+
+def test_one_pull_per_store_at_a_time(store, shop):
+    Store.objects.filter(pk=store.pk).update(pulling_until=timezone.now() + timedelta(minutes=5))
+    with pytest.raises(Retry):
+        pulls.pull(fresh(store))
+    Store.objects.filter(pk=store.pk).update(pulling_until=timezone.now() - timedelta(seconds=1))  # lease ran out
+    assert pulls.pull(fresh(store)).stopped == ""
+
+
+def test_due_stores_get_one_pull_each_and_others_none(account, store, shop):
+    now = timezone.now()
+    other = make_store(account, domain="later.myshopify.com")
+    Store.objects.filter(pk=other.pk).update(next_pull_at=now + timedelta(minutes=30))
+    stopped = make_store(account, domain="stopped.myshopify.com")
+    connections.change_status(stopped, StoreStatus.DISCONNECTED, Actor.system("tests"))
+    assert pulls.enqueue_due(now) == 1
+    assert pulls.enqueue_due(now) == 0  # the due time is claimed once
+    jobs = DBTaskResult.objects.filter(task_path=PULL)
+    assert [j.args_kwargs["args"] for j in jobs] == [[str(store.pk)]]
+    assert fresh(store).next_pull_at == now + timedelta(minutes=60)
+
+
+def test_sync_now_queues_a_pull_that_imports_at_once(store, shop):
+    shop.add_orders(2, spacing=timedelta(minutes=1))
+    pulls.sync_now(store)
+    assert DBTaskResult.objects.filter(task_path=PULL).count() == 1
+    run_pending()
+    assert StoreOrder.objects.count() == 2 and fresh(store).last_pulled_at is not None
+
+
+def test_a_bigcommerce_pull_records_unpaid_and_hand_changed_orders_with_their_reasons(account, loopback_fetching):
+    with BigCommerceEmulator(quota=10_000) as bc:
+        store = bigcommerce_store(account, bc)
+        SkuMapping.objects.create(store=store, sku="PA3-MATTE", product_uid=POSTER, files=print_files())
+        ready = bc.add_order([{"sku": "PA3-MATTE", "quantity": 1}], shipping_method="")
+        unpaid = bc.add_order([{"sku": "PA3-MATTE", "quantity": 1}], status_id=7)
+        shipped = bc.add_order([{"sku": "PA3-MATTE", "quantity": 1}])
+        bc.set_status(shipped, 10)
+        pulls.pull(store)
+    rows = {r.external_id: r for r in StoreOrder.objects.all()}
+    assert rows[str(ready)].bucket == Bucket.IMPORTED or rows[str(ready)].reason_code == "shipping_method_not_mapped"
+    assert rows[str(unpaid)].reason_code == "not_paid"
+    assert rows[str(shipped)].reason_code == "status_changed"
+    assert "'Awaiting Fulfillment'" in rows[str(shipped)].reason and "changed by hand" in rows[str(shipped)].reason
