@@ -10,7 +10,7 @@ its leaky bucket really restores) on the Standard plan: a bucket of 1000 points 
              PostgreSQL database, in a subprocess: orders/s against the same ceiling, peak RSS, CPU per order, and
              where every store order ended (imported, waiting, skipped).
   webhooks   `platen web` with production settings receiving signed `orders/create` deliveries at
-             POST /hooks/shopify/{storeId} from --clients clients paced at --rate per second: p99 of the answer,
+             POST /hooks/shopify/{storeId} from --clients clients paced at --rates per second: p99 of the answer,
              next to bench/intake.py's floor (POST /v4/_floor) with the same bodies, clients and pace, in
              alternating rounds; then each once back to back (capacity, informational).
 
@@ -336,7 +336,7 @@ def run_webhooks(env: dict, args) -> dict:
         store_id = connect_store(port, api_key, shop, web_env)
         hooks, floor = sender(port, f"/hooks/shopify/{store_id}", 200), sender(port, "/v4/_floor", 201)
         per_round = args.webhooks // args.rounds
-        items = deliveries(shop, shop.secret, args.warmup + per_round * args.rounds + args.saturated)
+        items = deliveries(shop, shop.secret, args.warmup + per_round * args.rounds * len(args.rates) + args.saturated)
         warm, rest = items[:args.warmup], items[args.warmup:]
 
         def shares(chunk: list) -> list[list]:
@@ -351,18 +351,19 @@ def run_webhooks(env: dict, args) -> dict:
 
         kit.clients(floor, shares(warm), 0, LoadResult)  # imports, connections and caches in every worker
         kit.clients(hooks, shares(warm), 0, LoadResult)
-        paced = {"webhooks": LoadResult(), "floor": LoadResult()}
-        for n in range(args.rounds):
-            chunk = rest[n * per_round:(n + 1) * per_round]
-            measured(floor, chunk, args.rate, paced["floor"])
-            measured(hooks, chunk, args.rate, paced["webhooks"])
+        paced = {rate: {"webhooks": LoadResult(), "floor": LoadResult()} for rate in args.rates}
+        for rate in args.rates:
+            for n in range(args.rounds):
+                chunk, rest = rest[:per_round], rest[per_round:]
+                measured(floor, chunk, rate, paced[rate]["floor"])
+                measured(hooks, chunk, rate, paced[rate]["webhooks"])
         saturated = {"webhooks": LoadResult(), "floor": LoadResult()}
-        last = rest[args.rounds * per_round:]
+        last = rest
         if last:
             measured(floor, last, 0, saturated["floor"])
             measured(hooks, last, 0, saturated["webhooks"])
         stored = webhooks_stored(web_env, store_id)
-        if any(r.errors for r in [*paced.values(), *saturated.values()]):
+        if any(r.errors for r in [*saturated.values(), *(r for by in paced.values() for r in by.values())]):
             print("server log (tail):\n" + log_path.read_text()[-3000:])
     return {"paced": paced, "saturated": saturated, "stored": stored}
 
@@ -383,7 +384,7 @@ def count_stored(store_id: str) -> dict:
 def load_line(name: str, r: LoadResult) -> str:
     n = max(len(r.latencies_ms) + r.errors, 1)
     cpu = " + ".join(f"{k} {v / n * 1000:.2f}" for k, v in r.server_cpu.items())
-    return (f"  {name:<22} {len(r.latencies_ms):>6} answered {r.per_second:8.1f}/s  p50 {r.percentile(50):6.1f} ms  "
+    return (f"  {name:<24} {len(r.latencies_ms):>6} answered {r.per_second:8.1f}/s  p50 {r.percentile(50):6.1f} ms  "
             f"p99 {r.percentile(99):6.1f} ms  max {max(r.latencies_ms, default=float('nan')):6.1f} ms  errors {r.errors}  "
             f"server CPU/req: {cpu} ms")
 
@@ -415,16 +416,17 @@ def report(results: dict, args) -> bool:
         ]
     if "webhooks" in results:
         r = results["webhooks"]
-        print(f"webhooks: {args.clients} clients, {args.rounds} alternating rounds paced at {args.rate:g}/s "
-              f"(latency from the scheduled send), then back to back; {r['stored']:,} deliveries stored")
-        for mode in ("paced", "saturated"):
-            for name in ("webhooks", "floor"):
-                title = ("POST /hooks/shopify/{id}" if name == "webhooks" else "POST /v4/_floor")
-                print(load_line(f"{title[:22]}", r[mode][name]) + ("" if mode == "paced" else "  (back to back)"))
-        hooks = r["paced"]["webhooks"]
+        print(f"webhooks: {args.clients} clients, {args.rounds} alternating rounds (floor, webhooks) per rate, latency "
+              f"from the scheduled send; then back to back; {r['stored']:,} deliveries stored")
+        runs = [(f"at {rate:g}/s", r["paced"][rate]) for rate in args.rates] + [("back to back", r["saturated"])]
+        for mode, by in runs:
+            for name, title in (("webhooks", "webhooks"), ("floor", "floor")):
+                print(load_line(f"{title} {mode}", by[name]))
+        rate = args.rates[0]
+        hooks = r["paced"][rate]["webhooks"]
         p99 = hooks.percentile(99)
-        oks.append(kit.goal(f"webhook acknowledgement p99 {p99:.1f} ms <= {GOAL_P99_MS:.0f} ms at {args.rate:g}/s from "
-                            f"{args.clients} clients (floor p99 {r['paced']['floor'].percentile(99):.1f} ms)",
+        oks.append(kit.goal(f"webhook acknowledgement p99 {p99:.1f} ms <= {GOAL_P99_MS:.0f} ms at {rate:g}/s from "
+                            f"{args.clients} clients (floor p99 {r['paced'][rate]['floor'].percentile(99):.1f} ms)",
                             p99 <= GOAL_P99_MS and hooks.errors == 0))
     return all(oks)
 
@@ -436,10 +438,11 @@ def main() -> int:
     parser.add_argument("--pull-orders", type=int, default=2_000, help="orders Platen's whole pull imports")
     parser.add_argument("--pull-plan", default="standard", choices=["standard", "advanced", "plus"],
                         help="the store's plan for the whole pull (plus: 1000 points/s, to see Platen's own speed)")
-    parser.add_argument("--webhooks", type=int, default=4_000, help="paced deliveries per endpoint, over all rounds")
+    parser.add_argument("--webhooks", type=int, default=4_000, help="paced deliveries per endpoint and rate, over all rounds")
     parser.add_argument("--saturated", type=int, default=1_000, help="back-to-back deliveries per endpoint at the end")
     parser.add_argument("--warmup", type=int, default=200)
-    parser.add_argument("--rate", type=float, default=200.0, help="webhooks per second over all clients")
+    parser.add_argument("--rates", type=lambda text: [float(r) for r in text.split(",")], default=[200.0],
+                        help="webhooks per second over all clients, comma-separated; the goal is judged at the first")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: Platen's, 2 per core + 1)")
