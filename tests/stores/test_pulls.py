@@ -6,16 +6,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from platen.catalog.models import ShipmentMethod
 from platen.intake.models import IntakeRequest
 from platen.jobs import Retry, run_pending
 from platen.kit.actors import Actor
 from platen.orders.models import Order
 from platen.stores.connectors.base import ConnectorError
-from platen.stores.models import SkuMapping, Store, StoreOrder
-from platen.stores.services import connections, pulls
+from platen.stores.models import ShippingMethodMapping, SkuMapping, Store, StoreOrder
+from platen.stores import tasks
+from platen.stores.services import connections, importing, pulls
 from platen.stores.statuses import Bucket, StoreStatus
 from tests.emulators.bigcommerce import BigCommerceEmulator
 from tests.emulators.shopify import ShopifyEmulator
@@ -121,13 +124,53 @@ def test_a_bigcommerce_pull_records_unpaid_and_hand_changed_orders_with_their_re
     with BigCommerceEmulator(quota=10_000) as bc:
         store = bigcommerce_store(account, bc)
         SkuMapping.objects.create(store=store, sku="PA3-MATTE", product_uid=POSTER, files=print_files())
-        ready = bc.add_order([{"sku": "PA3-MATTE", "quantity": 1}], shipping_method="")
+        ShippingMethodMapping.objects.create(store=store, store_method="Flat Rate",
+                                             shipment_method_uid=ShipmentMethod.objects.order_by("uid").first().uid)
+        ready = bc.add_order([{"sku": "PA3-MATTE", "quantity": 1}])
         unpaid = bc.add_order([{"sku": "PA3-MATTE", "quantity": 1}], status_id=7)
         shipped = bc.add_order([{"sku": "PA3-MATTE", "quantity": 1}])
         bc.set_status(shipped, 10)
         pulls.pull(store)
     rows = {r.external_id: r for r in StoreOrder.objects.all()}
-    assert rows[str(ready)].bucket == Bucket.IMPORTED or rows[str(ready)].reason_code == "shipping_method_not_mapped"
+    assert rows[str(ready)].bucket == Bucket.IMPORTED and Order.objects.get().external_id == str(ready)
     assert rows[str(unpaid)].reason_code == "not_paid"
     assert rows[str(shipped)].reason_code == "status_changed"
     assert "'Awaiting Fulfillment'" in rows[str(shipped)].reason and "changed by hand" in rows[str(shipped)].reason
+
+
+def test_paid_within_the_same_second_is_still_imported_by_the_next_pull(account, loopback_fetching):
+    frozen = timezone.now().replace(microsecond=0)
+    with ShopifyEmulator(now=lambda: frozen) as shop:
+        store = shopify_store(account, shop)
+        product = shop.add_product("Poster", [{"sku": "PA3-MATTE"}])
+        order = shop.add_order([{"variant": product.variants[0]}], financial_status="pending", shipping_title=None)
+        SkuMapping.objects.create(store=store, sku="PA3-MATTE", product_uid=POSTER, files=print_files())
+        pulls.pull(store)
+        assert StoreOrder.objects.get().reason_code == "not_paid"
+        shop.mark_paid(order.id)  # Shopify stamps it with the same second
+        assert pulls.pull(fresh(store)).processed == 1
+    assert StoreOrder.objects.get().bucket == Bucket.IMPORTED
+
+
+def test_import_now_asks_the_store_again(store, shop):
+    product = shop.add_product("Poster", [{"sku": "PA3-MATTE"}])
+    order = shop.add_order([{"variant": product.variants[0]}], financial_status="pending", shipping_title=None)
+    SkuMapping.objects.create(store=store, sku="PA3-MATTE", product_uid=POSTER, files=print_files())
+    pulls.pull(store)
+    row = StoreOrder.objects.get()
+    assert row.reason_code == "not_paid"
+    shop.mark_paid(order.id)
+    assert importing.import_now(row).bucket == Bucket.IMPORTED  # read from Shopify again: paid now
+    assert Order.objects.get().intake_request.status == "accepted"
+
+
+def test_the_retry_waiting_job_imports_orders_whose_sku_was_mapped(store, shop):
+    product = shop.add_product("Poster", [{"sku": "PA3-MATTE"}])
+    shop.add_order([{"variant": product.variants[0]}], shipping_title=None)
+    pulls.pull(store)
+    assert StoreOrder.objects.get().reason_code == "sku_not_mapped"
+    with transaction.atomic():
+        SkuMapping.objects.create(store=store, sku="PA3-MATTE", product_uid=POSTER, files=print_files())
+        tasks.enqueue_retry_waiting(store)
+    run_pending()
+    assert StoreOrder.objects.get().bucket == Bucket.IMPORTED

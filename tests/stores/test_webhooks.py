@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import uuid
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -147,7 +148,7 @@ def test_a_webhook_and_a_pull_of_the_same_order_make_one_order(store, shop, hook
     process()
     result = pulls.pull(Store.objects.get())
     assert result.read == 1 and result.processed == 0  # already seen as it is
-    shop.update_order(order.id, note="gift wrap")
+    shop.update_order(order.id, note="gift wrap", updated_at=order.updated_at + timedelta(seconds=5))  # a later change
     assert pulls.pull(Store.objects.get()).processed == 1
     assert Order.objects.count() == 1 and StoreOrder.objects.get().seen_via == "pull"
 

@@ -229,10 +229,12 @@ def decide(store: Store, data: base.StoreOrder) -> Decision:
                      "Platen imports only orders placed after connecting. Recreate it in Platen if it should be printed.")
     if not connections.active_between(store, data.placed_at):
         return _skip(Reason.STORE_NOT_ACTIVE,
-                     f"Placed {when(data.placed_at)}, while the store's connection to Platen was {_status_then(store, data.placed_at)}: "
-                     "Platen imports only orders placed while the store is connected. Recreate it in Platen if it should be printed.")
+                     f"Placed {when(data.placed_at)}, while the store's connection to Platen was "
+                     f"{_status_then(store, data.placed_at)}: Platen imports only orders placed while the store is connected. "
+                     "Recreate it in Platen if it should be printed.")
     if data.cancelled_at is not None:
-        return _skip(Reason.CANCELLED_IN_STORE, f"The order was cancelled in {label} ({when(data.cancelled_at)}): there is nothing to print.")
+        return _skip(Reason.CANCELLED_IN_STORE,
+                     f"The order was cancelled in {label} ({when(data.cancelled_at)}): there is nothing to print.")
     if not data.paid:
         if data.payment_pending:
             sentence = (f"Payment for the order is still pending in {label} (its status is '{data.store_status}'): "
@@ -250,7 +252,8 @@ def decide(store: Store, data: base.StoreOrder) -> Decision:
     resolved = resolution.resolve_lines(store, lines)
     if not resolved or all(r.state == "ignored" for r in resolved):
         names = ", ".join(line_words(r.line) for r in resolved) or "no items"
-        return _skip(Reason.ALL_ITEMS_IGNORED, f"Every item of this order is ignored in Platen ({names}): there is nothing to print.")
+        return _skip(Reason.ALL_ITEMS_IGNORED,
+                     f"Every item of this order is ignored in Platen ({names}): there is nothing to print.")
     method = resolution.resolve_shipping(store, data.shipping_method)
     unresolved = resolution.unresolved(resolved)
     method_words = "" if method is not None else (

@@ -68,8 +68,9 @@ def data_request(store: Store, payload: dict) -> str:
     rows = list(_store_orders(store, email, ids).select_related("order__shipping_address").order_by("placed_at"))
     orders = list(_orders(store, email, ids, rows).select_related("shipping_address").order_by("created_at"))
     label = platform_label(store.platform)
-    lines = [f"{label} store {store} asked, for its customer {who}, what personal data Platen holds "
-             f"(data request {(payload.get('data_request') or {}).get('id', '')}).".replace(" ()", "")]
+    request_id = (payload.get("data_request") or {}).get("id")
+    lines = [f"{label} store {store} asked, for its customer {who}, what personal data Platen holds"
+             + (f" (data request {request_id})." if request_id else ".")]
     if not rows and not orders:
         lines.append("Platen holds no orders of this customer from this store.")
     else:
