@@ -10,16 +10,18 @@ Keep it small; each benchmark keeps its own load and set-up. The API:
     machine() -> str                                 # "2 cores (AMD EPYC ...), 24 GiB, PostgreSQL 15.x" for the docs
     goal(text, ok) -> bool                           # prints "PASS  text" or "MISS  text"; returns ok
     ratio(ours, floor) -> float                      # ours / floor (0 when the floor is 0)
+    clients(send, shares, rate, result) -> result    # one thread per share; back to back or paced at `rate`/s
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -114,3 +116,46 @@ def machine() -> str:
         with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
             server = ", PostgreSQL " + admin.execute("SHOW server_version").fetchone()[0].split()[0]
     return f"{os.cpu_count()} cores ({model or 'unknown CPU'}){memory}{server}"
+
+
+def clients(send: Callable[[Any], str | None], shares: list[list], rate: float, result_type: Callable[[], Any]):
+    """One thread per share, each sending its items in order through `send(item)`, which answers None when the
+    answer was the expected one and a short text otherwise. rate 0: each client sends its next item when the last
+    is answered (saturation). rate > 0: items go out on a fixed schedule, `rate` per second over all clients, and
+    latency counts from the scheduled moment, so a slow server cannot hide behind a slowed load generator.
+    `result_type()` makes the result (bench.intake.LoadResult): latencies_ms, errors, error_samples, seconds, add()."""
+    interval = len(shares) / rate if rate else 0.0
+    results = [result_type() for _ in shares]
+    start = threading.Barrier(len(shares) + 1)
+
+    def client(n: int, share: list, result) -> None:
+        start.wait()
+        due = time.perf_counter() + n * interval / len(shares)
+        for item in share:
+            if interval:
+                time.sleep(max(0.0, due - time.perf_counter()))
+            began = due if interval else time.perf_counter()
+            due += interval
+            try:
+                error = send(item)
+            except OSError as exc:
+                error = repr(exc)
+            if error is None:
+                result.latencies_ms.append((time.perf_counter() - began) * 1000)
+            else:
+                result.errors += 1
+                if len(result.error_samples) < 5:
+                    result.error_samples.append(error)
+
+    threads = [threading.Thread(target=client, args=(n, s, r)) for n, (s, r) in enumerate(zip(shares, results))]
+    for t in threads:
+        t.start()
+    start.wait()
+    began = time.perf_counter()
+    for t in threads:
+        t.join()
+    total = result_type()
+    for r in results:
+        total.add(r)
+    total.seconds = time.perf_counter() - began
+    return total
