@@ -15,8 +15,10 @@ import logging
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from platen.intake import services as intake
@@ -36,6 +38,7 @@ SYNC = Actor.system("store sync")
 DELIVERY_HEADERS = ("x-shopify-event-id", "x-shopify-webhook-id", "webhook-id", "x-wc-webhook-delivery-id")
 TOPIC_HEADERS = ("x-shopify-topic", "x-wc-webhook-topic")
 NOT_KEPT = frozenset({"cookie", "authorization", "x-api-key", "x-auth-token"})
+LAST_WEBHOOK_EVERY = timedelta(minutes=1)  # how fresh Store.last_webhook_at is kept
 
 
 class InvalidSignature(PlatenError):
@@ -69,17 +72,20 @@ def receive(platform: str, store_id: str, raw_body: bytes, headers: Mapping[str,
     now = timezone.now()
     with transaction.atomic():
         try:
-            with transaction.atomic():
+            with transaction.atomic():  # a repeat delivery rolls back to here: nothing of it is kept
+                request = intake.receive(store.account, store.platform, raw_body,
+                                         content_type=headers.get("content-type", ""), store_id=store.id)
                 hook = StoreWebhook.objects.create(store=store, delivery_id=delivery_id[:255], topic=topic[:100],
+                                                   intake_request=request,
                                                    headers={k: v for k, v in headers.items() if k not in NOT_KEPT})
         except IntegrityError:
             hook = StoreWebhook.objects.get(store=store, delivery_id=delivery_id[:255])
             log.info("store webhook repeated", extra={"store_id": store.id, "delivery_id": delivery_id})
             return Received(hook.pk, duplicate=True)
-        hook.intake_request = intake.receive(store.account, store.platform, raw_body,
-                                             content_type=headers.get("content-type", ""), store_id=store.id)
-        hook.save(update_fields=["intake_request"])
-        Store.objects.filter(pk=store.pk).update(last_webhook_at=now)
+        # At most once a minute: the update locks the store's row until commit, and every delivery to the store
+        # would wait for the one before it.
+        Store.objects.filter(pk=store.pk).filter(
+            Q(last_webhook_at__isnull=True) | Q(last_webhook_at__lt=now - LAST_WEBHOOK_EVERY)).update(last_webhook_at=now)
         tasks.enqueue_webhook(hook.pk)
     return Received(hook.pk, duplicate=False)
 
