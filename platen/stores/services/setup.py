@@ -28,11 +28,11 @@ from django.utils import timezone
 from platen.kit.actors import Actor
 from platen.kit.errors import Conflict, Detail, InvalidRequest, NotFound
 from platen.kit.safehttp import FetchFailed, check_destination
-from platen.stores import tasks_connections as tasks
+from platen.stores import tasks
 from platen.stores.connectors import registry
 from platen.stores.connectors.base import AuthFailed, ConnectorError, Credentials
 from platen.stores.models import DEFAULT_PULL_MINUTES, Store, StoreStatusChange
-from platen.stores.services import connections
+from platen.stores.services import connections, pulls
 from platen.stores.statuses import Bucket, Platform, StoreStatus
 
 log = logging.getLogger("platen.stores")
@@ -300,11 +300,7 @@ def sync_now(account, store_id, actor: Actor) -> Store:
         why = (store.status_reason or f"{label(store.platform)} refused Platen's access token").rstrip(".")
         raise Conflict(f"The store stopped syncing: {why}. Reconnect it with a valid access token, then sync.",
                        code="store_not_active")
-    pulls = tasks.installed_service("pulls")
-    if pulls is not None:
-        pulls.sync_now(store)
-    else:  # the scheduler pulls a store that is due
-        Store.objects.filter(pk=store.pk).update(next_pull_at=timezone.now())
+    pulls.sync_now(store)
     log.info("store sync asked", extra={"store_id": store.pk, "actor": actor.label})
     store.refresh_from_db()
     return store
