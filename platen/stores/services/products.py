@@ -64,19 +64,6 @@ class Connected:
 # --- Reading (always scoped to the caller's account) ----------------------------------------------------------
 
 
-def store_of(account, store_id) -> Store:
-    """The account's store (None: an operator, any store); another account's is not found."""
-    try:
-        store_id = uuid.UUID(str(store_id))
-    except ValueError:
-        raise NotFound("No such store.", code="store_not_found") from None
-    stores = Store.objects.all() if account is None else Store.objects.filter(account=account)
-    store = stores.filter(pk=store_id).first()
-    if store is None:
-        raise NotFound(f"No store {store_id} exists for this account.", code="store_not_found")
-    return store
-
-
 def with_counts(products: QuerySet) -> QuerySet:
     live = Q(variants__deleted_at__isnull=True)
     return products.annotate(

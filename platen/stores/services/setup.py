@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -64,10 +65,11 @@ def stores(account):
 
 
 def get_store(account, store_id) -> Store:
+    """The account's store (None: an operator, any store); another account's is not found (404, not 403)."""
     try:
-        return stores(account).get(pk=store_id)
+        return stores(account).get(pk=uuid.UUID(str(store_id)))
     except (Store.DoesNotExist, ValueError):
-        raise NotFound("No such store.") from None
+        raise NotFound(f"No store {store_id} exists for this account.", code="store_not_found") from None
 
 
 def history(account, store_id):
