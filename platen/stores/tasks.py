@@ -2,8 +2,9 @@
 imported inside the jobs (they enqueue these jobs themselves, through the enqueue_* functions at the end).
 
 - `register_webhooks` (stores.register-webhooks), `first_pull` (stores.first-pull): after connecting and
-  reconnecting (`after_connect`, `after_reconnect`, in the connecting transaction).
-- `sync_products` (stores.sync-products): read the store's products and variants (services.products).
+  reconnecting (`after_connect`, in the connecting transaction).
+- `sync_products` (stores.sync-products): read the store's products and variants (services.products); queued by
+  "Sync now" and "Sync products", and once a day with a due pull (services.pulls).
 - `process_webhook`: one stored webhook delivery, parsed by the connector and applied (services.webhooks).
 - `pull_store`: one store's pull (services.pulls); `stores.pull-due` queues it for every active store that is due.
 - `retry_waiting` (stores.retry-waiting): the store's waiting orders again, after a SKU or shipping mapping was
@@ -68,7 +69,7 @@ def register_webhooks(store_id: str) -> None:
 
 @job(max_attempts=5)
 def first_pull(store_id: str) -> None:
-    """Pull the store's orders now, after connecting or reconnecting."""
+    """Pull the store's orders and sync its products now ("Sync now"), after connecting or reconnecting."""
     from platen.stores.services import pulls
 
     store = _store(store_id, active=True)
@@ -134,13 +135,7 @@ def push_fulfillment(fulfillment_id: str) -> str:
 
 
 def after_connect(store) -> None:
-    """The store was connected: webhooks registered, its products synced and its orders pulled."""
-    enqueue(register_webhooks, str(store.pk))
-    enqueue(sync_products, str(store.pk))
-    enqueue(first_pull, str(store.pk))
-
-
-def after_reconnect(store) -> None:
+    """The store was connected (or reconnected): webhooks registered, its orders pulled and its products synced."""
     enqueue(register_webhooks, str(store.pk))
     enqueue(first_pull, str(store.pk))
 

@@ -272,7 +272,8 @@ def disconnect(account, store_id, actor: Actor) -> Store:
 
 
 def reconnect(account, store_id, actor: Actor, *, access_token: str = "", webhook_secret: str = "") -> Store:
-    """Check the token (a new one when given), then active again, webhooks registered again and a pull at once."""
+    """Check the token (a new one when given), then active again, webhooks registered again, a pull and a product
+    sync at once."""
     store = get_store(account, store_id)
     token = access_token.strip()
     current = connections.credentials(store)
@@ -288,13 +289,14 @@ def reconnect(account, store_id, actor: Actor, *, access_token: str = "", webhoo
             Store.objects.filter(pk=store.pk).update(**changes)
         connections.change_status(store, StoreStatus.ACTIVE, actor, reason=f"Reconnected by {actor.label}.")
         Store.objects.filter(pk=store.pk).update(next_pull_at=timezone.now(), last_pull_error="")
-        tasks.after_reconnect(store)
+        tasks.after_connect(store)
     store.refresh_from_db()
     return store
 
 
 def sync_now(account, store_id, actor: Actor) -> Store:
-    """Pull the store's orders now (pulls.sync_now); 409 when the store is not active, saying why."""
+    """Pull the store's orders and sync its products now (pulls.sync_now); 409 when the store is not active, saying
+    why."""
     store = get_store(account, store_id)
     if store.status == StoreStatus.DISCONNECTED:
         raise Conflict("The store is disconnected. Reconnect it first, then sync.", code="store_not_active")
