@@ -71,13 +71,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from functools import lru_cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from graphql import (
     FieldNode, FragmentSpreadNode, GraphQLError, GraphQLObjectType, InlineFragmentNode,
     OperationDefinitionNode, build_schema, execute, get_named_type, is_leaf_type, parse, validate,
 )
 from graphql.utilities import value_from_ast_untyped
+
+from tests.emulators.loopback import LoopbackServer
 
 VERSIONS = ("2025-04", "2025-07", "2025-10", "2026-01", "2026-04")  # supported stable versions, oldest first
 PLANS = {"standard": (1000.0, 100.0), "advanced": (2000.0, 200.0), "plus": (10000.0, 1000.0)}
@@ -652,7 +654,9 @@ class OrderView:
 # --- The emulator ---------------------------------------------------------------------------------
 
 
-class ShopifyEmulator:
+class ShopifyEmulator(LoopbackServer):
+    name = "shopify"
+
     def __init__(self, *, shop: str = "platen-demo", token: str = "shpat_emulator_token", secret: str = "shpss_emulator_secret",
                  plan: str = "standard", maximum_available: float | None = None, restore_rate: float | None = None,
                  clock: Callable[[], float] = time.monotonic, now: Callable[[], datetime] | None = None,
@@ -688,34 +692,11 @@ class ShopifyEmulator:
         self._listings: dict[str, tuple[int, list, list]] = {}
         self._next_number = 1001
         self._variants: dict[int, Variant] = {}
-        self._server: ThreadingHTTPServer | None = None
-        self.port = 0
 
     # Serving ---------------------------------------------------------------------------------------
 
-    def start(self) -> ShopifyEmulator:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), name=f"shopify-{self.port}", daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> ShopifyEmulator:
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        """The store's API base (scheme + host): Credentials.api_base_url."""
-        return f"http://127.0.0.1:{self.port}"
+    def handler(self):
+        return _handler(self)
 
     def graphql_url(self, version: str = "2026-01") -> str:
         return f"{self.url}/admin/api/{version}/graphql.json"
