@@ -30,17 +30,6 @@ PULL = "platen.stores.tasks.pull_store"
 SYNC_PRODUCTS = "platen.stores.tasks.sync_products"
 
 
-@pytest.fixture
-def shop():
-    with ShopifyEmulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture
-def store(account, shop, loopback_fetching):
-    return shopify_store(account, shop)
-
-
 def fresh(store) -> Store:
     return Store.objects.get(pk=store.pk)
 
