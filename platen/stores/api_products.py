@@ -19,7 +19,7 @@ from platen.stores.models import StoreProduct, StoreVariant
 from platen.stores.schemas_products import (
     StoreItemConnectIn, StoreItemIgnoreIn, StoreProductFilters, StoreProductOut, StoreProductsOut, StoreSyncOut, StoreVariantConnectIn, StoreVariantOut,
 )
-from platen.stores.services import completion, products
+from platen.stores.services import completion, products, setup
 
 router = Router(tags=["store products"])
 ERRORS = errors(404, 409)
@@ -52,7 +52,7 @@ def product_out(p: StoreProduct, *, variants: bool = False) -> dict:
 @router.get("/stores/{uuid:store_id}/products", response={200: StoreProductsOut, **ERRORS},
             summary="List a store's products with their variants' connection counts")
 def list_products(request, store_id: UUID, filters: Query[StoreProductFilters]):
-    store = products.store_of(request.account, store_id)
+    store = setup.get_store(request.account, store_id)
     found = products.products_of(store, filters.connection)
     return {"products": [product_out(p) for p in page(found, filters.limit, filters.offset)], "total": found.count()}
 
@@ -60,7 +60,7 @@ def list_products(request, store_id: UUID, filters: Query[StoreProductFilters]):
 @router.post("/stores/{uuid:store_id}/products:sync", response={202: StoreSyncOut, **ERRORS},
              summary="Read the store's products again (as a background job)")
 def sync_products(request, store_id: UUID):
-    store = products.store_of(request.account, store_id)
+    store = setup.get_store(request.account, store_id)
     products.enqueue_sync(store)
     return Status(202, {"storeId": str(store.pk), "queued": True, "productsSyncedAt": _when(store.products_synced_at)})
 
@@ -69,7 +69,7 @@ def sync_products(request, store_id: UUID):
 @router.post("/stores/{uuid:store_id}/products/{product_id}:ignore", response={200: StoreProductOut, **ERRORS},
              summary="Ignore every variant of a product in incoming orders")
 def ignore_product(request, store_id: UUID, product_id: str):
-    store = products.store_of(request.account, store_id)
+    store = setup.get_store(request.account, store_id)
     products.ignore_product(products.product_of(store, product_id), _actor(request))
     return product_out(products.product_of(store, product_id), variants=True)
 
@@ -77,28 +77,28 @@ def ignore_product(request, store_id: UUID, product_id: str):
 @router.get("/stores/{uuid:store_id}/products/{product_id}", response={200: StoreProductOut, **ERRORS},
             summary="A store product with its variants")
 def get_product(request, store_id: UUID, product_id: str):
-    store = products.store_of(request.account, store_id)
+    store = setup.get_store(request.account, store_id)
     return product_out(products.product_of(store, product_id), variants=True)
 
 
 @router.post("/stores/{uuid:store_id}/variants/{uuid:variant_id}:connect", response={200: StoreVariantOut, **ERRORS},
              summary="Connect a variant to a catalog product and its design files")
 def connect_variant(request, store_id: UUID, variant_id: UUID, payload: StoreVariantConnectIn):
-    variant = products.variant_of(products.store_of(request.account, store_id), variant_id)
+    variant = products.variant_of(setup.get_store(request.account, store_id), variant_id)
     return variant_out(products.connect_variant(variant, payload.productUid, payload.files, _actor(request)))
 
 
 @router.post("/stores/{uuid:store_id}/variants/{uuid:variant_id}:ignore", response={200: StoreVariantOut, **ERRORS},
              summary="Ignore a variant in incoming orders")
 def ignore_variant(request, store_id: UUID, variant_id: UUID):
-    variant = products.variant_of(products.store_of(request.account, store_id), variant_id)
+    variant = products.variant_of(setup.get_store(request.account, store_id), variant_id)
     return variant_out(products.ignore_variant(variant, _actor(request)))
 
 
 @router.post("/stores/{uuid:store_id}/variants/{uuid:variant_id}:disconnect", response={200: StoreVariantOut, **ERRORS},
              summary="Make a variant not connected again (incoming orders ask for it)")
 def disconnect_variant(request, store_id: UUID, variant_id: UUID):
-    variant = products.variant_of(products.store_of(request.account, store_id), variant_id)
+    variant = products.variant_of(setup.get_store(request.account, store_id), variant_id)
     return variant_out(products.disconnect_variant(variant, _actor(request)))
 
 

@@ -61,8 +61,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from email.utils import format_datetime, parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
+
+from tests.emulators.loopback import LoopbackServer
 
 STATUSES = {
     0: "Incomplete", 1: "Pending", 2: "Shipped", 3: "Partially Shipped", 4: "Refunded", 5: "Cancelled", 6: "Declined",
@@ -146,7 +148,9 @@ class Order:
     billing: dict = field(default_factory=dict)
 
 
-class BigCommerceEmulator:
+class BigCommerceEmulator(LoopbackServer):
+    name = "bigcommerce"
+
     def __init__(self, store_hash: str = "abc123", token: str = "bc-test-token", client_secret: str = "bc-client-secret",
                  *, quota: int = 150, window_ms: int = 30_000, clock: ManualClock | None = None, store_id: str = "1025646"):
         self.store_hash, self.token, self.client_secret, self.store_id = store_hash, token, client_secret, store_id
@@ -165,34 +169,11 @@ class BigCommerceEmulator:
         self._ids = {"order": 100, "product": 5000, "variant": 7000, "option_value": 9000, "item": 20_000,
                      "address": 40_000, "shipment": 60_000, "hook": 80_000}
         self._lock = threading.RLock()
-        self._server: ThreadingHTTPServer | None = None
-        self.port = 0
 
     # Lifecycle -------------------------------------------------------------------------------------------
 
-    def start(self) -> BigCommerceEmulator:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), name=f"bigcommerce-{self.port}",
-                         daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> BigCommerceEmulator:
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    def handler(self):
+        return _handler(self)
 
     @property
     def api_root(self) -> str:

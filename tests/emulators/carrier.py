@@ -16,8 +16,10 @@ import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import unquote, urlsplit
+
+from tests.emulators.loopback import LoopbackServer
 
 
 @dataclass
@@ -39,38 +41,18 @@ class Parcel:
         }
 
 
-class CarrierEmulator:
+class CarrierEmulator(LoopbackServer):
+    name = "carrier"
+
     def __init__(self, token: str = "shippo_test_token"):
         self.token = token
         self.parcels: dict[tuple[str, str], Parcel] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []  # (path, lower-case headers)
         self._script: deque[tuple[int, str]] = deque()
-        self._server: ThreadingHTTPServer | None = None
         self._lock = threading.Lock()
-        self.port = 0
 
-    def start(self) -> CarrierEmulator:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, name=f"carrier-{self.port}", daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> CarrierEmulator:
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    def handler(self):
+        return _handler(self)
 
     # Scripting -----------------------------------------------------------------------------------------
 

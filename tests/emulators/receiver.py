@@ -12,9 +12,11 @@ import json
 import threading
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+from tests.emulators.loopback import LoopbackServer
 
 HANG_LIMIT = 30.0  # a hung request is released at stop() at the latest; this only bounds a forgotten one
 
@@ -41,48 +43,36 @@ class _Answer:
     hang: bool = False
 
 
-class Receiver:
+class Receiver(LoopbackServer):
+    name = "receiver"
+
     def __init__(self, secret: str | None = None):
         self.secret = secret  # set it once the endpoint exists; requests before that are recorded unverified
         self.received: list[Received] = []
         self._script: deque[_Answer] = deque()
         self._changed = threading.Condition()
         self._release = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
-        self.port = 0
 
     # Lifecycle -----------------------------------------------------------------------------------------
 
-    def start(self) -> Receiver:
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler(self))
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, name=f"receiver-{self.port}", daemon=True).start()
-        return self
+    def handler(self):
+        return _handler(self)
 
     def stop(self) -> None:
         self._release.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        super().stop()
 
-    down = stop
+    def down(self) -> None:
+        self.stop()
 
     def up(self) -> Receiver:
         """Listen again on the same port (the endpoint's URL stays valid)."""
         self._release.clear()
         return self.start()
 
-    def __enter__(self) -> Receiver:
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
-
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hooks/platen"
+        return f"{super().url}/hooks/platen"
 
     # Scripted answers ----------------------------------------------------------------------------------
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
+from platen.catalog.models import ShipmentMethod
 from platen.stores.connectors.base import StoreAddress, StoreLine, StoreOrder
-from platen.stores.models import Store, StoreStatusChange
+from platen.stores.models import ShippingMethodMapping, Store, StoreStatusChange
 from platen.stores.services.connections import seal
 from platen.stores.statuses import StoreStatus
 from tests.orders import factories
@@ -59,3 +60,9 @@ def shopify_store(account, shop, **values) -> Store:
 def bigcommerce_store(account, bc, **values) -> Store:
     return make_store(account, platform="bigcommerce", domain=bc.store_hash, token=bc.token, secret=bc.client_secret,
                       api_base_url=bc.url, connected_at=datetime.now(UTC) - timedelta(days=1), **values)
+
+
+def map_shipping(store, words: str) -> None:
+    """The store's shipping method `words` mapped to the catalog's first shipment method."""
+    method = ShipmentMethod.objects.order_by("uid").first()
+    ShippingMethodMapping.objects.create(store=store, store_method=words, shipment_method_uid=method.uid)

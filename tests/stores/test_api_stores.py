@@ -107,15 +107,15 @@ def test_other_accounts_stores_are_not_found(api, other_account):
     assert api.get("/v4/stores").json() == {"stores": []}
     paths = ["", "/history", "/orders", "/sku-mappings", "/shipping-mappings"]
     for path in paths:
-        assert_error(api.get(f"/v4/stores/{theirs.pk}{path}"), 404, "not_found")
+        assert_error(api.get(f"/v4/stores/{theirs.pk}{path}"), 404, "store_not_found")
     for action in (":disconnect", ":reconnect", ":sync"):
-        assert_error(api.post(f"/v4/stores/{theirs.pk}{action}"), 404, "not_found")
-    assert_error(api.post(f"/v4/stores/{theirs.pk}/sku-mappings", {"sku": "A", "productUid": POSTER}), 404, "not_found")
+        assert_error(api.post(f"/v4/stores/{theirs.pk}{action}"), 404, "store_not_found")
+    assert_error(api.post(f"/v4/stores/{theirs.pk}/sku-mappings", {"sku": "A", "productUid": POSTER}), 404, "store_not_found")
     assert_error(api.post(f"/v4/stores/{theirs.pk}/shipping-mappings", {"storeMethod": "A", "shipmentMethodUid": "tracked_post"}),
-                 404, "not_found")
-    assert_error(api.delete(f"/v4/stores/{theirs.pk}/sku-mappings?sku=A"), 404, "not_found")
-    assert_error(api.patch(f"/v4/stores/{theirs.pk}", {"name": "Mine now"}), 404, "not_found")
-    assert_error(api.get(f"/v4/stores/{uuid.uuid4()}"), 404, "not_found")
+                 404, "store_not_found")
+    assert_error(api.delete(f"/v4/stores/{theirs.pk}/sku-mappings?sku=A"), 404, "store_not_found")
+    assert_error(api.patch(f"/v4/stores/{theirs.pk}", {"name": "Mine now"}), 404, "store_not_found")
+    assert_error(api.get(f"/v4/stores/{uuid.uuid4()}"), 404, "store_not_found")
     theirs.refresh_from_db()
     assert theirs.status == StoreStatus.ACTIVE and theirs.name == ""
 
@@ -195,7 +195,7 @@ def test_sku_mappings_are_checked_against_the_catalog(api, account, settle):
     assert response.json()["files"] == [{"type": "default", "url": "https://files.test/poster.pdf"}]
     api.post(url, {"sku": "MUG-RED", "productUid": POSTER})  # replaces
     assert [(m["sku"], m["productUid"], m["files"]) for m in api.get(url).json()["skuMappings"]] == [("MUG-RED", POSTER, [])]
-    settle()  # the retry of waiting store orders runs (or is skipped while no import service exists)
+    settle()  # the retry of waiting store orders runs
     assert api.delete(f"{url}?sku=MUG-RED").status_code == 204
     assert_error(api.delete(f"{url}?sku=MUG-RED"), 404, "not_found")
     assert not SkuMapping.objects.exists()

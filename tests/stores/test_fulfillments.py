@@ -20,19 +20,12 @@ from platen.stores.models import Fulfillment, ShippingMethodMapping, Store, Stor
 from platen.stores.services import connections, fulfillments, recreate
 from platen.stores.statuses import PushState, StoreStatus
 from platen.dashboard import history
-from tests.emulators.shopify import ShopifyEmulator
 from tests.orders.factories import advance
 from tests.production import factories as production
 from tests.stores.test_recreate import POSTER_SKU, make_store, map_poster, store_order_data
 
 PASSWORD = "a-long-password-for-tests"
 TESTS = Actor.system("tests")
-
-
-@pytest.fixture
-def shop():
-    with ShopifyEmulator() as emulator:
-        yield emulator
 
 
 @pytest.fixture

@@ -4,34 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from platen.catalog.models import ShipmentMethod
 from platen.intake.models import IntakeRequest
 from platen.jobs import run_pending
 from platen.notifications.models import OutboxMessage
 from platen.orders.models import Order
-from platen.stores.models import ShippingMethodMapping, SkuMapping, Store, StoreOrder, StoreWebhook
+from platen.stores.models import Store, StoreOrder, StoreWebhook
 from platen.stores.services import privacy
 from platen.stores.statuses import StoreStatus
-from tests.emulators.shopify import ShopifyEmulator
-from tests.orders.factories import POSTER
-from tests.stores.import_support import print_files, shopify_store
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the live server commits; so do the jobs
 
 
 @pytest.fixture
-def shop():
-    with ShopifyEmulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture
-def store(account, shop, loopback_fetching):
-    store = shopify_store(account, shop)
-    SkuMapping.objects.create(store=store, sku="PA3-MATTE", product_uid=POSTER, files=print_files())
-    method = ShipmentMethod.objects.order_by("uid").first()
-    ShippingMethodMapping.objects.create(store=store, store_method="Standard Shipping", shipment_method_uid=method.uid)
-    return store
+def store(mapped_store):
+    return mapped_store
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from platen.jobs import Retry, run_pending
 from platen.kit.actors import Actor
 from platen.orders.models import Order
 from platen.stores.connectors.base import ConnectorError
-from platen.stores.models import ShippingMethodMapping, SkuMapping, Store, StoreOrder
+from platen.stores.models import ShippingMethodMapping, SkuMapping, Store, StoreOrder, StoreProduct
 from platen.stores import tasks
 from platen.stores.services import connections, importing, pulls
 from platen.stores.statuses import Bucket, StoreStatus
@@ -27,17 +27,7 @@ from tests.stores.import_support import bigcommerce_store, make_store, print_fil
 
 pytestmark = pytest.mark.django_db
 PULL = "platen.stores.tasks.pull_store"
-
-
-@pytest.fixture
-def shop():
-    with ShopifyEmulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture
-def store(account, shop, loopback_fetching):
-    return shopify_store(account, shop)
+SYNC_PRODUCTS = "platen.stores.tasks.sync_products"
 
 
 def fresh(store) -> Store:
@@ -112,12 +102,28 @@ def test_due_stores_get_one_pull_each_and_others_none(account, store, shop):
     assert fresh(store).next_pull_at == now + timedelta(minutes=60)
 
 
-def test_sync_now_queues_a_pull_that_imports_at_once(store, shop):
+def test_sync_now_queues_a_pull_that_imports_at_once_and_a_product_sync(store, shop):
     shop.add_orders(2, spacing=timedelta(minutes=1))
+    shop.add_product("Sunset poster", [{"sku": "SUN-A3", "options": {"Size": "A3"}}])
     pulls.sync_now(store)
     assert DBTaskResult.objects.filter(task_path=PULL).count() == 1
+    assert DBTaskResult.objects.filter(task_path=SYNC_PRODUCTS).count() == 1
     run_pending()
     assert StoreOrder.objects.count() == 2 and fresh(store).last_pulled_at is not None
+    assert StoreProduct.objects.filter(store=store, title="Sunset poster").exists()
+    assert fresh(store).products_synced_at is not None
+
+
+def test_a_due_pull_queues_a_product_sync_once_they_were_read_a_day_ago(account, store):
+    now = timezone.now()
+    Store.objects.filter(pk=store.pk).update(products_synced_at=now - timedelta(hours=25))
+    recent = make_store(account, domain="recent.myshopify.com", products_synced_at=now - timedelta(hours=23))
+    new = make_store(account, domain="new.myshopify.com", connected_at=now - timedelta(minutes=5))  # its first read is queued
+    assert pulls.enqueue_due(now) == 3
+    syncs = DBTaskResult.objects.filter(task_path=SYNC_PRODUCTS)
+    assert [j.args_kwargs["args"] for j in syncs] == [[str(store.pk)]]
+    assert pulls.enqueue_due(now) == 0 and syncs.count() == 1  # only with a due pull
+    assert {recent.pk, new.pk}.isdisjoint({j.args_kwargs["args"][0] for j in syncs})
 
 
 def test_a_bigcommerce_pull_records_unpaid_and_hand_changed_orders_with_their_reasons(account, loopback_fetching):

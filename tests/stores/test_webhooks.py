@@ -10,38 +10,22 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from platen.catalog.models import ShipmentMethod
 from platen.intake.models import IntakeRequest
 from platen.jobs import run_pending
 from platen.orders.models import Order
-from platen.stores.models import ShippingMethodMapping, SkuMapping, Store, StoreOrder, StoreVariant, StoreWebhook
+from platen.stores.models import SkuMapping, Store, StoreOrder, StoreVariant, StoreWebhook
 from platen.stores.services import pulls
 from platen.stores.statuses import Bucket, StoreStatus
 from tests.emulators.bigcommerce import BigCommerceEmulator
-from tests.emulators.shopify import ShopifyEmulator
 from tests.orders.factories import POSTER
-from tests.stores.import_support import bigcommerce_store, print_files, shopify_store
+from tests.stores.import_support import bigcommerce_store, map_shipping, print_files
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the live server commits; so do the jobs
 
 
 @pytest.fixture
-def shop():
-    with ShopifyEmulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture
-def store(account, shop, loopback_fetching):
-    store = shopify_store(account, shop)
-    SkuMapping.objects.create(store=store, sku="PA3-MATTE", product_uid=POSTER, files=print_files())
-    map_shipping(store, "Standard Shipping")
-    return store
-
-
-def map_shipping(store, words: str) -> None:
-    method = ShipmentMethod.objects.order_by("uid").first()
-    ShippingMethodMapping.objects.create(store=store, store_method=words, shipment_method_uid=method.uid)
+def store(mapped_store):
+    return mapped_store
 
 
 @pytest.fixture

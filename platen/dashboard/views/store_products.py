@@ -18,7 +18,7 @@ from platen.kit.actors import Actor
 from platen.orders.schemas import FILE_TYPES
 from platen.orders.services import queries
 from platen.orders.statuses import Fulfillment
-from platen.stores.services import completion, products
+from platen.stores.services import completion, products, setup
 from platen.stores.statuses import Connection
 
 PAGE_SIZE = 50
@@ -31,7 +31,7 @@ PLACEMENTS = [(t, FILE_LABELS.get(t, t)) for t in ["default", "front", "back", "
 
 @dashboard_view
 def product_list(request, store_id):
-    store = products.store_of(request.scope, store_id)
+    store = setup.get_store(request.scope, store_id)
     show = request.GET.get("show", "")
     show = show if show in {c for c, _ in TABS} else ""
     counts = products.tab_counts(store)
@@ -44,7 +44,7 @@ def product_list(request, store_id):
 
 @dashboard_view
 def product_detail(request, store_id, product_id):
-    store = products.store_of(request.scope, store_id)
+    store = setup.get_store(request.scope, store_id)
     product = products.product_of(store, product_id)
     variants = products.live_variants(product)
     names = snapshot.current().products
@@ -60,7 +60,7 @@ def product_detail(request, store_id, product_id):
 @require_POST
 @dashboard_view
 def product_sync(request, store_id):
-    store = products.store_of(request.scope, store_id)
+    store = setup.get_store(request.scope, store_id)
     with refusals_as_messages(request):
         products.enqueue_sync(store)
         messages.success(request, "The store's products are being read again; this page shows them once that is done.")
@@ -70,7 +70,7 @@ def product_sync(request, store_id):
 @require_POST
 @dashboard_view
 def product_ignore(request, store_id, product_id):
-    store = products.store_of(request.scope, store_id)
+    store = setup.get_store(request.scope, store_id)
     product = products.product_of(store, product_id)
     with refusals_as_messages(request):
         products.ignore_product(product, Actor.user(request.user))
@@ -81,7 +81,7 @@ def product_ignore(request, store_id, product_id):
 @require_POST
 @dashboard_view
 def variant_action(request, store_id, variant_id, action):
-    store = products.store_of(request.scope, store_id)
+    store = setup.get_store(request.scope, store_id)
     variant = products.variant_of(store, variant_id)
     actor = Actor.user(request.user)
     with refusals_as_messages(request):

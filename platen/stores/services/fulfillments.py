@@ -25,6 +25,7 @@ from platen.kit.actors import Actor
 from platen.kit.errors import Conflict, NotFound
 from platen.orders import events
 from platen.orders.models import Order, OrderItem, Package
+from platen.stores import tasks
 from platen.stores.connectors import registry
 from platen.stores.connectors.base import AuthFailed, ConnectorError, StoreOrder as StoreOrderData, TrackingPush
 from platen.stores.models import Fulfillment, Store, StoreOrder
@@ -98,9 +99,7 @@ def _insert(row: Fulfillment) -> Fulfillment | None:
 
 
 def _enqueue(row: Fulfillment) -> None:
-    from platen.stores import tasks_fulfil
-
-    tasks_fulfil.enqueue_push(row.pk)
+    tasks.enqueue_push(row.pk)
 
 
 def _requeue(rows: Iterable[Fulfillment], *, states=(PushState.WAITING,)) -> int:

@@ -8,7 +8,7 @@ from django.db import transaction
 from platen.catalog.models import Product, ShipmentMethod
 from platen.kit.errors import Detail, InvalidRequest, NotFound
 from platen.orders.schemas import FILE_TYPE_HELP, is_file_type
-from platen.stores import tasks_connections as tasks
+from platen.stores import tasks
 from platen.stores.models import ShippingMethodMapping, SkuMapping
 from platen.stores.services.setup import get_store
 
@@ -41,7 +41,7 @@ def map_sku(account, store_id, sku: str, product_uid: str, files: list[dict] | N
         raise InvalidRequest(problems[0].message if len(problems) == 1 else "The mapping cannot be added as given.", problems)
     with transaction.atomic():
         mapping, _ = SkuMapping.objects.update_or_create(store=store, sku=sku, defaults={"product_uid": product_uid, "files": cleaned})
-        tasks.after_mapping(store)
+        tasks.enqueue_retry_waiting(store)
     return mapping
 
 
@@ -91,7 +91,7 @@ def map_shipping(account, store_id, store_method: str, shipment_method_uid: str)
             mapping = existing
         else:
             mapping = ShippingMethodMapping.objects.create(store=store, store_method=store_method, shipment_method_uid=uid)
-        tasks.after_mapping(store)
+        tasks.enqueue_retry_waiting(store)
     return mapping
 
 

@@ -21,12 +21,12 @@ from django.utils import timezone
 
 from platen.catalog import services as catalog
 from platen.catalog.models import Product, ProductKind
-from platen.jobs import enqueue, job
 from platen.kit.actors import Actor
 from platen.kit.errors import Conflict, Detail, InvalidRequest, NotFound, pydantic_details
 from platen.notifications import dispatch
 from platen.notifications.statuses import PostbackEvent
 from platen.orders.schemas import FileIn
+from platen.stores import tasks
 from platen.stores.connectors.base import AuthFailed, StoreProductData
 from platen.stores.models import Store, StoreProduct, StoreVariant
 from platen.stores.services import connections
@@ -62,19 +62,6 @@ class Connected:
 
 
 # --- Reading (always scoped to the caller's account) ----------------------------------------------------------
-
-
-def store_of(account, store_id) -> Store:
-    """The account's store (None: an operator, any store); another account's is not found."""
-    try:
-        store_id = uuid.UUID(str(store_id))
-    except ValueError:
-        raise NotFound("No such store.", code="store_not_found") from None
-    stores = Store.objects.all() if account is None else Store.objects.filter(account=account)
-    store = stores.filter(pk=store_id).first()
-    if store is None:
-        raise NotFound(f"No store {store_id} exists for this account.", code="store_not_found")
-    return store
 
 
 def with_counts(products: QuerySet) -> QuerySet:
@@ -130,19 +117,13 @@ def variant_of(store: Store, variant_id) -> StoreVariant:
 # --- In step with the store -----------------------------------------------------------------------------------
 
 
-@job(queue="default", max_attempts=5)
-def sync_products_job(store_id: str) -> None:
-    store = Store.objects.filter(pk=store_id).first()
-    if store is not None and store.status == StoreStatus.ACTIVE:
-        sync_products(store)
-
-
 def enqueue_sync(store: Store) -> None:
     """"Sync products": read them again as a job; refused while the store's connection is not active."""
     if store.status != StoreStatus.ACTIVE:
         raise Conflict(f"The store is {store.status.replace('_', ' ')}: reconnect it, then sync its products.",
                        code="store_not_active")
-    enqueue(sync_products_job, str(store.pk))
+    with transaction.atomic():
+        tasks.enqueue_sync_products(store.pk)
 
 
 def sync_products(store: Store, actor: Actor = SYNC) -> SyncResult:

@@ -8,6 +8,8 @@
 - One pull per store at a time (a lease on the store, renewed as the pull goes): a second one waits and retries.
 - 401/403 (AuthFailed): the store becomes auth_failed (connections.change_status, which tells the merchant) and
   the pull stops with the cursor where it was. A transient failure is recorded and the job retries with backoff.
+- Products are kept in step by product webhooks and, besides, read again in full (tasks.sync_products) with a due
+  pull once they were last read more than PRODUCTS_EVERY ago, and with every "Sync now".
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ LEASE = timedelta(minutes=10)
 RENEW_EVERY = 30.0  # seconds between lease renewals while a pull runs
 BUSY_RETRY = timedelta(minutes=1)
 SYNC = Actor.system("store sync")
+PRODUCTS_EVERY = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -48,22 +51,31 @@ class Pulled:
 
 
 def sync_now(store: Store) -> None:
-    """Queue a pull of the store at once ("Sync now"); the scheduled one moves to a full interval from now."""
+    """Queue a pull of the store and a sync of its products at once ("Sync now"); the scheduled pull moves to a
+    full interval from now."""
     with transaction.atomic():
         Store.objects.filter(pk=store.pk).update(next_pull_at=timezone.now() + timedelta(minutes=store.pull_interval_minutes))
         tasks.enqueue_pull(store.pk)
+        tasks.enqueue_sync_products(store.pk)
 
 
 def enqueue_due(now: datetime | None = None) -> int:
-    """Queue a pull for every active store whose next pull is due; each due time is claimed once."""
+    """Queue a pull for every active store whose next pull is due, and with it a sync of the store's products when
+    they were last read more than PRODUCTS_EVERY ago (or never, a day after connecting); each due time is claimed
+    once. Returns the number of pulls queued."""
     now = now or timezone.now()
     due = Q(next_pull_at__lte=now) | Q(next_pull_at__isnull=True)
     queued = 0
-    for pk, minutes in Store.objects.filter(due, status=StoreStatus.ACTIVE).values_list("pk", "pull_interval_minutes"):
+    rows = Store.objects.filter(due, status=StoreStatus.ACTIVE).values_list(
+        "pk", "pull_interval_minutes", "products_synced_at", "connected_at")
+    for pk, minutes, products_synced_at, connected_at in rows:
         with transaction.atomic():
             if Store.objects.filter(due, pk=pk, status=StoreStatus.ACTIVE).update(next_pull_at=now + timedelta(minutes=minutes)):
                 tasks.enqueue_pull(pk)
                 queued += 1
+                read = products_synced_at or connected_at  # connecting queued the first read
+                if read is None or read <= now - PRODUCTS_EVERY:
+                    tasks.enqueue_sync_products(pk)
     return queued
 
 

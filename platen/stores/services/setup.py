@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -28,11 +29,11 @@ from django.utils import timezone
 from platen.kit.actors import Actor
 from platen.kit.errors import Conflict, Detail, InvalidRequest, NotFound
 from platen.kit.safehttp import FetchFailed, check_destination
-from platen.stores import tasks_connections as tasks
+from platen.stores import tasks
 from platen.stores.connectors import registry
 from platen.stores.connectors.base import AuthFailed, ConnectorError, Credentials
 from platen.stores.models import DEFAULT_PULL_MINUTES, Store, StoreStatusChange
-from platen.stores.services import connections
+from platen.stores.services import connections, pulls
 from platen.stores.statuses import Bucket, Platform, StoreStatus
 
 log = logging.getLogger("platen.stores")
@@ -64,10 +65,11 @@ def stores(account):
 
 
 def get_store(account, store_id) -> Store:
+    """The account's store (None: an operator, any store); another account's is not found (404, not 403)."""
     try:
-        return stores(account).get(pk=store_id)
+        return stores(account).get(pk=uuid.UUID(str(store_id)))
     except (Store.DoesNotExist, ValueError):
-        raise NotFound("No such store.") from None
+        raise NotFound(f"No store {store_id} exists for this account.", code="store_not_found") from None
 
 
 def history(account, store_id):
@@ -270,7 +272,8 @@ def disconnect(account, store_id, actor: Actor) -> Store:
 
 
 def reconnect(account, store_id, actor: Actor, *, access_token: str = "", webhook_secret: str = "") -> Store:
-    """Check the token (a new one when given), then active again, webhooks registered again and a pull at once."""
+    """Check the token (a new one when given), then active again, webhooks registered again, a pull and a product
+    sync at once."""
     store = get_store(account, store_id)
     token = access_token.strip()
     current = connections.credentials(store)
@@ -286,13 +289,14 @@ def reconnect(account, store_id, actor: Actor, *, access_token: str = "", webhoo
             Store.objects.filter(pk=store.pk).update(**changes)
         connections.change_status(store, StoreStatus.ACTIVE, actor, reason=f"Reconnected by {actor.label}.")
         Store.objects.filter(pk=store.pk).update(next_pull_at=timezone.now(), last_pull_error="")
-        tasks.after_reconnect(store)
+        tasks.after_connect(store)
     store.refresh_from_db()
     return store
 
 
 def sync_now(account, store_id, actor: Actor) -> Store:
-    """Pull the store's orders now (pulls.sync_now); 409 when the store is not active, saying why."""
+    """Pull the store's orders and sync its products now (pulls.sync_now); 409 when the store is not active, saying
+    why."""
     store = get_store(account, store_id)
     if store.status == StoreStatus.DISCONNECTED:
         raise Conflict("The store is disconnected. Reconnect it first, then sync.", code="store_not_active")
@@ -300,11 +304,7 @@ def sync_now(account, store_id, actor: Actor) -> Store:
         why = (store.status_reason or f"{label(store.platform)} refused Platen's access token").rstrip(".")
         raise Conflict(f"The store stopped syncing: {why}. Reconnect it with a valid access token, then sync.",
                        code="store_not_active")
-    pulls = tasks.installed_service("pulls")
-    if pulls is not None:
-        pulls.sync_now(store)
-    else:  # the scheduler pulls a store that is due
-        Store.objects.filter(pk=store.pk).update(next_pull_at=timezone.now())
+    pulls.sync_now(store)
     log.info("store sync asked", extra={"store_id": store.pk, "actor": actor.label})
     store.refresh_from_db()
     return store
