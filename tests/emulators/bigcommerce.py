@@ -297,7 +297,7 @@ class BigCommerceEmulator(LoopbackServer):
         body, headers = self.webhook(scope, resource_id, client_secret, **options)
         request = urllib.request.Request(target_url, data=body, headers={**headers, **(extra_headers or {})}, method="POST")
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback in tests)
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback in tests)
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read().decode()

@@ -37,7 +37,7 @@ def shop(clock):
 
 def connect(shop: ShopifyEmulator, clock: ManualClock, *, token: str | None = None) -> Shopify:
     credentials = Credentials("shopify", shop.domain, token or shop.token, shop.secret, api_base_url=shop.url)
-    return Shopify(credentials, client=SafeHttpClient(allow_private=True, timeouts=Timeouts(2, 5, 10)), sleep=clock.advance)
+    return Shopify(credentials, client=SafeHttpClient(allow_private=True, timeouts=Timeouts(2, 5, 10)), sleep=clock.advance, clock=clock)
 
 
 @pytest.fixture
@@ -282,6 +282,24 @@ def assert_at_the_ceiling(shop: ShopifyEmulator, clock: ManualClock, initial: fl
     # at the start; nothing more than the whole-point rounding of currentlyAvailable at each wait.
     points = sum(c["actualQueryCost"] for c in answered[:-1]) + answered[-1]["requestedQueryCost"] - initial
     assert sum(clock.slept) == pytest.approx(points / shop.restore_rate, abs=len(answered) / shop.restore_rate)
+
+
+def test_time_spent_between_pages_counts_towards_the_next_wait():
+    """The caller imports each order before asking for more: the points restored meanwhile are not waited for again,
+    so importing and waiting overlap (and the bucket is still never overdrawn)."""
+    def pull(work_per_order: float) -> tuple[float, int]:
+        clock = ManualClock()
+        with ShopifyEmulator(clock=clock) as shop, connect(shop, clock) as shopify:
+            shop.add_orders(200, start=T0)
+            shop.drain()
+            for _order in shopify.orders_since(None):
+                clock.now += work_per_order  # the bucket refills while the order is imported
+            return sum(clock.slept), shop.throttled
+
+    idle_wait, idle_throttled = pull(0.0)
+    busy_wait, busy_throttled = pull(0.1)  # 20 s of work over the pull
+    assert idle_throttled == busy_throttled == 1  # only the first query, before any answer told the bucket's state
+    assert busy_wait <= idle_wait - 15, (idle_wait, busy_wait)
 
 
 def test_a_drained_bucket_throttles_once_then_never_again(shop, clock):

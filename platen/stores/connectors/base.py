@@ -165,10 +165,10 @@ class Connector(ABC):
     label: str  # "Shopify"
 
     def __init__(self, credentials: Credentials, *, client: safehttp.SafeHttpClient | None = None,
-                 sleep: Callable[[float], None] = time.sleep):
+                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic):
         self.credentials = credentials
         self.client = client or safehttp.SafeHttpClient()
-        self.sleep = sleep
+        self.sleep, self.clock = sleep, clock  # tests pass a manual clock for both
 
     def close(self) -> None:
         self.client.close()

@@ -147,32 +147,40 @@ class _Bucket:
 
     def __init__(self):
         self.available: float | None = None
+        self.read_at = 0.0  # when `available` was read (the connector's clock)
         self.maximum: float | None = None
         self.restore_rate: float | None = None
         self.requested: dict[str, int] = {}  # query shape -> its last requestedQueryCost
         self.throttled = 0  # THROTTLED answers received (after the first, there should be none)
 
-    def read(self, shape: str, cost: Mapping | None) -> None:
+    def read(self, shape: str, cost: Mapping | None, at: float) -> None:
         if not cost:
             return
         if cost.get("requestedQueryCost") is not None:
             self.requested[shape] = int(cost["requestedQueryCost"])
         status = cost.get("throttleStatus") or {}
         if status.get("restoreRate"):
-            self.available = float(status["currentlyAvailable"])
+            self.available, self.read_at = float(status["currentlyAvailable"]), at
             self.maximum = float(status["maximumAvailable"])
             self.restore_rate = float(status["restoreRate"])
 
-    def wait_for(self, cost: int | None) -> float:
-        """Seconds to wait until `cost` points are in the bucket (0 when unknown or already there)."""
-        if cost is None or self.available is None or not self.restore_rate or self.available >= cost:
-            return 0.0
-        return (cost - self.available) / self.restore_rate
+    def available_at(self, now: float) -> float:
+        """What the bucket holds now: the last answer's figure plus what was restored since (the time spent
+        importing a page counts towards the next one's wait), never more than the bucket holds."""
+        restored = self.available + max(0.0, now - self.read_at) * self.restore_rate
+        return min(restored, self.maximum) if self.maximum else restored
 
-    def spent(self, cost: int) -> None:
+    def wait_for(self, cost: int | None, now: float) -> float:
+        """Seconds to wait until `cost` points are in the bucket (0 when unknown or already there)."""
+        if cost is None or self.available is None or not self.restore_rate:
+            return 0.0
+        available = self.available_at(now)
+        return 0.0 if available >= cost else (cost - available) / self.restore_rate
+
+    def spent(self, cost: int, now: float) -> None:
         """After waiting for `cost`: it is there now, whatever the last answer said."""
         if self.available is not None:
-            self.available = max(self.available, float(cost))
+            self.available, self.read_at = max(self.available_at(now), float(cost)), now
 
 
 class Shopify(Connector):
@@ -371,12 +379,12 @@ class Shopify(Connector):
                    "Accept": "application/json"}
         for _ in range(THROTTLED_RETRIES + 1):
             expected = self.bucket.requested.get(shape)
-            if (wait := self.bucket.wait_for(expected)) > 0:
+            if (wait := self.bucket.wait_for(expected, self.clock())) > 0:
                 self.sleep(wait)
-                self.bucket.spent(expected)
+                self.bucket.spent(expected, self.clock())
             answer = self._post(body, headers)
             cost = (answer.get("extensions") or {}).get("cost")
-            self.bucket.read(shape, cost)
+            self.bucket.read(shape, cost, self.clock())  # read after the answer: never more restored than there is
             errors = answer.get("errors") or []
             if not isinstance(errors, list):  # the REST-style {"errors": "..."}
                 errors = [{"message": str(errors)}]

@@ -26,7 +26,7 @@ Use:
     clock = ManualClock()
     with ShopifyEmulator(plan="standard", clock=clock) as shop:       # or .start() / .stop()
         credentials = Credentials("shopify", shop.domain, shop.token, shop.secret, api_base_url=shop.url)
-        connector = Shopify(credentials, client=SafeHttpClient(allow_private=True), sleep=clock.advance)
+        connector = Shopify(credentials, client=SafeHttpClient(allow_private=True), sleep=clock.advance, clock=clock)
         api.post("/v4/stores", json=shop.store_payload(importNotConnectedOrders=True))   # Platen's wire shape
         product = shop.add_product("Poster", [{"sku": "POSTER-A3", "options": {"Size": "A3"}}])
         order = shop.add_order(lines=[{"variant": product.variants[0], "quantity": 2,

@@ -129,7 +129,7 @@ class WebhookSending:
 
     def send_webhook(self, topic: str, body: dict | list | bytes, target_url: str, secret: str | None = None, *,
                      event_id: str | None = None, webhook_id: str | None = None, hmac_header: str | None = None,
-                     timeout: float = 10.0) -> Delivery:
+                     timeout: float = 30.0) -> Delivery:
         """POST one delivery as Shopify does (compact JSON, every X-Shopify-* header, HMAC over the raw bytes).
         hmac_header overrides the signature (forgeries); "" leaves the header out."""
         raw = body if isinstance(body, bytes) else json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
@@ -146,7 +146,7 @@ class WebhookSending:
         delivery = Delivery(target_url, headers, raw)
         return self.resend(delivery, timeout=timeout)
 
-    def resend(self, delivery: Delivery, *, timeout: float = 10.0) -> Delivery:
+    def resend(self, delivery: Delivery, *, timeout: float = 30.0) -> Delivery:
         """Shopify's retry of a delivery: the same ids, the same bytes."""
         request = urllib.request.Request(delivery.url, data=delivery.body, headers=delivery.headers, method="POST")
         try:
