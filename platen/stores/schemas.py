@@ -13,7 +13,8 @@ from platen.orders.schemas import FileIn
 from platen.stores.statuses import Bucket
 
 Text = lambda n: Annotated[str, StringConstraints(max_length=n)]  # noqa: E731
-Secret = Annotated[str, StringConstraints(min_length=1, max_length=1000, strip_whitespace=True)]
+# Tokens travel in HTTP headers: visible ASCII only.
+Secret = Annotated[str, StringConstraints(min_length=1, max_length=1000, strip_whitespace=True, pattern=r"^[!-~]+$")]
 
 
 class StoreIn(Schema):
