@@ -14,6 +14,9 @@ from platen.accounts.auth import ApiKeyAuth
 from platen.catalog.api import router as catalog_router
 from platen.catalog.api_v3 import router as catalog_v3_router, shipment_router as shipment_v1_router
 from platen.diagnostics.api import router as diagnostics_router
+from platen.diagnostics.api_diagnosis import router as diagnosis_router
+from platen.diagnostics.api_analytics import router as analytics_router
+from platen.diagnostics.api_reconcile import router as reconcile_router
 from platen.intake.api import router as intake_router
 from platen.jobs.api import router as jobs_router
 from platen.notifications.api import router as notifications_router
@@ -69,11 +72,14 @@ api.add_router("/v4", catalog_router)
 api.add_router("/v4", intake_router)
 api.add_router("/v4", account_router)
 api.add_router("/v4", diagnostics_router)
+api.add_router("/v4", analytics_router)
 api.add_router("/v4", notifications_router)
 api.add_router("/v4", jobs_router)
 api.add_router("/v4", stores_router)
 api.add_router("/v4", partner_router)  # partner keys only (platen.production.auth)
 api.add_router("/v4", store_recreate_router)
+api.add_router("/v4", diagnosis_router)
+api.add_router("/v4", reconcile_router)
 api.add_router("/v3", catalog_v3_router)
 api.add_router("/v1", shipment_v1_router)
 api.add_router("/hooks", tracking_hooks_router)

@@ -36,6 +36,7 @@ class PlatenConfig:
     base_url: str  # how merchants reach this Platen (links in e-mails)
     preflight_memory_mb: int = 512  # address space a file's reader may add (platen/preflight/limits.py)
     preflight_seconds: int = 120  # wall clock for reading one file; half of it is the CPU-time limit
+    reconcile_interval_hours: int = 24  # how often each active store is reconciled (platen/diagnostics)
 
     @property
     def https(self) -> bool:
@@ -67,6 +68,7 @@ class PlatenConfig:
             base_url=(env.get("PLATEN_BASE_URL") or env.get("PLATEN_LISTEN_URL") or "http://127.0.0.1:8000").rstrip("/"),
             preflight_memory_mb=_positive(env, "PLATEN_PREFLIGHT_MEMORY_MB", 512),
             preflight_seconds=_positive(env, "PLATEN_PREFLIGHT_SECONDS", 120),
+            reconcile_interval_hours=_positive(env, "PLATEN_RECONCILE_INTERVAL_HOURS", 24),
         )
 
 

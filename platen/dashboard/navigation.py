@@ -25,6 +25,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Orders", "dashboard:orders", "order"),
     NavItem("Requests", "dashboard:requests", "request"),
     NavItem("Stores", "dashboard:stores", "store"),
+    NavItem("Analytics", "dashboard:analytics", "analytics"),
     NavItem("Postbacks", "dashboard:postbacks", "postback"),
     NavItem("Outbox", "dashboard:outbox", "outbox"),
     NavItem("Settings", "dashboard:settings", "settings"),

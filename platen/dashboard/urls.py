@@ -7,6 +7,9 @@ from platen.dashboard.views import (
 )
 from platen.dashboard.views import production, stores
 from platen.dashboard.views import store_products
+from platen.dashboard.views import diagnosis as why
+from platen.dashboard.views import analytics
+from platen.dashboard.views import reconciliation
 
 app_name = "dashboard"
 
@@ -16,6 +19,9 @@ urlpatterns = [
     # Both "/" and "/orders/" list orders; reverse() returns the last one, "/orders/".
     path("", orders.order_list, name="orders"),
     path("orders/", orders.order_list, name="orders"),
+    path("orders/why/", why.why, name="orders_why"),  # "Why isn't my order here?" (and its Import now / Recreate)
+    *[path(f"orders/why/<uuid:store_id>/{name}/", view, name=f"orders_why_{name}")
+      for name, view in (("import", why.import_now), ("recreate", why.recreate_order))],
     path("orders/<uuid:order_id>/", orders.order_detail, name="order"),
     path("orders/bulk/", bulk.bulk_action, name="orders_bulk"),
     path("orders/export.csv", orders_csv.export, name="orders_export"),
@@ -58,12 +64,16 @@ urlpatterns = [
     path("stores/<uuid:store_id>/", stores.store_detail, name="store"),
     path("stores/<uuid:store_id>/settings/", stores.store_settings, name="store_settings"),
     path("stores/<uuid:store_id>/sync/", stores.store_sync, name="store_sync"),
+    path("stores/<uuid:store_id>/reconcile/", reconciliation.reconcile_now, name="store_reconcile"),
+    path("stores/<uuid:store_id>/reconciliations/", reconciliation.runs, name="store_reconciliations"),
     path("stores/<uuid:store_id>/reconnect/", stores.store_reconnect, name="store_reconnect"),
     path("stores/<uuid:store_id>/disconnect/", stores.store_disconnect, name="store_disconnect"),
     path("stores/<uuid:store_id>/sku-mappings/", stores.sku_map, name="store_sku_map"),
     path("stores/<uuid:store_id>/sku-mappings/remove/", stores.sku_unmap, name="store_sku_unmap"),
     path("stores/<uuid:store_id>/shipping-mappings/", stores.shipping_map, name="store_shipping_map"),
     path("stores/<uuid:store_id>/shipping-mappings/remove/", stores.shipping_unmap, name="store_shipping_unmap"),
+    path("analytics/", analytics.analytics_page, name="analytics"),
+    path("analytics/<str:kind>.csv", analytics.analytics_csv, name="analytics_csv"),
     path("requests/", requests.request_list, name="requests"),
     path("requests/<uuid:request_id>/", requests.request_detail, name="request"),
     path("jobs/", jobs.job_list, name="jobs"),

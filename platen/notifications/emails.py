@@ -28,7 +28,7 @@ from platen.notifications import tasks
 from platen.notifications.models import EmailRoute, OutboxMessage
 from platen.notifications.payloads import TRACKING_CODE_UPDATED
 from platen.notifications.statuses import (
-    ACCOUNT_EVENTS, EMAIL_SENT, KIND_LABELS, ON_BY_DEFAULT, ROUTED_KINDS, TEST_EVENT, EmailKind, MessageStatus,
+    ACCOUNT_EVENTS, ALERT_KINDS, EMAIL_SENT, KIND_LABELS, ON_BY_DEFAULT, ROUTED_KINDS, TEST_EVENT, EmailKind, MessageStatus,
     PostbackEvent,
 )
 from platen.orders import events as history
@@ -183,7 +183,7 @@ def _send(to: str, subject: str, text: str, html: str) -> None:
 def render(kind: EmailKind, context: dict) -> tuple[str, str, str]:
     subject = _subject(kind, context)
     context = {**context, "subject": subject}
-    template = "progress" if kind in PROGRESS_KINDS else kind
+    template = "progress" if kind in PROGRESS_KINDS else "alert" if kind in ALERT_KINDS else kind
     return (subject, render_to_string(f"notifications/email/{template}.txt", context).strip() + "\n",
             render_to_string(f"notifications/email/{template}.html", context))
 
@@ -201,6 +201,8 @@ def _subject(kind: EmailKind, c: dict) -> str:
         return f"Postbacks to {c.get('url')} were stopped"
     if kind == EmailKind.STORE_AUTH_FAILED:
         return f"Your store {c.get('storeName')} stopped syncing: reconnect it"
+    if kind in ALERT_KINDS:
+        return c.get("title") or "Platen alert"
     if kind == EmailKind.INVITATION:
         return f"You are invited to {c.get('accountName')} on Platen"
     if c.get("event") == "webhook_test":

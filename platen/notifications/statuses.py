@@ -14,10 +14,12 @@ class PostbackEvent(StrEnum):
     STORE_PRODUCT_CREATED = "store_product_created"
     STORE_PRODUCT_UPDATED = "store_product_updated"
     STORE_PRODUCT_DELETED = "store_product_deleted"
+    STORE_SYNC_ALERT = "store_sync_alert"  # a store stopped syncing, or it ended (diagnostics.services.alerts)
+    ORDER_STUCK = "order_stuck"  # orders sit in a status far longer than normal, or no longer do
 
 
 ACCOUNT_EVENTS = frozenset({PostbackEvent.STORE_PRODUCT_CREATED, PostbackEvent.STORE_PRODUCT_UPDATED,
-                            PostbackEvent.STORE_PRODUCT_DELETED})
+                            PostbackEvent.STORE_PRODUCT_DELETED, PostbackEvent.STORE_SYNC_ALERT, PostbackEvent.ORDER_STUCK})
 
 
 TEST_EVENT = "webhook_test"  # sent by `:test`, whatever the endpoint subscribes to
@@ -52,16 +54,21 @@ class EmailKind(StrEnum):
     POSTBACK = "postback"  # an event sent to an e-mail endpoint (routed by the endpoint, not by EmailRoute)
     INVITATION = "invitation"  # to the invited person, with a link to set a password (accounts.invitations)
     STORE_AUTH_FAILED = "store_auth_failed"  # a store refused Platen's token: its syncing stopped (stores.services.alerts)
+    # Alerts (diagnostics.services.alerts): one template, alert.*, with what happened and what to do.
+    STORE_SYNC_ALERT = "store_sync_alert"  # a store's webhooks went silent while pulls still find orders
+    ORDER_STUCK = "order_stuck"  # orders sit in a status far longer than normal
+    FAILURE_RATE = "failure_rate"  # today's share of failed orders jumped
 
 
 # The kinds an account routes on the Outbox page (seed 003's triggers), in the order an order lives through them.
 ROUTED_KINDS = (EmailKind.RECEIVED, EmailKind.NEEDS_ACTION, EmailKind.NOT_CONNECTED, EmailKind.CANCELED, EmailKind.PRINTED, EmailKind.SHIPPED,
                 EmailKind.IN_TRANSIT, EmailKind.DELIVERED, EmailKind.RETURNED, EmailKind.ENDPOINT_DISABLED,
-                EmailKind.STORE_AUTH_FAILED)
+                EmailKind.STORE_AUTH_FAILED, EmailKind.STORE_SYNC_ALERT, EmailKind.ORDER_STUCK, EmailKind.FAILURE_RATE)
+ALERT_KINDS = frozenset({EmailKind.STORE_SYNC_ALERT, EmailKind.ORDER_STUCK, EmailKind.FAILURE_RATE})
 # Sent unless the account switches them off; the others only once it switches them on (they come for every order).
 ON_BY_DEFAULT = frozenset({EmailKind.NEEDS_ACTION, EmailKind.NOT_CONNECTED, EmailKind.CANCELED, EmailKind.SHIPPED, EmailKind.RETURNED,
                            EmailKind.ENDPOINT_DISABLED, EmailKind.POSTBACK, EmailKind.INVITATION,
-                           EmailKind.STORE_AUTH_FAILED})
+                           EmailKind.STORE_AUTH_FAILED, *ALERT_KINDS})
 KIND_LABELS = {
     EmailKind.RECEIVED: "An order was received",
     EmailKind.NEEDS_ACTION: "An order needs action (failed, not connected, pending approval or personalization)",
@@ -76,6 +83,9 @@ KIND_LABELS = {
     EmailKind.POSTBACK: "Postback sent to an e-mail address",
     EmailKind.INVITATION: "An invitation to the dashboard",
     EmailKind.STORE_AUTH_FAILED: "A store stopped syncing: it refused Platen's access token",
+    EmailKind.STORE_SYNC_ALERT: "A store's webhooks went silent while its orders still come in by pulls",
+    EmailKind.ORDER_STUCK: "Orders sit in a status far longer than normal",
+    EmailKind.FAILURE_RATE: "The share of failed orders jumped today",
 }
 
 

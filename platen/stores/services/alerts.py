@@ -23,3 +23,6 @@ def store_auth_failed(store: Store) -> None:
         "reason": store.status_reason, "since": f"{store.status_changed_at:%Y-%m-%d %H:%M} UTC",
         "storeUrl": settings.PLATEN.base_url + reverse("dashboard:store", args=[store.pk]),
     })
+    from platen.diagnostics.services import alerts as diagnostics  # the Alert row and the postback, without a second e-mail
+
+    diagnostics.store_auth_failed(store)
