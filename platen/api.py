@@ -17,6 +17,7 @@ from platen.diagnostics.api import router as diagnostics_router
 from platen.diagnostics.api_diagnosis import router as diagnosis_router
 from platen.diagnostics.api_analytics import router as analytics_router
 from platen.diagnostics.api_reconcile import router as reconcile_router
+from platen.diagnostics.api_alerts import router as alerts_router
 from platen.intake.api import router as intake_router
 from platen.jobs.api import router as jobs_router
 from platen.notifications.api import router as notifications_router
@@ -80,6 +81,7 @@ api.add_router("/v4", partner_router)  # partner keys only (platen.production.au
 api.add_router("/v4", store_recreate_router)
 api.add_router("/v4", diagnosis_router)
 api.add_router("/v4", reconcile_router)
+api.add_router("/v4", alerts_router)
 api.add_router("/v3", catalog_v3_router)
 api.add_router("/v1", shipment_v1_router)
 api.add_router("/hooks", tracking_hooks_router)

@@ -10,6 +10,7 @@ from platen.dashboard.views import store_products
 from platen.dashboard.views import diagnosis as why
 from platen.dashboard.views import analytics
 from platen.dashboard.views import reconciliation
+from platen.dashboard.views import alerts
 
 app_name = "dashboard"
 
@@ -72,6 +73,7 @@ urlpatterns = [
     path("stores/<uuid:store_id>/sku-mappings/remove/", stores.sku_unmap, name="store_sku_unmap"),
     path("stores/<uuid:store_id>/shipping-mappings/", stores.shipping_map, name="store_shipping_map"),
     path("stores/<uuid:store_id>/shipping-mappings/remove/", stores.shipping_unmap, name="store_shipping_unmap"),
+    path("alerts/<uuid:alert_id>/dismiss/", alerts.dismiss, name="alert_dismiss"),
     path("analytics/", analytics.analytics_page, name="analytics"),
     path("analytics/<str:kind>.csv", analytics.analytics_csv, name="analytics_csv"),
     path("requests/", requests.request_list, name="requests"),

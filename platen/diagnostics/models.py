@@ -49,6 +49,9 @@ class Alert(models.Model):
     details = models.JSONField(default=dict, blank=True)
     opened_at = models.DateTimeField()
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # Dismissed in the dashboard: hidden there, but still open (so not told again while the condition lasts).
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissed_by = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-opened_at"]

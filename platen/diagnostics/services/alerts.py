@@ -22,6 +22,8 @@ The rules, kept simple on purpose (sweep() checks them all; the job diagnostics.
 from __future__ import annotations
 
 import logging
+import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
 
@@ -34,6 +36,8 @@ from django.utils import timezone
 
 from platen.accounts.models import Account
 from platen.diagnostics.models import Alert
+from platen.kit.actors import Actor
+from platen.kit.errors import NotFound
 from platen.notifications import dispatch, emails
 from platen.notifications.statuses import EmailKind, PostbackEvent
 from platen.orders import events
@@ -301,3 +305,51 @@ def failure_rate(account_id, now: datetime) -> None:
           title=f"{share:.0%} of today's orders failed", action=("Open the failed orders", _url("dashboard:orders") + "?status=failed"),
           details={"failedToday": failed, "ordersToday": total, "shareToday": round(share, 4),
                    "sharePrevious7Days": round(share_before, 4)})
+
+
+# --- Reading and dismissing (the dashboard and GET /v4/alerts) --------------------------------------------------------
+
+
+def open_alerts(account, store: Store | None = None):
+    """The open alerts nobody dismissed, newest first; `account` None (an operator) means every account's."""
+    rows = Alert.objects.filter(resolved_at__isnull=True, dismissed_at__isnull=True).select_related("account", "store")
+    if account is not None:
+        rows = rows.filter(account=account)
+    return rows if store is None else rows.filter(store=store)
+
+
+def dismiss(account, alert_id, actor: Actor) -> Alert:
+    """Hide an open alert from the dashboard. It stays open, so the condition is not told again while it lasts; once
+    it ends the alert resolves as usual, and a new occurrence opens (and shows) a new one. Another account's: 404."""
+    try:
+        alert = open_alerts(account).get(pk=uuid.UUID(str(alert_id)))
+    except (Alert.DoesNotExist, ValueError):
+        raise NotFound("This alert does not exist, or it was dismissed or resolved already.", code="alert_not_found") from None
+    alert.dismissed_at, alert.dismissed_by = timezone.now(), actor.label
+    alert.save(update_fields=["dismissed_at", "dismissed_by"])
+    log.info("alert dismissed", extra={"account_id": alert.account_id, "kind": alert.kind, "key": alert.key})
+    return alert
+
+
+@dataclass(frozen=True)
+class Shown:
+    """An alert as the merchant reads it: what happened, what to do, and the page where to do it."""
+
+    alert: Alert
+    sentence: str
+    todo: str
+    fix_label: str
+    fix_href: str
+
+
+def shown(alert: Alert) -> Shown:
+    sentence, _, todo = alert.message.partition(" What to do: ")
+    if alert.kind == STORE_SYNC and alert.key.startswith("auth:"):
+        label, href = "Reconnect the store", reverse("dashboard:store", args=[alert.store_id]) + "#reconnect"
+    elif alert.kind == STORE_SYNC:
+        label, href = "Open the store", reverse("dashboard:store", args=[alert.store_id])
+    elif alert.kind == ORDER_STUCK:
+        label, href = "Open these orders", reverse("dashboard:orders") + f"?status={alert.details.get('status', '')}"
+    else:
+        label, href = "Open the failed orders", reverse("dashboard:orders") + f"?status={Fulfillment.FAILED}"
+    return Shown(alert, sentence, todo, label, href)
