@@ -66,6 +66,7 @@ urlpatterns = [
     path("stores/<uuid:store_id>/settings/", stores.store_settings, name="store_settings"),
     path("stores/<uuid:store_id>/sync/", stores.store_sync, name="store_sync"),
     path("stores/<uuid:store_id>/reconcile/", reconciliation.reconcile_now, name="store_reconcile"),
+    path("stores/<uuid:store_id>/reconcile/card/", reconciliation.card, name="store_reconcile_card"),
     path("stores/<uuid:store_id>/reconciliations/", reconciliation.runs, name="store_reconciliations"),
     path("stores/<uuid:store_id>/reconnect/", stores.store_reconnect, name="store_reconnect"),
     path("stores/<uuid:store_id>/disconnect/", stores.store_disconnect, name="store_disconnect"),

@@ -1,5 +1,5 @@
-"""Reconciliation in the dashboard: "Reconcile now" on the store page (the card shows the last run), and a page
-with the store's runs and what each found (services in platen/diagnostics/services/reconciliation.py)."""
+"""Reconciliation in the dashboard: "Reconcile now" on the store page (the card shows the last run, and follows a
+queued or running one until its report is in), and a page with the store's runs and what each found (services in platen/diagnostics/services/reconciliation.py)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,12 @@ def reconcile_now(request, store_id):
         messages.success(request, "Platen is comparing the store's orders of the last 7 days with its own and imports "
                                   "any it missed; the report appears on this page when it is done.")
     return redirect(f"/stores/{store.pk}/#reconcile")
+
+
+@dashboard_view
+def card(request, store_id):
+    """The store page's reconciliation card alone: what it polls while a run is queued or running."""
+    return render(request, "dashboard/stores/_reconcile_card.html", {"store": setup.get_store(request.scope, store_id)})
 
 
 @dashboard_view
