@@ -12,7 +12,6 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from platen.accounts import services as accounts
 from platen.catalog.models import ShipmentMethod
 from platen.diagnostics.models import Alert
 from platen.diagnostics.services import alerts

@@ -1,5 +1,6 @@
 """Reconciliation in the dashboard: "Reconcile now" on the store page (the card shows the last run, and follows a
-queued or running one until its report is in), and a page with the store's runs and what each found (services in platen/diagnostics/services/reconciliation.py)."""
+queued or running one until its report is in), and a page with the store's runs and what each found (services in
+platen/diagnostics/services/reconciliation.py)."""
 
 from __future__ import annotations
 
