@@ -1,6 +1,7 @@
 """Order analytics (issue 11, seed 003 "Order Analytics"): volumes and trends, success rate, failure reasons, time in
-each status and stuck orders. Every figure is aggregated in the database (GROUP BY with TruncDate/TruncWeek, the same
-SQL shape on SQLite and PostgreSQL) and scoped: `account` is the merchant's account, None for operators (every
+each status and stuck orders. On PostgreSQL volume, success and time in each status read the day rollups
+(analytics_rollup.py: a few thousand rows whatever the number of orders); SQLite and a facility's figures count the
+orders and spans themselves (GROUP BY per day). Every figure is scoped: `account` is the merchant's account, None for operators (every
 account). Docs: docs/analytics.md.
 
 Definitions (the same words are in docs/analytics.md):
@@ -31,10 +32,11 @@ from uuid import UUID
 
 from django.db import connection
 from django.db.models import Aggregate, Count, IntegerField, Q
-from django.db.models.functions import TruncDate, TruncWeek
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from platen.diagnostics.models import StatusSpan
+from platen.diagnostics.services import analytics_rollup as rollup
 from platen.orders.models import Order
 from platen.orders.statuses import Fulfillment as S, OrderType
 
@@ -100,9 +102,8 @@ def orders(account, f: Filters):
 def volume(account, f: Filters, interval: str = "day") -> dict:
     """Orders per period (every period of the range, 0 included), per channel and per store, and the same-length
     period before for the trend."""
-    rows = (orders(account, f).annotate(period=_trunc(interval)).values("period", "channel", "store_id")
-            .annotate(n=Count("id")).order_by("period", "channel", "store_id"))
-    detail = [{"period": _day(r["period"]), "channel": r["channel"], "storeId": r["store_id"], "orders": r["n"]} for r in rows]
+    detail = [{"period": p, "channel": c, "storeId": s, "orders": n}
+              for (p, c, s), n in sorted(_counts(account, f, interval, "store").items(), key=_period_channel_store)]
     per_period = Counter()
     by_channel, by_store = Counter(), Counter()
     for r in detail:
@@ -112,7 +113,8 @@ def volume(account, f: Filters, interval: str = "day") -> dict:
             by_store[r["storeId"]] += r["orders"]
     total = sum(per_period.values())
     span = f.end - f.start
-    before = orders(account, Filters(f.start - span, f.start, f.channel, f.store_id, f.facility_id)).count()
+    previous = Filters(f.start - span, f.start, f.channel, f.store_id, f.facility_id)
+    before = rollup.order_total(account, previous) if rollup.usable(f) else orders(account, previous).count()
     names = store_names(list(by_store))
     return {
         "interval": interval, "from": f.first_day, "to": f.last_day, "total": total, "previousTotal": before,
@@ -140,11 +142,9 @@ def periods(f: Filters, interval: str) -> list[date]:
 
 def success(account, f: Filters, interval: str = "day") -> dict:
     """Passed vs failed (module docstring), in total and per period."""
-    rows = (orders(account, f).annotate(period=_trunc(interval)).values("period", "fulfillment_status")
-            .annotate(n=Count("id")).order_by())
     per = defaultdict(Counter)
-    for r in rows:
-        per[_day(r["period"])][_outcome(r["fulfillment_status"])] += r["n"]
+    for (period, status), n in _counts(account, f, interval, "status").items():
+        per[period][_outcome(status)] += n
     total = Counter()
     for c in per.values():
         total.update(c)
@@ -198,7 +198,9 @@ def by_facility(f: Filters) -> list[dict]:
 def status_times(account, f: Filters) -> dict:
     """Per status: how many finished stays began in the range, their median and p90 in seconds."""
     spans = _spans(account, f).filter(left_at__isnull=False)
-    if connection.vendor == "postgresql":
+    if rollup.usable(f) and not (f.channel or f.store_id):  # the stay rollup keeps neither
+        rows = rollup.stay_percentiles(account, f)
+    elif connection.vendor == "postgresql":
         rows = {r["status"]: (r["n"], *r["p"]) for r in spans.values("status").annotate(
             n=Count("id"), p=PercentilesDisc("seconds")).order_by()}
     else:  # SQLite has no percentile aggregate: the embedded database is small enough to sort here
@@ -294,8 +296,24 @@ def _outcome(status: str) -> str:
     return "passed" if status in PASSED else "failed" if status in FAILED else "other"
 
 
-def _trunc(interval: str):
-    return TruncWeek("created_at") if interval == "week" else TruncDate("created_at")
+def _counts(account, f: Filters, interval: str, by: str) -> Counter:
+    """Orders of the range per (period, channel, store) when `by` is "store", per (period, status) when "status":
+    from the day rollup on PostgreSQL, from the orders on SQLite or for a facility."""
+    keys = ("channel", "store_id") if by == "store" else ("fulfillment_status",)
+    if rollup.usable(f):
+        rows = rollup.order_counts(account, f, by)
+    else:
+        rows = ((_day(r["period"]), *(r[k] for k in keys), r["n"]) for r in orders(account, f)
+                .annotate(period=TruncDate("created_at")).values("period", *keys).annotate(n=Count("id")).order_by())
+    out = Counter()
+    for day, *key, n in rows:
+        out[(rollup.week_start(day) if interval == "week" else day, *key)] += n
+    return out
+
+
+def _period_channel_store(item) -> tuple:
+    (period, channel, store), _ = item
+    return period, channel, str(store or "")
 
 
 def _day(value) -> date:
