@@ -227,11 +227,12 @@ def stuck(account, f: Filters, now: datetime | None = None, limit: int = STUCK_L
         late |= Q(status=status, entered_at__lt=now - timedelta(seconds=p90))
     spans = _spans(account, Filters(datetime.min.replace(tzinfo=tz.utc), now, f.channel, f.store_id, f.facility_id),
                    begun=False).filter(late, left_at__isnull=True)
-    # Stuck orders are few: take them all and sort here (ORDER BY entered_at LIMIT made PostgreSQL walk every stay
-    # in time order instead of using the open-stays index).
-    found = sorted(spans.only("id", "order_id", "account_id", "channel", "status", "entered_at"),
-                   key=lambda s: (s.entered_at, s.id))
-    total, listed = len(found), found[:limit]
+    # Stuck orders are few: take their (entered_at, id) and sort here (ORDER BY entered_at LIMIT made PostgreSQL walk
+    # every stay in time order instead of using the open-stays index), then read the listed ones whole.
+    found = sorted(spans.values_list("entered_at", "id"))
+    total = len(found)
+    listed = sorted(StatusSpan.objects.filter(pk__in=[pk for _, pk in found[:limit]])
+                    .only("id", "order_id", "account_id", "channel", "status", "entered_at"), key=lambda s: (s.entered_at, s.id))
     # The references in a second small query: joining orders into the listing made PostgreSQL scan them.
     references = dict(Order.objects.filter(pk__in=[s.order_id for s in listed]).values_list("pk", "order_reference_id"))
     return {
