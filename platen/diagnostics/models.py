@@ -79,7 +79,9 @@ class StatusSpan(models.Model):
         indexes = [
             models.Index(fields=["account", "entered_at"], name="span_account_entered"),
             models.Index(fields=["entered_at"], name="span_entered"),
-            models.Index(fields=["status", "entered_at"], condition=models.Q(left_at__isnull=True), name="span_open_by_status"),
+            # the open stays (stuck orders), read from the index alone
+            models.Index(fields=["status", "entered_at"], include=["id", "account"], condition=models.Q(left_at__isnull=True),
+                         name="span_open_by_status"),
         ]
 
 

@@ -130,5 +130,11 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['account_id', 'day'], name='stayday_account_day'), models.Index(condition=models.Q(('account_id__isnull', True)), fields=['day'], name='stayday_every_account_day'), models.Index(condition=models.Q(('folded', False)), fields=['id'], name='stayday_appended')],
             },
         ),
+        migrations.RemoveIndex(model_name='statusspan', name='span_open_by_status'),
+        migrations.AddIndex(
+            model_name='statusspan',
+            index=models.Index(condition=models.Q(('left_at__isnull', True)), fields=['status', 'entered_at'],
+                               include=('id', 'account'), name='span_open_by_status'),
+        ),
         migrations.RunPython(install, uninstall),
     ]
