@@ -199,7 +199,7 @@ def by_facility(f: Filters) -> list[dict]:
 def status_times(account, f: Filters) -> dict:
     """Per status: how many finished stays began in the range, their median and p90 in seconds."""
     spans = _spans(account, f).filter(left_at__isnull=False)
-    if rollup.usable(f) and not (f.channel or f.store_id):  # the stay rollup keeps neither
+    if _stay_rollup(f):
         rows = rollup.stay_percentiles(account, f)
     elif connection.vendor == "postgresql":
         rows = {r["status"]: (r["n"], *r["p"]) for r in spans.values("status").annotate(
@@ -219,20 +219,24 @@ def status_times(account, f: Filters) -> dict:
 def stuck(account, f: Filters, now: datetime | None = None, limit: int = STUCK_LIMIT) -> dict:
     """Orders in a status now for longer than its p90 over the range (module docstring), the longest first."""
     now = now or timezone.now()
-    normal = {r["status"]: r["p90Seconds"] for r in status_times(account, f)["rows"]
-              if r["stays"] >= MIN_SAMPLES and r["status"] not in NEVER_STUCK}
+    if _stay_rollup(f):  # only the p90s: half the work of status_times
+        p90s = {s: (n, p90) for s, (n, p90) in rollup.stay_percentiles(account, f, (0.9,)).items()}
+    else:
+        p90s = {r["status"]: (r["stays"], r["p90Seconds"]) for r in status_times(account, f)["rows"]}
+    normal = {s: p90 for s, (n, p90) in p90s.items() if n >= MIN_SAMPLES and s not in NEVER_STUCK}
     if not normal:
         return {"from": f.first_day, "to": f.last_day, "total": 0, "normal": [], "rows": []}
     spans = _spans(account, Filters(datetime.min.replace(tzinfo=tz.utc), now, f.channel, f.store_id, f.facility_id),
                    begun=False).filter(left_at__isnull=True).order_by()
-    # One index range per status (an OR of them made PostgreSQL guess a fifth of all stays and scan them). Stuck
-    # orders are few: take their (entered_at, id) and sort here, then read the listed ones whole.
+    # One index range per status, together (an OR of them made PostgreSQL guess a fifth of all stays and scan them);
+    # counted and cut to the longest stuck in SQL, then the listed ones read whole.
     late = [spans.filter(status=status, entered_at__lt=now - timedelta(seconds=p90)).values_list("entered_at", "id")
             for status, p90 in normal.items()]
-    found = sorted(late[0].union(*late[1:], all=True))
-    total = len(found)
-    listed = sorted(StatusSpan.objects.filter(pk__in=[pk for _, pk in found[:limit]])
-                    .only("id", "order_id", "account_id", "channel", "status", "entered_at"), key=lambda s: (s.entered_at, s.id))
+    late = late[0].union(*late[1:], all=True)
+    total = late.count()
+    first = [pk for _, pk in late.order_by("entered_at", "id")[:limit]]
+    listed = sorted(StatusSpan.objects.filter(pk__in=first).only("id", "order_id", "account_id", "channel", "status", "entered_at"),
+                    key=lambda s: (s.entered_at, s.id))
     # The references in a second small query: joining orders into the listing made PostgreSQL scan them.
     references = dict(Order.objects.filter(pk__in=[s.order_id for s in listed]).values_list("pk", "order_reference_id"))
     return {
@@ -243,6 +247,10 @@ def stuck(account, f: Filters, now: datetime | None = None, limit: int = STUCK_L
                   "secondsInStatus": int((now - s.entered_at).total_seconds()), "p90Seconds": normal[s.status]}
                  for s in listed],
     }
+
+
+def _stay_rollup(f: Filters) -> bool:
+    return rollup.usable(f) and not (f.channel or f.store_id)  # the stay rollup keeps neither
 
 
 def _spans(account, f: Filters, begun: bool = True):
