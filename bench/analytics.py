@@ -136,10 +136,10 @@ def load(n: int, rng: random.Random) -> tuple:
     with connection.cursor() as c:
         c.execute("SELECT setval(pg_get_serial_sequence('orders_address', 'id'), (SELECT MAX(id) FROM orders_address))")
         c.execute("SELECT setval(pg_get_serial_sequence('diagnostics_statusspan', 'id'), (SELECT MAX(id) FROM diagnostics_statusspan))")
-    raw.autocommit = True
+    autocommit, raw.autocommit = raw.autocommit, True
     with raw.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
-    raw.autocommit = False
+    raw.autocommit = autocommit  # as Django left it
     return big, key
 
 
