@@ -109,7 +109,7 @@ class OrderDay(models.Model):
 
 class StayDay(models.Model):
     """How many finished stays in a status began on a UTC day, per account and per stay-length bucket (the lower
-    bound of its eighth of an octave of seconds, analytics_rollup.bucket): the status-times rollup, PostgreSQL only.
+    bound of its eighth of an octave of seconds: SQL function platen_stay_bucket, migration 0004): the status-times rollup, PostgreSQL only.
     `account_id` is empty on the every-account rows operators read. Written like OrderDay, by a trigger on
     diagnostics_statusspan."""
 

@@ -9,7 +9,7 @@ ZERO = "'00000000-0000-0000-0000-000000000000'::uuid"
 # a -1 row for the old key and a +1 row for the new one; services/analytics_rollup.py adds them up and folds them.
 TRIGGERS = f"""
 CREATE FUNCTION platen_stay_bucket(s integer) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    -- s with only its 4 leading bits kept: 8 buckets per octave (analytics_rollup.bucket does the same)
+    -- s with only its 4 leading bits kept: 8 buckets per octave, exact integer bounds
     SELECT CASE WHEN s < 16 THEN s ELSE (s >> (29 - position('1' in s::bit(32)::text)))
                                           << (29 - position('1' in s::bit(32)::text)) END
 $$;

@@ -1,8 +1,8 @@
 """Order analytics (issue 11, seed 003 "Order Analytics"): volumes and trends, success rate, failure reasons, time in
 each status and stuck orders. On PostgreSQL volume, success and time in each status read the day rollups
 (analytics_rollup.py: a few thousand rows whatever the number of orders); SQLite and a facility's figures count the
-orders and spans themselves (GROUP BY per day). Every figure is scoped: `account` is the merchant's account, None for operators (every
-account). Docs: docs/analytics.md.
+orders and spans themselves (GROUP BY per day). Every figure is scoped: `account` is the merchant's account, None
+for operators (every account). Docs: docs/analytics.md.
 
 Definitions (the same words are in docs/analytics.md):
 - The range is [start, end) in UTC; the default is the last 30 days including today. An order belongs to the day
@@ -220,7 +220,7 @@ def stuck(account, f: Filters, now: datetime | None = None, limit: int = STUCK_L
     """Orders in a status now for longer than its p90 over the range (module docstring), the longest first."""
     now = now or timezone.now()
     if _stay_rollup(f):  # only the p90s: half the work of status_times
-        p90s = {s: (n, p90) for s, (n, p90) in rollup.stay_percentiles(account, f, (0.9,)).items()}
+        p90s = rollup.stay_percentiles(account, f, (0.9,))
     else:
         p90s = {r["status"]: (r["stays"], r["p90Seconds"]) for r in status_times(account, f)["rows"]}
     normal = {s: p90 for s, (n, p90) in p90s.items() if n >= MIN_SAMPLES and s not in NEVER_STUCK}
@@ -235,7 +235,7 @@ def stuck(account, f: Filters, now: datetime | None = None, limit: int = STUCK_L
     late = late[0].union(*late[1:], all=True)
     total = late.count()
     first = [pk for _, pk in late.order_by("entered_at", "id")[:limit]]
-    listed = sorted(StatusSpan.objects.filter(pk__in=first).only("id", "order_id", "account_id", "channel", "status", "entered_at"),
+    listed = sorted(StatusSpan.objects.filter(pk__in=first).only("order_id", "account_id", "channel", "status", "entered_at"),
                     key=lambda s: (s.entered_at, s.id))
     # The references in a second small query: joining orders into the listing made PostgreSQL scan them.
     references = dict(Order.objects.filter(pk__in=[s.order_id for s in listed]).values_list("pk", "order_reference_id"))
@@ -316,7 +316,7 @@ def _counts(account, f: Filters, interval: str, by: str) -> Counter:
                 .annotate(period=TruncDate("created_at")).values("period", *keys).annotate(n=Count("id")).order_by())
     out = Counter()
     for day, *key, n in rows:
-        out[(rollup.week_start(day) if interval == "week" else day, *key)] += n
+        out[(day - timedelta(days=day.weekday()) if interval == "week" else day, *key)] += n  # weeks: their Monday
     return out
 
 

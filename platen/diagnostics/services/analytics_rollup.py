@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from datetime import date, timedelta
 from itertools import accumulate
 
 from django.db import connection, transaction
 
 ZERO = "'00000000-0000-0000-0000-000000000000'::uuid"
-FOLD_LOCK = 0x504C4154  # one folder at a time; the others read the appended rows as they are
+FOLD_LOCK = 0x504C4154  # the advisory lock that lets one fold run at a time
 ORDER_KEY = "account_id, day, channel, store_id, status"
 STAY_KEY = "account_id, day, status, bucket"
 
@@ -30,18 +29,9 @@ def usable(f) -> bool:
     return connection.vendor == "postgresql" and not f.facility_id
 
 
-def bucket(seconds: int) -> int:
-    """The lower bound of a stay's bucket: the seconds with only their 4 leading bits kept (platen_stay_bucket)."""
-    shift = max(0, seconds.bit_length() - 4)
-    return seconds >> shift << shift
-
-
-def bucket_end(lower: int) -> int:
-    return lower + (1 << max(0, lower.bit_length() - 4))
-
-
 def fold() -> None:
-    """Turn the appended rows into one folded row per key (keys in order, so two folds cannot deadlock)."""
+    """Turn the appended rows into one folded row per key. Writers never touch folded rows, and one fold runs at a
+    time, so folding waits for nobody; a reader that finds another fold running reads the rows as they are."""
     with transaction.atomic(), connection.cursor() as c:
         c.execute("SELECT pg_try_advisory_xact_lock(%s)", [FOLD_LOCK])
         if not c.fetchone()[0]:
@@ -50,13 +40,13 @@ def fold() -> None:
         c.execute(f"""
             WITH appended AS (DELETE FROM diagnostics_orderday WHERE NOT folded RETURNING {ORDER_KEY}, orders)
             INSERT INTO diagnostics_orderday ({ORDER_KEY}, orders, folded)
-            SELECT {ORDER_KEY}, SUM(orders), true FROM appended GROUP BY {ORDER_KEY} ORDER BY {ORDER_KEY}
+            SELECT {ORDER_KEY}, SUM(orders), true FROM appended GROUP BY {ORDER_KEY}
             ON CONFLICT (account_id, day, channel, COALESCE(store_id, {ZERO}), status) WHERE folded
             DO UPDATE SET orders = diagnostics_orderday.orders + EXCLUDED.orders""")
         c.execute(f"""
             WITH appended AS (DELETE FROM diagnostics_stayday WHERE NOT folded RETURNING {STAY_KEY}, stays)
             INSERT INTO diagnostics_stayday ({STAY_KEY}, stays, folded)
-            SELECT {STAY_KEY}, SUM(stays), true FROM appended GROUP BY {STAY_KEY} ORDER BY {STAY_KEY}
+            SELECT {STAY_KEY}, SUM(stays), true FROM appended GROUP BY {STAY_KEY}
             ON CONFLICT (COALESCE(account_id, {ZERO}), day, status, bucket) WHERE folded
             DO UPDATE SET stays = diagnostics_stayday.stays + EXCLUDED.stays""")
 
@@ -151,7 +141,3 @@ def _order_scope(account, f) -> tuple[str, list]:
         where.append("store_id = %s")
         params.append(f.store_id)
     return " AND ".join(where), params
-
-
-def week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
