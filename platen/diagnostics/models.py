@@ -82,5 +82,50 @@ class StatusSpan(models.Model):
         indexes = [
             models.Index(fields=["account", "entered_at"], name="span_account_entered"),
             models.Index(fields=["entered_at"], name="span_entered"),
-            models.Index(fields=["status", "entered_at"], condition=models.Q(left_at__isnull=True), name="span_open_by_status"),
+            # the open stays (stuck orders), read from the index alone
+            models.Index(fields=["status", "entered_at"], include=["id", "account"], condition=models.Q(left_at__isnull=True),
+                         name="span_open_by_status"),
+        ]
+
+
+class OrderDay(models.Model):
+    """How many orders (drafts never) were created on a UTC day per account, channel, store and status now: the
+    volume and success rollup, PostgreSQL only (services/analytics_rollup.py). A trigger on orders_order appends a
+    -1 row for the order's old key and a +1 row for its new one (appending takes no lock other writers wait for);
+    readers add the rows up and fold the appended ones into one `folded` row per key now and then."""
+
+    account_id = models.UUIDField()
+    day = models.DateField()
+    channel = models.CharField(max_length=20)
+    store_id = models.UUIDField(null=True, blank=True)
+    status = models.CharField(max_length=30)
+    orders = models.IntegerField()
+    folded = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["account_id", "day"], name="orderday_account_day"),
+            models.Index(fields=["day"], name="orderday_day"),
+            models.Index(fields=["id"], condition=models.Q(folded=False), name="orderday_appended"),
+        ]
+
+
+class StayDay(models.Model):
+    """How many finished stays in a status began on a UTC day, per account and per stay-length bucket (the lower
+    bound of its eighth of an octave of seconds: SQL function platen_stay_bucket, migration 0004): the status-times rollup, PostgreSQL only.
+    `account_id` is empty on the every-account rows operators read. Written like OrderDay, by a trigger on
+    diagnostics_statusspan."""
+
+    account_id = models.UUIDField(null=True, blank=True)
+    day = models.DateField()
+    status = models.CharField(max_length=30)
+    bucket = models.IntegerField()
+    stays = models.IntegerField()
+    folded = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["account_id", "day"], name="stayday_account_day"),
+            models.Index(fields=["day"], condition=models.Q(account_id__isnull=True), name="stayday_every_account_day"),
+            models.Index(fields=["id"], condition=models.Q(folded=False), name="stayday_appended"),
         ]

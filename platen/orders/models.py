@@ -82,6 +82,9 @@ class Order(models.Model):
             models.Index(fields=["account", "-created_at"]),
             models.Index(fields=["account", "order_reference_id"]),
             models.Index(fields=["account", "fulfillment_status"]),
+            # analytics' failure reasons: the failed orders of a range with their problems, from the index alone
+            models.Index(fields=["created_at"], include=["account", "order_type", "channel", "store_id", "problems"],
+                         condition=Q(fulfillment_status="failed"), name="order_failed_created"),
         ]
 
     def __str__(self) -> str:

@@ -13,10 +13,10 @@ import uuid
 from datetime import date, datetime, timedelta, timezone as tz
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
-from platen.diagnostics.models import StatusSpan
-from platen.diagnostics.services import analytics, analytics_spans
+from platen.diagnostics.models import OrderDay, StatusSpan, StayDay
+from platen.diagnostics.services import analytics, analytics_rollup, analytics_spans
 from platen.diagnostics.services.analytics_csv import COLUMNS, cell
 from platen.kit.actors import Actor
 from platen.orders import events
@@ -234,3 +234,51 @@ def test_operators_per_facility(data):
     assert analytics.volume(None, f(facility_id=berlin.pk), "week")["total"] == 2
     times = {r["status"]: r for r in analytics.status_times(None, f(facility_id=berlin.pk))["rows"]}
     assert times["received"]["stays"] == 2 and times["received"]["p90Seconds"] == 1200  # orders 1 (600 s) and 3 (1200 s)
+
+
+def _direct(monkeypatch, call):
+    """The same figure counted from the orders and spans themselves (the SQLite path)."""
+    with monkeypatch.context() as m:
+        m.setattr(analytics_rollup, "usable", lambda f: False)
+        return call()
+
+
+FIGURES = {
+    "volume": lambda scope: analytics.volume(scope, f(), "day"),
+    "volume by week": lambda scope: analytics.volume(scope, f(), "week"),
+    "success": lambda scope: analytics.success(scope, f(), "week"),
+    "status times": lambda scope: analytics.status_times(scope, f()),
+}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the day rollups are PostgreSQL's")
+def test_the_day_rollups_follow_every_change(data, account, monkeypatch):
+    """Orders deleted, moved, turned from a draft, stays rebuilt: the rollups (triggers) still give the counted figures."""
+    assert OrderDay.objects.exists() and StayDay.objects.filter(account_id__isnull=True).exists()
+    Order.objects.filter(pk=data[5].pk).delete()  # -1 received on 10 Nov
+    Order.objects.filter(pk=data[2].pk).update(fulfillment_status=S.PASSED, problems=[])  # failed -> passed
+    Order.objects.filter(pk=data["draft"].pk).update(order_type=OrderType.ORDER)  # a draft becomes an order on 4 Nov
+    analytics_spans.rebuild([data[1].pk, data[3].pk])
+    s = analytics.success(account, f(), "day")
+    assert (s["orders"], s["passed"], s["failed"], s["other"]) == (6, 3, 1, 2)  # 1, 2, 3 passed; 4 failed; 6, draft
+    assert analytics.volume(account, f(), "day")["total"] == 6
+    for name, figure in FIGURES.items():
+        for scope in (account, None):
+            assert figure(scope) == _direct(monkeypatch, lambda: figure(scope)), name
+    analytics_rollup.fold()
+    assert not OrderDay.objects.filter(folded=False).exists() and not StayDay.objects.filter(folded=False).exists()
+    assert all(figure(scope) == _direct(monkeypatch, lambda: figure(scope)) for figure in FIGURES.values()
+               for scope in (account, None))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bucket function is PostgreSQL's")
+def test_a_stays_bucket_keeps_the_four_leading_bits_of_its_seconds(db):
+    def bucket(seconds: int) -> int:
+        shift = max(0, seconds.bit_length() - 4)
+        return seconds >> shift << shift
+
+    values = [0, 1, 15, 16, 17, 31, 32, 33, 100, 1023, 1024, 1025, 86399, 86400, 2**31 - 1]
+    with connection.cursor() as c:
+        c.execute("SELECT s, platen_stay_bucket(s) FROM unnest(%s::int[]) AS s", [values])
+        assert dict(c.fetchall()) == {v: bucket(v) for v in values}
+    assert [bucket(v) for v in (16, 17, 31, 1025, 86400)] == [16, 16, 30, 1024, 81920]

@@ -1,7 +1,8 @@
 """Order analytics (issue 11, seed 003 "Order Analytics"): volumes and trends, success rate, failure reasons, time in
-each status and stuck orders. Every figure is aggregated in the database (GROUP BY with TruncDate/TruncWeek, the same
-SQL shape on SQLite and PostgreSQL) and scoped: `account` is the merchant's account, None for operators (every
-account). Docs: docs/analytics.md.
+each status and stuck orders. On PostgreSQL volume, success and time in each status read the day rollups
+(analytics_rollup.py: a few thousand rows whatever the number of orders); SQLite and a facility's figures count the
+orders and spans themselves (GROUP BY per day). Every figure is scoped: `account` is the merchant's account, None
+for operators (every account). Docs: docs/analytics.md.
 
 Definitions (the same words are in docs/analytics.md):
 - The range is [start, end) in UTC; the default is the last 30 days including today. An order belongs to the day
@@ -30,11 +31,12 @@ from datetime import date, datetime, time, timedelta, timezone as tz
 from uuid import UUID
 
 from django.db import connection
-from django.db.models import Aggregate, Count, IntegerField, Q
-from django.db.models.functions import TruncDate, TruncWeek
+from django.db.models import Aggregate, Count, IntegerField
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from platen.diagnostics.models import StatusSpan
+from platen.diagnostics.services import analytics_rollup as rollup
 from platen.orders.models import Order
 from platen.orders.statuses import Fulfillment as S, OrderType
 
@@ -100,9 +102,8 @@ def orders(account, f: Filters):
 def volume(account, f: Filters, interval: str = "day") -> dict:
     """Orders per period (every period of the range, 0 included), per channel and per store, and the same-length
     period before for the trend."""
-    rows = (orders(account, f).annotate(period=_trunc(interval)).values("period", "channel", "store_id")
-            .annotate(n=Count("id")).order_by("period", "channel", "store_id"))
-    detail = [{"period": _day(r["period"]), "channel": r["channel"], "storeId": r["store_id"], "orders": r["n"]} for r in rows]
+    detail = [{"period": p, "channel": c, "storeId": s, "orders": n}
+              for (p, c, s), n in sorted(_counts(account, f, interval, "store").items(), key=_period_channel_store)]
     per_period = Counter()
     by_channel, by_store = Counter(), Counter()
     for r in detail:
@@ -112,7 +113,8 @@ def volume(account, f: Filters, interval: str = "day") -> dict:
             by_store[r["storeId"]] += r["orders"]
     total = sum(per_period.values())
     span = f.end - f.start
-    before = orders(account, Filters(f.start - span, f.start, f.channel, f.store_id, f.facility_id)).count()
+    previous = Filters(f.start - span, f.start, f.channel, f.store_id, f.facility_id)
+    before = rollup.order_total(account, previous) if rollup.usable(f) else orders(account, previous).count()
     names = store_names(list(by_store))
     return {
         "interval": interval, "from": f.first_day, "to": f.last_day, "total": total, "previousTotal": before,
@@ -140,11 +142,9 @@ def periods(f: Filters, interval: str) -> list[date]:
 
 def success(account, f: Filters, interval: str = "day") -> dict:
     """Passed vs failed (module docstring), in total and per period."""
-    rows = (orders(account, f).annotate(period=_trunc(interval)).values("period", "fulfillment_status")
-            .annotate(n=Count("id")).order_by())
     per = defaultdict(Counter)
-    for r in rows:
-        per[_day(r["period"])][_outcome(r["fulfillment_status"])] += r["n"]
+    for (period, status), n in _counts(account, f, interval, "status").items():
+        per[period][_outcome(status)] += n
     total = Counter()
     for c in per.values():
         total.update(c)
@@ -158,8 +158,9 @@ def success(account, f: Filters, interval: str = "day") -> dict:
 def failure_reasons(account, f: Filters, limit: int = 10) -> dict:
     """The most common problem codes of the orders failed now, with their sentence and how many orders have them."""
     counts, sentences = Counter(), defaultdict(Counter)
-    failed = orders(account, f).filter(fulfillment_status=S.FAILED)
-    for problems in failed.values_list("problems", flat=True).iterator(chunk_size=2000):
+    # The failed orders of a range are few (thousands at most): one plain fetch, no server-side cursor.
+    failed = list(orders(account, f).filter(fulfillment_status=S.FAILED).order_by().values_list("problems", flat=True))
+    for problems in failed:
         seen = set()
         for p in problems or []:
             p = p if isinstance(p, dict) else {}
@@ -169,7 +170,7 @@ def failure_reasons(account, f: Filters, limit: int = 10) -> dict:
                 counts[code] += 1
             if p.get("message"):
                 sentences[code][p["message"]] += 1
-    failed_total = failed.count() if counts else 0
+    failed_total = len(failed) if counts else 0
     return {
         "from": f.first_day, "to": f.last_day, "failedOrders": failed_total,
         "rows": [{"code": code, "message": _most_common(sentences[code]), "orders": n,
@@ -198,7 +199,9 @@ def by_facility(f: Filters) -> list[dict]:
 def status_times(account, f: Filters) -> dict:
     """Per status: how many finished stays began in the range, their median and p90 in seconds."""
     spans = _spans(account, f).filter(left_at__isnull=False)
-    if connection.vendor == "postgresql":
+    if _stay_rollup(f):
+        rows = rollup.stay_percentiles(account, f)
+    elif connection.vendor == "postgresql":
         rows = {r["status"]: (r["n"], *r["p"]) for r in spans.values("status").annotate(
             n=Count("id"), p=PercentilesDisc("seconds")).order_by()}
     else:  # SQLite has no percentile aggregate: the embedded database is small enough to sort here
@@ -216,20 +219,24 @@ def status_times(account, f: Filters) -> dict:
 def stuck(account, f: Filters, now: datetime | None = None, limit: int = STUCK_LIMIT) -> dict:
     """Orders in a status now for longer than its p90 over the range (module docstring), the longest first."""
     now = now or timezone.now()
-    normal = {r["status"]: r["p90Seconds"] for r in status_times(account, f)["rows"]
-              if r["stays"] >= MIN_SAMPLES and r["status"] not in NEVER_STUCK}
+    if _stay_rollup(f):  # only the p90s: half the work of status_times
+        p90s = rollup.stay_percentiles(account, f, (0.9,))
+    else:
+        p90s = {r["status"]: (r["stays"], r["p90Seconds"]) for r in status_times(account, f)["rows"]}
+    normal = {s: p90 for s, (n, p90) in p90s.items() if n >= MIN_SAMPLES and s not in NEVER_STUCK}
     if not normal:
         return {"from": f.first_day, "to": f.last_day, "total": 0, "normal": [], "rows": []}
-    late = Q()
-    for status, p90 in normal.items():
-        late |= Q(status=status, entered_at__lt=now - timedelta(seconds=p90))
     spans = _spans(account, Filters(datetime.min.replace(tzinfo=tz.utc), now, f.channel, f.store_id, f.facility_id),
-                   begun=False).filter(late, left_at__isnull=True)
-    # Stuck orders are few: take them all and sort here (ORDER BY entered_at LIMIT made PostgreSQL walk every stay
-    # in time order instead of using the open-stays index).
-    found = sorted(spans.only("id", "order_id", "account_id", "channel", "status", "entered_at"),
-                   key=lambda s: (s.entered_at, s.id))
-    total, listed = len(found), found[:limit]
+                   begun=False).filter(left_at__isnull=True).order_by()
+    # One index range per status, together (an OR of them made PostgreSQL guess a fifth of all stays and scan them);
+    # counted and cut to the longest stuck in SQL, then the listed ones read whole.
+    late = [spans.filter(status=status, entered_at__lt=now - timedelta(seconds=p90)).values_list("entered_at", "id")
+            for status, p90 in normal.items()]
+    late = late[0].union(*late[1:], all=True)
+    total = late.count()
+    first = [pk for _, pk in late.order_by("entered_at", "id")[:limit]]
+    listed = sorted(StatusSpan.objects.filter(pk__in=first).only("order_id", "account_id", "channel", "status", "entered_at"),
+                    key=lambda s: (s.entered_at, s.id))
     # The references in a second small query: joining orders into the listing made PostgreSQL scan them.
     references = dict(Order.objects.filter(pk__in=[s.order_id for s in listed]).values_list("pk", "order_reference_id"))
     return {
@@ -240,6 +247,10 @@ def stuck(account, f: Filters, now: datetime | None = None, limit: int = STUCK_L
                   "secondsInStatus": int((now - s.entered_at).total_seconds()), "p90Seconds": normal[s.status]}
                  for s in listed],
     }
+
+
+def _stay_rollup(f: Filters) -> bool:
+    return rollup.usable(f) and not (f.channel or f.store_id)  # the stay rollup keeps neither
 
 
 def _spans(account, f: Filters, begun: bool = True):
@@ -294,8 +305,24 @@ def _outcome(status: str) -> str:
     return "passed" if status in PASSED else "failed" if status in FAILED else "other"
 
 
-def _trunc(interval: str):
-    return TruncWeek("created_at") if interval == "week" else TruncDate("created_at")
+def _counts(account, f: Filters, interval: str, by: str) -> Counter:
+    """Orders of the range per (period, channel, store) when `by` is "store", per (period, status) when "status":
+    from the day rollup on PostgreSQL, from the orders on SQLite or for a facility."""
+    keys = ("channel", "store_id") if by == "store" else ("fulfillment_status",)
+    if rollup.usable(f):
+        rows = rollup.order_counts(account, f, by)
+    else:
+        rows = ((_day(r["period"]), *(r[k] for k in keys), r["n"]) for r in orders(account, f)
+                .annotate(period=TruncDate("created_at")).values("period", *keys).annotate(n=Count("id")).order_by())
+    out = Counter()
+    for day, *key, n in rows:
+        out[(day - timedelta(days=day.weekday()) if interval == "week" else day, *key)] += n  # weeks: their Monday
+    return out
+
+
+def _period_channel_store(item) -> tuple:
+    (period, channel, store), _ = item
+    return period, channel, str(store or "")
 
 
 def _day(value) -> date:
