@@ -381,8 +381,8 @@ def fetch(store: Store, ref: str) -> base.StoreOrder | None:
 
 
 def _webhooks_about(store: Store, data: base.StoreOrder) -> list[StoreWebhook]:
-    """The deliveries whose body names this order (the inbox keeps the raw body in the intake request)."""
-    return list(StoreWebhook.objects.filter(store=store, intake_request__raw_body__contains=data.external_id).order_by("received_at"))
+    """The deliveries about this order (StoreWebhook.order_external_id, read from each body on receipt)."""
+    return list(StoreWebhook.objects.filter(store=store, order_external_id=data.external_id).order_by("received_at"))
 
 
 def _rejected_request(store: Store, external_id: str, number: str) -> IntakeRequest | None:

@@ -1,0 +1,29 @@
+"""The suite's loopback-only guard (tests/network_guard.py) refuses and records traffic beyond this machine."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from tests import network_guard
+from tests.emulators.receiver import Receiver
+
+
+def test_a_connection_or_lookup_beyond_loopback_is_refused_and_named():
+    with pytest.raises(ConnectionRefusedError), socket.socket() as sock:
+        sock.connect(("192.0.2.7", 443))  # TEST-NET-1: never routed; refused before any packet leaves
+    with pytest.raises(ConnectionRefusedError):
+        socket.getaddrinfo("shop.example.com", 443)
+    assert network_guard.take_refusals() == [
+        "Tests may only reach loopback addresses: refused a connection to ('192.0.2.7', 443)",
+        "Tests may only reach loopback addresses: refused a name lookup of 'shop.example.com'"]
+
+
+def test_loopback_names_and_addresses_pass():
+    for name in ("localhost", "127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1", "shop.localhost"):
+        assert network_guard.is_loopback(name), name
+    with Receiver() as receiver, socket.create_connection(("localhost", receiver.port), timeout=5):
+        pass
+    assert not network_guard.is_loopback("10.0.0.1") and not network_guard.is_loopback("localhost.example.com")
+    assert network_guard.take_refusals() == []
