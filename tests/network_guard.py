@@ -34,7 +34,10 @@ def is_loopback(host) -> bool:
     try:
         ip = ipaddress.ip_address(name)
     except ValueError:
-        return False
+        try:  # the resolver's own numeric forms ("127.1", "0x7f.1", "2130706433"), answered without any lookup
+            ip = ipaddress.ip_address(socket.inet_aton(name))
+        except OSError:
+            return False
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     return ip.is_loopback

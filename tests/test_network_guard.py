@@ -21,9 +21,11 @@ def test_a_connection_or_lookup_beyond_loopback_is_refused_and_named():
 
 
 def test_loopback_names_and_addresses_pass():
-    for name in ("localhost", "127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1", "shop.localhost"):
+    for name in ("localhost", "127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1", "shop.localhost", "127.1", "0x7f.1",
+                 "2130706433"):
         assert network_guard.is_loopback(name), name
     with Receiver() as receiver, socket.create_connection(("localhost", receiver.port), timeout=5):
         pass
-    assert not network_guard.is_loopback("10.0.0.1") and not network_guard.is_loopback("localhost.example.com")
+    for name in ("10.0.0.1", "localhost.example.com", "10.1", "8.8.8.8", "::ffff:10.0.0.1"):
+        assert not network_guard.is_loopback(name), name
     assert network_guard.take_refusals() == []
