@@ -29,3 +29,14 @@ def test_loopback_names_and_addresses_pass():
     for name in ("10.0.0.1", "localhost.example.com", "10.1", "8.8.8.8", "::ffff:10.0.0.1"):
         assert not network_guard.is_loopback(name), name
     assert network_guard.take_refusals() == []
+
+
+@pytest.mark.django_db
+def test_connecting_a_store_without_an_api_base_url_would_ask_the_real_platform_and_is_stopped_here(api):
+    """Connecting verifies the token against the platform's own host unless apiBaseUrl names an emulator: in tests
+    that lookup never leaves the machine, and the test that makes it is failed with the host named."""
+    answer = api.post("/v4/stores", {"platform": "shopify", "domain": "acme.myshopify.com", "accessToken": "shpat_test",
+                                     "webhookSecret": "whsec-test"})
+    assert answer.status_code == 200, answer.content  # the check's network failure lets the connection through
+    assert network_guard.take_refusals() == [
+        "Tests may only reach loopback addresses: refused a name lookup of 'acme.myshopify.com'"]
