@@ -166,9 +166,9 @@ def test_the_stuck_sweep_reads_the_status_rollup_in_a_few_queries_whatever_the_h
     [alert] = open_alerts("order_stuck")
     assert alert.details["orderIds"] == [str(late.pk)] and alert.details["normalSeconds"] == 600
     assert not [q["sql"] for q in queries if history in q["sql"]]  # the rollup, never the order history
-    # Independent of how many orders and moves there are: the counts, a p90 and a stuck list per status with a
-    # normal, the open alerts of the others (here in_production has a normal and so do the statuses it passed).
-    assert len(queries) <= 1 + 2 * len(alerts.STUCK_WATCHED) + 10, [q["sql"] for q in queries]
+    # No query per order: the counts, a p90 and a stuck list per status with a normal, the open alerts of the others
+    # and opening this one (its e-mail and postback) made 28 when written.
+    assert len(queries) <= 30, len(queries)
 
     # The rollup is what counts: an open span closed (the order moved on) means no order is stuck any longer.
     StatusSpan.objects.filter(order=late, left_at__isnull=True).update(left_at=now, seconds=7200)

@@ -13,8 +13,9 @@ The rules, kept simple on purpose (sweep() checks them all; the job diagnostics.
 - order_stuck, key "status:<status>": orders sit in a status Platen or the print partner moves on (STUCK_WATCHED)
   longer than max(STUCK_MIN, STUCK_FACTOR x p90) where p90 is the 90th percentile of how long the account's
   orders stayed in that status, of the stays that ended during the last HISTORY (at least MIN_SAMPLES stays, else
-  no rule). Both read the StatusSpan rollup (finished spans for the normal, open ones for the stuck orders), not
-  the order history: a sweep stays a few indexed queries per account however many orders it has. One alert per status listing the orders; resolved when none is stuck there. E-mail and postback.
+  no rule). Both come from the StatusSpan rollup (finished spans for the normal, open ones for the stuck orders),
+  not the order history: a sweep is a few queries per account however long the history. One alert per status
+  listing the orders; resolved when none is stuck there. E-mail and postback.
 - failure_rate, key "failure_rate": today's (UTC) share of the account's new orders that failed is at least
   FAILURE_MIN_SHARE, at least twice the previous 7 days' share and FAILURE_MIN_JUMP above it, with at least
   FAILURE_MIN_ORDERS orders today. Resolved when that no longer holds. E-mail (there is no postback event for it).
@@ -212,8 +213,8 @@ def webhooks_silent(now: datetime) -> None:
 
 
 def normal_stays(account_id, now: datetime) -> dict[str, timedelta]:
-    """Per watched status with at least MIN_SAMPLES stays that ended during HISTORY: the p90 of those stays, read
-    from the StatusSpan rollup (finished spans), two small queries per status instead of walking the history."""
+    """Per watched status with at least MIN_SAMPLES stays that ended during HISTORY: the p90 of those stays, from
+    the finished StatusSpans (one count for all statuses, then one row per status that has enough)."""
     finished = StatusSpan.objects.filter(account_id=account_id, status__in=STUCK_WATCHED, left_at__gte=now - HISTORY)
     counts = dict(finished.values("status").annotate(n=Count("id")).values_list("status", "n"))
     normal = {}
