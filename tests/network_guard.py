@@ -1,7 +1,7 @@
 """Loopback only: the test suite's traffic may go to this machine and nowhere else.
 
 `install()` wraps socket connections and name lookups for the whole session: a connection to a non-loopback address
-or a lookup of a name that is not localhost is refused (ConnectionRefusedError, so the code under test sees a
+or a lookup of a name other than localhost (an address written out needs no query and passes) is refused (ConnectionRefusedError, so the code under test sees a
 network failure) and recorded; tests/conftest.py fails the test that made it, naming the target. Recording matters:
 code under test may turn a refused connection into a polite answer, and the test must still fail loudly.
 """
@@ -25,22 +25,35 @@ class NonLoopbackTraffic(ConnectionRefusedError):
 
 
 def is_loopback(host) -> bool:
+    """Whether `host` (a name or an address, as sockets and lookups take it) is this machine."""
     if host is None:  # a lookup for binding (passive) or of the local host's own service
         return True
-    name = host.decode() if isinstance(host, bytes) else str(host)
-    name = name.strip("[]").split("%")[0].rstrip(".").lower()
+    name = _name(host)
     if name in LOCAL_NAMES or name.endswith(".localhost"):
         return True
-    try:
-        ip = ipaddress.ip_address(name)
-    except ValueError:
-        try:  # the resolver's own numeric forms ("127.1", "0x7f.1", "2130706433"), answered without any lookup
-            ip = ipaddress.ip_address(socket.inet_aton(name))
-        except OSError:
-            return False
+    ip = address(name)
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    return ip.is_loopback
+    return ip is not None and ip.is_loopback
+
+
+def address(host) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address `host` spells, also in the resolver's numeric forms ("127.1", "0x7f.1", "2130706433") that are
+    answered without any query; None for a name."""
+    name = _name(host)
+    try:
+        return ipaddress.ip_address(name)
+    except ValueError:
+        pass
+    try:
+        return ipaddress.ip_address(socket.inet_aton(name))
+    except OSError:
+        return None
+
+
+def _name(host) -> str:
+    name = host.decode() if isinstance(host, bytes) else str(host)
+    return name.strip("[]").split("%")[0].rstrip(".").lower()
 
 
 def _refuse(what: str, target) -> NonLoopbackTraffic:
@@ -67,7 +80,7 @@ def _connect_ex(self, address):
 
 def _by_name(name: str):
     def lookup(host, *args, **kwargs):
-        if not is_loopback(host):
+        if not (is_loopback(host) or address(host)):  # an address is answered here: no query leaves
             raise _refuse("a name lookup of", host)
         return _real[name](host, *args, **kwargs)
     return lookup

@@ -28,6 +28,7 @@ def test_loopback_names_and_addresses_pass():
         pass
     for name in ("10.0.0.1", "localhost.example.com", "10.1", "8.8.8.8", "::ffff:10.0.0.1"):
         assert not network_guard.is_loopback(name), name
+    assert socket.getaddrinfo("10.0.0.1", 80) and socket.getaddrinfo("0xa9fea9fe", 80)  # addresses: no query
     assert network_guard.take_refusals() == []
 
 
