@@ -74,10 +74,7 @@ def _files(files: list[dict], problems: list[Detail]) -> list[dict]:
 
 
 def unmap_sku(account, store_id, sku: str) -> None:
-    store = get_store(account, store_id)
-    deleted, _ = SkuMapping.objects.filter(store=store, sku=(sku or "").strip()).delete()
-    if not deleted:
-        raise NotFound("This store has no mapping for that SKU.")
+    _remove(get_store(account, store_id).sku_mappings.filter(sku=(sku or "").strip()), "that SKU")
 
 
 def map_shipping(account, store_id, store_method: str, shipment_method_uid: str) -> ShippingMethodMapping:
@@ -105,7 +102,11 @@ def map_shipping(account, store_id, store_method: str, shipment_method_uid: str)
 
 
 def unmap_shipping(account, store_id, store_method: str) -> None:
-    store = get_store(account, store_id)
-    deleted, _ = ShippingMethodMapping.objects.filter(store=store, store_method__iexact=(store_method or "").strip()).delete()
+    _remove(get_store(account, store_id).shipping_mappings.filter(store_method__iexact=(store_method or "").strip()),
+            "that shipping method")
+
+
+def _remove(mappings, what: str) -> None:
+    deleted, _ = mappings.delete()
     if not deleted:
-        raise NotFound("This store has no mapping for that shipping method.")
+        raise NotFound(f"This store has no mapping for {what}.")
