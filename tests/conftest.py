@@ -16,8 +16,11 @@ from platen.jobs import run_pending
 from platen.kit.safehttp import SafeHttpClient, Timeouts
 from platen.production import presenters as production_presenters
 from platen.production.services import keys as partner_keys
+from tests import network_guard
 from tests.emulators.fileserver import serve_files
 from tests.orders import factories
+
+network_guard.install()  # loopback only, for the whole session (tests/network_guard.py)
 
 # Test accounts use the reserved .test domain, which email-validator refuses outside a test environment.
 email_validator.TEST_ENVIRONMENT = True
@@ -91,6 +94,15 @@ def settle(db, loopback_fetching):
         return ran
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def loopback_only():
+    """Fail the test that tried to reach beyond this machine, naming the target (even if the code swallowed it)."""
+    network_guard.take_refusals()
+    yield
+    if refused := network_guard.take_refusals():
+        pytest.fail("\n".join(refused), pytrace=False)
 
 
 @pytest.fixture(autouse=True)

@@ -63,6 +63,9 @@ class StoreWebhook(models.Model):
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="webhooks")
     delivery_id = models.CharField(max_length=255)
     topic = models.CharField(max_length=100)
+    # The platform's id of the order the delivery is about ("" for topics without one): diagnosis finds an order's
+    # deliveries by it (stores.webhook_orders reads it on receipt; processing keeps the connector's reading).
+    order_external_id = models.CharField(max_length=100, blank=True)
     headers = models.JSONField(default=dict, blank=True)  # the delivery's headers (lower-case), for parsing it later
     intake_request = models.ForeignKey("intake.IntakeRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     received_at = models.DateTimeField(auto_now_add=True)
@@ -72,6 +75,7 @@ class StoreWebhook(models.Model):
     class Meta:
         ordering = ["-received_at"]
         constraints = [models.UniqueConstraint(fields=["store", "delivery_id"], name="store_webhook_once")]
+        indexes = [models.Index(fields=["store", "order_external_id"], name="store_webhook_order")]
 
 
 class StoreOrder(models.Model):

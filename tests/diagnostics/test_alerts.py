@@ -11,8 +11,11 @@ from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 
-from platen.diagnostics.models import Alert
-from platen.diagnostics.services import alerts
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from platen.diagnostics.models import Alert, StatusSpan
+from platen.diagnostics.services import alerts, analytics_spans
 from platen.kit.actors import Actor
 from platen.notifications.models import OutboxMessage
 from platen.orders import events
@@ -110,6 +113,7 @@ def _at(order, moment, to: str = "") -> None:
     """Date the order's history (its moves to `to` only, when given) at `moment`."""
     moves = OrderEvent.objects.filter(order=order)
     (moves.filter(type=events.ORDER_STATUS_CHANGED, params__to=to) if to else moves).update(created_at=moment)
+    analytics_spans.rebuild([order.pk])  # the status-time rollup follows the history it is made from
 
 
 def test_orders_in_a_status_far_longer_than_normal_open_one_order_stuck_alert(shop, subscribed):
@@ -144,6 +148,32 @@ def test_orders_in_a_status_far_longer_than_normal_open_one_order_stuck_alert(sh
     assert open_alerts("order_stuck") == [] and len(mails("order_stuck")) == 1
     resolved = alert_postbacks(subscribed, 2)[1]
     assert resolved["event"] == "order_stuck" and resolved["alert"]["state"] == "resolved"
+
+
+def test_the_stuck_sweep_reads_the_status_rollup_in_a_few_queries_whatever_the_history(account, shop):
+    now = timezone.now()
+    for n in range(12):  # the normal: 10 minutes in production, with a long history of earlier moves
+        order = _order(shop)
+        advance(order.pk, "received", "passed", "created", "in_production", "printed", "packaged")
+        _at(order, now - timedelta(days=2, minutes=n))
+        _at(order, now - timedelta(days=2, minutes=n - 10), to="printed")
+    late = _order(shop)
+    advance(late.pk, "received", "passed", "created", "in_production")
+    _at(late, now - timedelta(hours=2))
+    history = OrderEvent._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        alerts.orders_stuck(account.pk, now)
+    [alert] = open_alerts("order_stuck")
+    assert alert.details["orderIds"] == [str(late.pk)] and alert.details["normalSeconds"] == 600
+    assert not [q["sql"] for q in queries if history in q["sql"]]  # the rollup, never the order history
+    # No query per order: the counts, a p90 and a stuck list per status with a normal, the open alerts of the others
+    # and opening this one (its e-mail and postback) made 28 when written.
+    assert len(queries) <= 30, len(queries)
+
+    # The rollup is what counts: an open span closed (the order moved on) means no order is stuck any longer.
+    StatusSpan.objects.filter(order=late, left_at__isnull=True).update(left_at=now, seconds=7200)
+    alerts.orders_stuck(account.pk, now)
+    assert open_alerts("order_stuck") == []
 
 
 def test_a_jump_in_todays_failed_share_opens_a_failure_rate_alert(shop):

@@ -8,7 +8,7 @@ from django.test import Client
 
 from platen.notifications import emails
 from platen.notifications.models import Delivery, Endpoint, OutboxMessage
-from tests.notifications.conftest import drive, fast_forward
+from tests.notifications.conftest import PUBLIC_HOOKS, drive, fast_forward
 from tests.orders.factories import order_payload
 
 pytestmark = pytest.mark.django_db
@@ -88,23 +88,23 @@ def test_send_test_reports_the_answer(merchant_client, api, receiver, subscribe)
 
 
 def test_delete_endpoint(merchant_client, api):
-    endpoint = api.post("/v4/webhooks", {"url": "https://example.com/x", "events": ["order_status_updated"]}).json()
+    endpoint = api.post("/v4/webhooks", {"url": f"{PUBLIC_HOOKS}/x", "events": ["order_status_updated"]}).json()
     response = merchant_client.post(f"/postbacks/{endpoint['id']}/delete/")
     assert response.status_code == 302 and not Endpoint.objects.exists()
 
 
 def test_merchants_see_only_their_own_operators_all(merchant_client, operator_client, other_merchant, api, other_api):
-    mine = api.post("/v4/webhooks", {"url": "https://mine.example.com/", "events": ["order_status_updated"]}).json()
-    theirs = other_api.post("/v4/webhooks", {"url": "https://theirs.example.com/", "events": ["order_status_updated"]}).json()
+    mine = api.post("/v4/webhooks", {"url": f"{PUBLIC_HOOKS}/mine", "events": ["order_status_updated"]}).json()
+    theirs = other_api.post("/v4/webhooks", {"url": f"{PUBLIC_HOOKS}/theirs", "events": ["order_status_updated"]}).json()
     html = merchant_client.get("/postbacks/").content.decode()
-    assert "mine.example.com" in html and "theirs.example.com" not in html
+    assert f"{PUBLIC_HOOKS}/mine" in html and f"{PUBLIC_HOOKS}/theirs" not in html
     for path in (f"/postbacks/{theirs['id']}/",):
         assert merchant_client.get(path).status_code == 404
     for action in ("test", "enable", "delete"):
         assert merchant_client.post(f"/postbacks/{theirs['id']}/{action}/").status_code == 404
     assert Endpoint.objects.filter(pk=theirs["id"]).exists()
     html = operator_client.get("/postbacks/").content.decode()
-    assert "mine.example.com" in html and "theirs.example.com" in html and "Other Shop" in html
+    assert f"{PUBLIC_HOOKS}/mine" in html and f"{PUBLIC_HOOKS}/theirs" in html and "Other Shop" in html
     assert 'data-testid="add-endpoint"' not in html
     assert operator_client.get(f"/postbacks/{mine['id']}/").status_code == 200
 

@@ -51,6 +51,7 @@ def test_an_order_webhook_is_stored_acknowledged_and_imported_by_the_job(store, 
     hook = StoreWebhook.objects.get()
     assert hook.topic == "orders/create" and hook.delivery_id == delivery.headers["X-Shopify-Event-Id"]
     assert hook.intake_request.raw_body.encode() == delivery.body and hook.intake_request.channel == "shopify"
+    assert hook.order_external_id == str(order.id)  # read on receipt: diagnosis finds it before processing
     assert Store.objects.get().last_webhook_at is not None
     process()
     row = StoreOrder.objects.get()
@@ -168,7 +169,7 @@ def test_a_thin_bigcommerce_webhook_is_completed_by_fetching_the_order(account, 
         assert status == 200
         process()
     hook = StoreWebhook.objects.get()
-    assert hook.topic == "store/order/created" and hook.delivery_id
+    assert hook.topic == "store/order/created" and hook.delivery_id and hook.order_external_id == str(order_id)
     row = StoreOrder.objects.get()
     assert row.bucket == Bucket.IMPORTED and row.external_id == str(order_id) and row.number == str(order_id)
     assert Order.objects.get().channel == "bigcommerce"
@@ -183,7 +184,7 @@ def test_product_webhooks_reach_the_store_s_products(store, shop, hooks_url):
     if importlib.util.find_spec("platen.stores.services.products") is None:  # the products part is not installed
         assert hook.outcome.startswith("Skipped") and hook.processed_at is not None
         return
-    assert hook.outcome == "Product 'Poster': created."
+    assert hook.outcome == "Product 'Poster': created." and hook.order_external_id == ""
     assert StoreVariant.objects.get(store=store).sku == "PA3-MATTE"
     shop.send_webhook("products/delete", {"id": product.id}, url)
     process()

@@ -140,9 +140,7 @@ def store_disconnect(request, store_id):
 @require_POST
 @dashboard_view
 def sku_map(request, store_id):
-    post = request.POST
-    form = {"sku": post.get("sku", "").strip(), "product_uid": post.get("product_uid", "").strip(),
-            "file_url": post.get("file_url", "").strip()}
+    form = _posted(request, "sku", "product_uid", "file_url")
     files = [{"type": "default", "url": form["file_url"]}] if form["file_url"] else []
     return _act(request, store_id, "sku", lambda: mappings.map_sku(request.scope, store_id, form["sku"], form["product_uid"], files),
                 f"The SKU {form['sku']} is mapped; store orders waiting for it are imported now.", form)
@@ -151,16 +149,13 @@ def sku_map(request, store_id):
 @require_POST
 @dashboard_view
 def sku_unmap(request, store_id):
-    mappings.unmap_sku(request.scope, store_id, request.POST.get("sku", ""))
-    messages.success(request, "The SKU mapping was removed.")
-    return redirect("dashboard:store", store_id=store_id)
+    return _unmap(request, store_id, mappings.unmap_sku, "sku", "The SKU mapping was removed.")
 
 
 @require_POST
 @dashboard_view
 def shipping_map(request, store_id):
-    form = {"store_method": request.POST.get("store_method", "").strip(),
-            "shipment_method_uid": request.POST.get("shipment_method_uid", "").strip()}
+    form = _posted(request, "store_method", "shipment_method_uid")
     return _act(request, store_id, "shipping",
                 lambda: mappings.map_shipping(request.scope, store_id, form["store_method"], form["shipment_method_uid"]),
                 f"The shipping method {form['store_method']} is mapped; store orders waiting for it are imported now.", form)
@@ -169,8 +164,16 @@ def shipping_map(request, store_id):
 @require_POST
 @dashboard_view
 def shipping_unmap(request, store_id):
-    mappings.unmap_shipping(request.scope, store_id, request.POST.get("store_method", ""))
-    messages.success(request, "The shipping-method mapping was removed.")
+    return _unmap(request, store_id, mappings.unmap_shipping, "store_method", "The shipping-method mapping was removed.")
+
+
+def _posted(request, *names: str) -> dict:
+    return {name: request.POST.get(name, "").strip() for name in names}
+
+
+def _unmap(request, store_id, remove, field: str, said: str):
+    remove(request.scope, store_id, request.POST.get(field, ""))
+    messages.success(request, said)
     return redirect("dashboard:store", store_id=store_id)
 
 

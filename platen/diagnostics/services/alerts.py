@@ -12,8 +12,10 @@ The rules, kept simple on purpose (sweep() checks them all; the job diagnostics.
   webhook. Resolved when a webhook arrives again (or the store stops being active). E-mail and postback.
 - order_stuck, key "status:<status>": orders sit in a status Platen or the print partner moves on (STUCK_WATCHED)
   longer than max(STUCK_MIN, STUCK_FACTOR x p90) where p90 is the 90th percentile of how long the account's
-  orders stayed in that status over the last HISTORY (from the order history; at least MIN_SAMPLES stays, else
-  no rule). One alert per status listing the orders; resolved when none is stuck there. E-mail and postback.
+  orders stayed in that status, of the stays that ended during the last HISTORY (at least MIN_SAMPLES stays, else
+  no rule). Both come from the StatusSpan rollup (finished spans for the normal, open ones for the stuck orders),
+  not the order history: a sweep is a few queries per account however long the history. One alert per status
+  listing the orders; resolved when none is stuck there. E-mail and postback.
 - failure_rate, key "failure_rate": today's (UTC) share of the account's new orders that failed is at least
   FAILURE_MIN_SHARE, at least twice the previous 7 days' share and FAILURE_MIN_JUMP above it, with at least
   FAILURE_MIN_ORDERS orders today. Resolved when that no longer holds. E-mail (there is no postback event for it).
@@ -29,13 +31,12 @@ from statistics import median
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from platen.accounts.models import Account
-from platen.diagnostics.models import Alert
+from platen.diagnostics.models import Alert, StatusSpan
 from platen.kit.actors import Actor
 from platen.kit.errors import NotFound
 from platen.notifications import dispatch, emails
@@ -215,40 +216,32 @@ def webhooks_silent(now: datetime) -> None:
 # --- Orders stuck --------------------------------------------------------------------------------------------------
 
 
-def normal_stays(account_id, now: datetime) -> dict[str, list[float]]:
-    """Seconds each order stayed in each status it left during HISTORY, from the order history (an order's first
-    stay starts when it was created)."""
-    rows = (OrderEvent.objects.filter(order__account_id=account_id, type=events.ORDER_STATUS_CHANGED, created_at__gte=now - HISTORY)
-            .order_by("order_id", "id").values_list("order_id", "created_at", "params", "order__created_at"))
-    stays: dict[str, list[float]] = {}
-    previous_order, entered = None, None
-    for order_id, at, params, order_created in rows.iterator(chunk_size=2000):
-        if order_id != previous_order:
-            previous_order, entered = order_id, order_created
-        left = (params or {}).get("from")
-        if left and entered is not None:
-            stays.setdefault(left, []).append((at - entered).total_seconds())
-        entered = at
-    return stays
-
-
-def p90(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
+def normal_stays(account_id, now: datetime) -> dict[str, timedelta]:
+    """Per watched status with at least MIN_SAMPLES stays that ended during HISTORY: the p90 of those stays, from
+    the finished StatusSpans (one count for all statuses, then one row per status that has enough)."""
+    finished = StatusSpan.objects.filter(account_id=account_id, status__in=STUCK_WATCHED, left_at__gte=now - HISTORY)
+    counts = dict(finished.values("status").annotate(n=Count("id")).values_list("status", "n"))
+    normal = {}
+    for status, n in counts.items():
+        if n >= MIN_SAMPLES:
+            rank = min(n - 1, int(0.9 * n))  # the 90th percentile as it always was here
+            seconds = finished.filter(status=status).order_by("seconds").values_list("seconds", flat=True)[rank]
+            normal[status] = timedelta(seconds=seconds)
+    return normal
 
 
 def orders_stuck(account_id, now: datetime) -> None:
-    stays = normal_stays(account_id, now)
-    entered = Coalesce(Max("events__created_at", filter=Q(events__type=events.ORDER_STATUS_CHANGED)), "created_at")
+    normal_by_status = normal_stays(account_id, now)
     for status in STUCK_WATCHED:
         key = f"status:{status}"
-        samples = stays.get(status, [])
+        normal = normal_by_status.get(status)
         stuck = []
-        if len(samples) >= MIN_SAMPLES:
-            normal = timedelta(seconds=p90(samples))
+        if normal is not None:
             limit = max(STUCK_MIN, normal * STUCK_FACTOR)
-            stuck = list(Order.objects.filter(account_id=account_id, fulfillment_status=status).annotate(entered=entered)
-                         .filter(entered__lt=now - limit).order_by("entered").values_list("pk", "order_reference_id", "entered"))
+            # Orders in the status now: their open span, entered before the limit.
+            stuck = list(StatusSpan.objects.filter(account_id=account_id, status=status, left_at__isnull=True,
+                                                   entered_at__lt=now - limit)
+                         .order_by("entered_at").values_list("order_id", "order__order_reference_id", "entered_at"))
         if stuck:
             _open_stuck(account_id, status, stuck, normal, limit, now)
         else:

@@ -381,36 +381,19 @@ def fetch(store: Store, ref: str) -> base.StoreOrder | None:
 
 
 def _webhooks_about(store: Store, data: base.StoreOrder) -> list[StoreWebhook]:
-    """The deliveries whose body names this order (the inbox keeps the raw body in the intake request)."""
-    hooks = StoreWebhook.objects.filter(store=store, intake_request__raw_body__contains=data.external_id).order_by("received_at")
-    return [h for h in hooks.select_related("intake_request") if _names_order(h, data.external_id)]
+    """The deliveries about this order (StoreWebhook.order_external_id, read from each body on receipt)."""
+    return list(StoreWebhook.objects.filter(store=store, order_external_id=data.external_id).order_by("received_at"))
 
 
 def _rejected_request(store: Store, external_id: str, number: str) -> IntakeRequest | None:
     """The newest rejected intake request of the store that carried this order and was not an import's decision."""
     if not external_id:
         return None
-    hooks = StoreWebhook.objects.filter(store=store, intake_request__raw_body__contains=external_id,
-                                        intake_request__status=Outcome.REJECTED).select_related("intake_request")
-    hook = next((h for h in hooks.order_by("-received_at") if _names_order(h, external_id)), None)
+    hook = (StoreWebhook.objects.filter(store=store, order_external_id=external_id, intake_request__status=Outcome.REJECTED)
+            .select_related("intake_request").order_by("-received_at").first())
     if hook is None or StoreOrder.objects.filter(store=store, external_id=external_id).exclude(reason_code=Reason.REJECTED).exists():
         return None
     return hook.intake_request
-
-
-def _names_order(hook: StoreWebhook, external_id: str) -> bool:
-    """Whether the delivery is about this order, not one whose body merely holds its digits: BigCommerce's ids are
-    short and its bodies thin ({"data": {"type": "order", "id": 101}}), so order 1010's delivery, a product's or a
-    timestamp would contain "101". Shopify's order topics carry the order as the body (its "id")."""
-    try:
-        body = json.loads(hook.intake_request.raw_body)
-    except ValueError:
-        return False
-    if "order" not in hook.topic or not isinstance(body, dict):
-        return False
-    data = body.get("data") if isinstance(body.get("data"), dict) else {}
-    ids = (body.get("id"), body.get("order_id"), data.get("id"), data.get("orderId"))
-    return external_id in {str(i) for i in ids if i is not None}
 
 
 def _expected_by(store: Store, data: base.StoreOrder) -> datetime:

@@ -26,23 +26,36 @@ def shipping_mappings(account, store_id):
 def map_sku(account, store_id, sku: str, product_uid: str, files: list[dict] | None = None) -> SkuMapping:
     """Add the mapping, or replace the one the SKU has."""
     store = get_store(account, store_id)
-    sku, product_uid = (sku or "").strip(), (product_uid or "").strip()
     problems = []
-    if not sku:
-        problems.append(Detail("sku", "Enter the SKU as the store has it."))
-    elif len(sku) > 255:
-        problems.append(Detail("sku", "A SKU has at most 255 characters."))
-    if not product_uid:
-        problems.append(Detail("productUid", "Choose the catalog product that fulfils this SKU."))
-    elif not Product.objects.filter(uid=product_uid).exists():
-        problems.append(Detail("productUid", f"There is no catalog product {product_uid}: copy its uid from the catalog."))
+    sku = _required(problems, "sku", sku, "Enter the SKU as the store has it.", _fits, "A SKU has at most 255 characters.")
+    product_uid = _required(problems, "productUid", product_uid, "Choose the catalog product that fulfils this SKU.",
+                            lambda uid: Product.objects.filter(uid=uid).exists(),
+                            "There is no catalog product {}: copy its uid from the catalog.")
     cleaned = _files(files or [], problems)
-    if problems:
-        raise InvalidRequest(problems[0].message if len(problems) == 1 else "The mapping cannot be added as given.", problems)
+    _refuse(problems)
     with transaction.atomic():
         mapping, _ = SkuMapping.objects.update_or_create(store=store, sku=sku, defaults={"product_uid": product_uid, "files": cleaned})
         tasks.enqueue_retry_waiting(store)
     return mapping
+
+
+def _required(problems: list[Detail], field: str, value: str, missing: str, accepted, refusal: str) -> str:
+    """The value stripped; a problem for the field when it is empty or not `accepted` (refusal names the value)."""
+    value = (value or "").strip()
+    if not value:
+        problems.append(Detail(field, missing))
+    elif not accepted(value):
+        problems.append(Detail(field, refusal.format(value)))
+    return value
+
+
+def _fits(value: str) -> bool:
+    return len(value) <= 255
+
+
+def _refuse(problems: list[Detail]) -> None:
+    if problems:
+        raise InvalidRequest(problems[0].message if len(problems) == 1 else "The mapping cannot be added as given.", problems)
 
 
 def _files(files: list[dict], problems: list[Detail]) -> list[dict]:
@@ -61,28 +74,21 @@ def _files(files: list[dict], problems: list[Detail]) -> list[dict]:
 
 
 def unmap_sku(account, store_id, sku: str) -> None:
-    store = get_store(account, store_id)
-    deleted, _ = SkuMapping.objects.filter(store=store, sku=(sku or "").strip()).delete()
-    if not deleted:
-        raise NotFound("This store has no mapping for that SKU.")
+    _remove(get_store(account, store_id).sku_mappings.filter(sku=(sku or "").strip()), "that SKU")
 
 
 def map_shipping(account, store_id, store_method: str, shipment_method_uid: str) -> ShippingMethodMapping:
     """Add the mapping, or replace the one the store's method has (compared without case)."""
     store = get_store(account, store_id)
-    store_method, uid = (store_method or "").strip(), (shipment_method_uid or "").strip()
     problems = []
-    if not store_method:
-        problems.append(Detail("storeMethod", "Enter the shipping method's name as the store shows it at checkout."))
-    elif len(store_method) > 255:
-        problems.append(Detail("storeMethod", "A shipping method's name has at most 255 characters."))
-    if not uid:
-        problems.append(Detail("shipmentMethodUid", "Choose the Platen shipment method."))
-    elif not ShipmentMethod.objects.filter(uid=uid).exists():
-        problems.append(Detail("shipmentMethodUid", f"There is no shipment method {uid}: use one of the shipment methods "
-                                                    "of the catalog (for example normal or express)."))
-    if problems:
-        raise InvalidRequest(problems[0].message if len(problems) == 1 else "The mapping cannot be added as given.", problems)
+    store_method = _required(problems, "storeMethod", store_method,
+                             "Enter the shipping method's name as the store shows it at checkout.", _fits,
+                             "A shipping method's name has at most 255 characters.")
+    uid = _required(problems, "shipmentMethodUid", shipment_method_uid, "Choose the Platen shipment method.",
+                    lambda uid: ShipmentMethod.objects.filter(uid=uid).exists(),
+                    "There is no shipment method {}: use one of the shipment methods of the catalog (for example normal "
+                    "or express).")
+    _refuse(problems)
     with transaction.atomic():
         existing = ShippingMethodMapping.objects.select_for_update().filter(store=store, store_method__iexact=store_method).first()
         if existing is not None:
@@ -96,7 +102,11 @@ def map_shipping(account, store_id, store_method: str, shipment_method_uid: str)
 
 
 def unmap_shipping(account, store_id, store_method: str) -> None:
-    store = get_store(account, store_id)
-    deleted, _ = ShippingMethodMapping.objects.filter(store=store, store_method__iexact=(store_method or "").strip()).delete()
+    _remove(get_store(account, store_id).shipping_mappings.filter(store_method__iexact=(store_method or "").strip()),
+            "that shipping method")
+
+
+def _remove(mappings, what: str) -> None:
+    deleted, _ = mappings.delete()
     if not deleted:
-        raise NotFound("This store has no mapping for that shipping method.")
+        raise NotFound(f"This store has no mapping for {what}.")

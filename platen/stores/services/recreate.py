@@ -31,6 +31,7 @@ from platen.stores.models import Store, StoreOrder
 from platen.stores.reasons import Reason
 from platen.stores.services import connections
 from platen.stores.services.fulfillments import platform_label
+from platen.stores.services.setup import get_store
 from platen.stores.statuses import Bucket, SeenVia, StoreStatus
 
 log = logging.getLogger("platen.stores.recreate")
@@ -60,7 +61,7 @@ class Choices:
 def recreate(account, store_id, ref: str, actor: Actor, choices: Choices = Choices()) -> Order:
     """The order made from the store order `ref` (platform id or the merchant's number); the order already linked
     to it when it imported meanwhile (nothing is made twice)."""
-    store = _store(account, store_id)
+    store = get_store(account, store_id)
     known = find_known(store, ref)
     if known is not None and known.order_id:
         return Order.objects.get(pk=known.order_id)
@@ -70,7 +71,7 @@ def recreate(account, store_id, ref: str, actor: Actor, choices: Choices = Choic
 
 def recreate_store_order(account, store_id, store_order_id, actor: Actor, choices: Choices = Choices()) -> Order:
     """Recreate from the dashboard: a store order Platen recorded (by its row id)."""
-    store = _store(account, store_id)
+    store = get_store(account, store_id)
     known = StoreOrder.objects.filter(store=store, pk=_uuid(store_order_id)).first() if _uuid(store_order_id) else None
     if known is None:
         raise NotFound("This store has no such store order.", code="store_order_not_found")
@@ -228,14 +229,6 @@ def _locked_store_order(store: Store, data: StoreOrderData) -> StoreOrder:
             pass  # an import inserted it first: its row, once its transaction ends
         row = rows.get(store=store, external_id=data.external_id)
     return row
-
-
-def _store(account, store_id) -> Store:
-    stores = Store.objects.all() if account is None else Store.objects.filter(account=account)
-    store = stores.filter(pk=_uuid(store_id)).first() if _uuid(store_id) else None
-    if store is None:
-        raise NotFound(f"No store {store_id} exists for this account.", code="store_not_found")
-    return store
 
 
 def _uuid(value):

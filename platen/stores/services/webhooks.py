@@ -30,6 +30,7 @@ from platen.stores.connectors import base, registry
 from platen.stores.models import Store, StoreWebhook
 from platen.stores.services import connections, importing, privacy
 from platen.stores.statuses import Bucket, Platform, SeenVia, StoreStatus
+from platen.stores.webhook_orders import order_external_id
 
 log = logging.getLogger("platen.stores.webhooks")
 
@@ -39,6 +40,7 @@ DELIVERY_HEADERS = ("x-shopify-event-id", "x-shopify-webhook-id", "webhook-id", 
 TOPIC_HEADERS = ("x-shopify-topic", "x-wc-webhook-topic")
 NOT_KEPT = frozenset({"cookie", "authorization", "x-api-key", "x-auth-token"})
 LAST_WEBHOOK_EVERY = timedelta(minutes=1)  # how fresh Store.last_webhook_at is kept
+ORDER_KINDS = ("order", "order_deleted")  # the events whose resource_id is an order's id
 
 
 class InvalidSignature(PlatenError):
@@ -76,6 +78,7 @@ def receive(platform: str, store_id: str, raw_body: bytes, headers: Mapping[str,
                 request = intake.receive(store.account, store.platform, raw_body,
                                          content_type=headers.get("content-type", ""), store_id=store.id)
                 hook = StoreWebhook.objects.create(store=store, delivery_id=delivery_id[:255], topic=topic[:100],
+                                                   order_external_id=order_external_id(topic, raw_body),
                                                    intake_request=request,
                                                    headers={k: v for k, v in headers.items() if k not in NOT_KEPT})
         except IntegrityError:
@@ -150,6 +153,8 @@ def process(webhook_id: int) -> str:
     except (ValueError, KeyError, TypeError) as exc:
         log.warning("store webhook unreadable", exc_info=True, extra={"store_id": store.id, "webhook_id": hook.pk})
         return _finish(hook, f"The notification could not be read ({type(exc).__name__}); nothing was imported.", Outcome.REJECTED)
+    if event.kind in ORDER_KINDS and event.resource_id:
+        hook.order_external_id = event.resource_id[:100]  # the connector's reading wins over the one on receipt
     return _finish(hook, *_apply(store, hook, event))
 
 
@@ -194,7 +199,8 @@ def describe(row) -> str:
 
 def _finish(hook: StoreWebhook, outcome: str, result: Outcome) -> str:
     with transaction.atomic():
-        StoreWebhook.objects.filter(pk=hook.pk).update(processed_at=timezone.now(), outcome=outcome[:500])
+        StoreWebhook.objects.filter(pk=hook.pk).update(processed_at=timezone.now(), outcome=outcome[:500],
+                                                       order_external_id=hook.order_external_id)
         request = hook.intake_request
         if request is not None:
             request.refresh_from_db()
