@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diagnostics', '0003_status_spans'),
+        ('diagnostics', '0004_analytics_day_rollups'),
     ]
 
     operations = [
