@@ -13,6 +13,8 @@ Scale: the store is read through the connector's light listing (order_refs_since
 streamed and compared in chunks of CHUNK orders with two set lookups per chunk (StoreOrder rows and Platen orders
 by external id); only the ids seen (to count an order listed twice once) and the missing ones are kept in memory.
 Only a missing order is fetched whole (fetch_order) and imported: no request or query per order otherwise.
+Reading the store is mostly waiting for it, so the listing runs ahead in a thread of its own (READ_AHEAD chunks,
+its own connector; it touches no database) while this thread compares and imports.
 
 Runs: `start()` records a queued run (API, dashboard, the due sweep) and queues the job; the job calls `run()`.
 `reconcile()` does both at once for callers that want the answer now (tests, the bench, the CLI). A run whose
@@ -23,9 +25,12 @@ from __future__ import annotations
 
 import json
 import logging
+import queue
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
+from contextlib import suppress
 from itertools import islice
 
 from django.conf import settings
@@ -45,6 +50,7 @@ from platen.stores.statuses import Bucket, SeenVia, StoreStatus
 log = logging.getLogger("platen.diagnostics.reconciliation")
 
 CHUNK = 1000
+READ_AHEAD = 5  # chunks the listing thread may be ahead of the comparison (memory: a few thousand refs)
 LOOKBACK = timedelta(days=7)  # the window a scheduled or on-demand run looks at (seeds: "compare once a week")
 # Orders placed this recently may still be on their way (webhook in flight, next pull not yet run): left for the
 # next run rather than counted missing.
@@ -182,10 +188,10 @@ def _run(record: ReconciliationRun) -> ReconciliationRun:
                  "until it is connected again.")
     else:
         try:
-            with connections.connector_for(store) as connector:
-                refs = _in_window(connector.order_refs_since(record.window_start), record, set())
-                for chunk in _chunks(refs, CHUNK):
-                    _compare(store, connector, chunk, tally)
+            with connections.connector_for(store) as lister, connections.connector_for(store) as fetcher:
+                refs = _in_window(lister.order_refs_since(record.window_start), record, set())
+                for chunk in _read_ahead(_chunks(refs, CHUNK)):
+                    _compare(store, fetcher, chunk, tally)
         except base.AuthFailed as exc:
             error = importing.auth_sentence(store, exc)
             connections.change_status(store, StoreStatus.AUTH_FAILED, SYNC, reason=error)
@@ -220,6 +226,40 @@ def _in_window(refs: Iterator[base.StoreOrderRef], record: ReconciliationRun,
 def _chunks(items: Iterator, size: int) -> Iterator[list]:
     while chunk := list(islice(items, size)):
         yield chunk
+
+
+_END = object()
+
+
+def _read_ahead(chunks: Iterator[list]) -> Iterator[list]:
+    """`chunks`, produced in a thread up to READ_AHEAD ahead of the consumer; its exception is raised here. When the
+    consumer stops early, the thread ends after the page it is reading."""
+    ahead: queue.Queue = queue.Queue(maxsize=READ_AHEAD)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                ahead.put(chunk)
+                if stop.is_set():
+                    return
+            ahead.put(_END)
+        except BaseException as exc:  # handed to the consumer, which raises it in the run's own thread
+            ahead.put(exc)
+
+    thread = threading.Thread(target=produce, name="reconcile-listing", daemon=True)
+    thread.start()
+    try:
+        while (item := ahead.get()) is not _END:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a put waiting for room, until the thread has seen `stop`
+            with suppress(queue.Empty):
+                ahead.get(timeout=0.1)
+        thread.join()
 
 
 def _compare(store: Store, connector: base.Connector, chunk: list[base.StoreOrderRef], tally: _Tally) -> None:
