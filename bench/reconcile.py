@@ -11,8 +11,8 @@ have left them: all but --missing are imported (an Order and its StoreOrder), --
 skipped (not paid) and --waiting as waiting (SKU not mapped); --missing paid orders and the unpaid ones are not in
 Platen at all. The SKUs and the shipping method are mapped, so the missing paid orders qualify and are healed.
 
-Measured in one subprocess (so its peak RSS is the run's alone): first the floor, the connector's orders_since()
-over the window, counting; then `reconcile(store, window, "bench")`, which lists the same orders, compares them in
+Measured in one subprocess (so its peak RSS is the run's alone): first the floor, the connector's light listing
+order_refs_since() over the window, counting; then `reconcile(store, window, "bench")`, which lists the same orders, compares them in
 chunks and imports the missing ones. Goals: reconciliation <= 30 s, peak memory <= 300 MB, time <= 1.5 x the floor.
 
     .venv/bin/python bench/reconcile.py [--orders 100000] [--missing 100] [--missing-unpaid 20] [--skipped 2000] [--waiting 1000]
@@ -119,8 +119,8 @@ def measure(store_id: str, start: str, end: str) -> dict:
     listed = 0
     began = time.perf_counter()
     with connections.connector_for(store) as connector:
-        for data in connector.orders_since(window[0]):
-            listed += window[0] <= data.placed_at < window[1]
+        for ref in connector.order_refs_since(window[0]):  # the same light listing the reconciliation reads
+            listed += window[0] <= ref.placed_at < window[1]
     floor = time.perf_counter() - began
     after_floor = rss_mb()
     began = time.perf_counter()

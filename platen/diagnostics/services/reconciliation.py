@@ -10,8 +10,9 @@ Every store order placed in the window ends in exactly one bucket, as Platen had
   `store_orders`.
 
 Scale: the store is read through the connector's light listing (order_refs_since: id, number, placed time),
-streamed and compared in chunks of CHUNK orders with two set lookups per chunk (StoreOrder rows and Platen orders
-by external id); only the ids seen (to count an order listed twice once) and the missing ones are kept in memory.
+streamed and compared in chunks of CHUNK orders with set lookups by external id (the StoreOrder rows, whose link
+to their order answers for nearly all; Platen orders only for the rest); only the ids seen (to count an order
+listed twice once) and the missing ones are kept in memory.
 Only a missing order is fetched whole (fetch_order) and imported: no request or query per order otherwise.
 Reading the store is mostly waiting for it, so the listing runs ahead in a thread of its own (READ_AHEAD chunks,
 its own connector; it touches no database) while this thread compares and imports.
@@ -264,10 +265,15 @@ def _read_ahead(chunks: Iterator[list]) -> Iterator[list]:
 
 def _compare(store: Store, connector: base.Connector, chunk: list[base.StoreOrderRef], tally: _Tally) -> None:
     ids = [ref.external_id for ref in chunk]
-    orders = set(Order.objects.filter(account_id=store.account_id, channel=store.platform, source_key=str(store.pk),
-                                      external_id__in=ids).values_list("external_id", flat=True))
-    recorded = {external_id: (bucket, code) for external_id, bucket, code in
-                StoreOrder.objects.filter(store=store, external_id__in=ids).values_list("external_id", "bucket", "reason_code")}
+    recorded, orders = {}, set()
+    for external_id, bucket, code, order_id in StoreOrder.objects.filter(store=store, external_id__in=ids).values_list(
+            "external_id", "bucket", "reason_code", "order_id"):
+        recorded[external_id] = (bucket, code)
+        if order_id is not None:  # the link is cleared when the order is deleted: it exists
+            orders.add(external_id)
+    if unlinked := [external_id for external_id in ids if external_id not in orders]:  # usually a few: ask for them
+        orders |= set(Order.objects.filter(account_id=store.account_id, channel=store.platform, source_key=str(store.pk),
+                                           external_id__in=unlinked).values_list("external_id", flat=True))
     tally.listed += len(chunk)
     for ref in chunk:
         if ref.external_id in orders:
