@@ -10,9 +10,11 @@ Every store order placed in the window ends in exactly one bucket, as Platen had
   `store_orders`.
 
 Scale: the store is read through the connector's light listing (order_refs_since: id, number, placed time),
-streamed and compared in chunks of CHUNK orders with set lookups by external id (the StoreOrder rows, whose link
-to their order answers for nearly all; Platen orders only for the rest); only the ids seen (to count an order
-listed twice once) and the missing ones are kept in memory.
+streamed and compared in chunks of CHUNK orders. What Platen recorded of the orders placed in the window
+(StoreOrder: bucket, reason, whether linked to its order) is read once, a small dict per order; a chunk then asks
+only about the few it does not answer: rows recorded with another placed time (by id) and Platen orders of the
+unlinked ones. Besides that dict, only the ids seen (to count an order listed twice once) and the missing ones
+are kept in memory.
 Only a missing order is fetched whole (fetch_order) and imported: no request or query per order otherwise.
 Reading the store is mostly waiting for it, so the listing runs ahead in a thread of its own (READ_AHEAD chunks,
 its own connector; it touches no database) while this thread compares and imports.
@@ -191,8 +193,10 @@ def _run(record: ReconciliationRun) -> ReconciliationRun:
         try:
             with connections.connector_for(store) as lister, connections.connector_for(store) as fetcher:
                 refs = _in_window(lister.order_refs_since(record.window_start), record, set())
+                known = _recorded(StoreOrder.objects.filter(store=store, placed_at__gte=record.window_start,
+                                                            placed_at__lt=record.window_end))
                 for chunk in _read_ahead(_chunks(refs, CHUNK)):
-                    _compare(store, fetcher, chunk, tally)
+                    _compare(store, fetcher, chunk, known, tally)
         except base.AuthFailed as exc:
             error = importing.auth_sentence(store, exc)
             connections.change_status(store, StoreStatus.AUTH_FAILED, SYNC, reason=error)
@@ -263,15 +267,25 @@ def _read_ahead(chunks: Iterator[list]) -> Iterator[list]:
         thread.join()
 
 
-def _compare(store: Store, connector: base.Connector, chunk: list[base.StoreOrderRef], tally: _Tally) -> None:
+def _recorded(rows) -> dict[str, tuple[str, str, bool]]:
+    """{external id: (bucket, reason code, linked to its order)}. The link is cleared when the order is deleted, so a
+    linked row's order exists."""
+    fields = ("external_id", "bucket", "reason_code", "order_id")
+    return {external_id: (bucket, code, order_id is not None)
+            for external_id, bucket, code, order_id in rows.values_list(*fields).iterator(chunk_size=10 * CHUNK)}
+
+
+def _compare(store: Store, connector: base.Connector, chunk: list[base.StoreOrderRef],
+             known: dict[str, tuple[str, str, bool]], tally: _Tally) -> None:
+    """`known`: the window's rows, read once; a row recorded with another placed time is found by id here."""
     ids = [ref.external_id for ref in chunk]
-    recorded, orders = {}, set()
-    for external_id, bucket, code, order_id in StoreOrder.objects.filter(store=store, external_id__in=ids).values_list(
-            "external_id", "bucket", "reason_code", "order_id"):
-        recorded[external_id] = (bucket, code)
-        if order_id is not None:  # the link is cleared when the order is deleted: it exists
-            orders.add(external_id)
-    if unlinked := [external_id for external_id in ids if external_id not in orders]:  # usually a few: ask for them
+    if unknown := [external_id for external_id in ids if external_id not in known]:
+        recorded = {**{i: known[i] for i in ids if i in known},
+                    **_recorded(StoreOrder.objects.filter(store=store, external_id__in=unknown))}
+    else:
+        recorded = known
+    orders = {i for i in ids if i in recorded and recorded[i][2]}
+    if unlinked := [i for i in ids if i not in orders]:  # usually a few (waiting, skipped, missing): ask for them
         orders |= set(Order.objects.filter(account_id=store.account_id, channel=store.platform, source_key=str(store.pk),
                                            external_id__in=unlinked).values_list("external_id", flat=True))
     tally.listed += len(chunk)
@@ -279,7 +293,7 @@ def _compare(store: Store, connector: base.Connector, chunk: list[base.StoreOrde
         if ref.external_id in orders:
             tally.counts["imported"] += 1
         elif ref.external_id in recorded and recorded[ref.external_id][0] != Bucket.IMPORTED:
-            bucket, code = recorded[ref.external_id]
+            bucket, code, _ = recorded[ref.external_id]
             tally.counts[bucket] += 1
             tally.reasons[code or "unknown"] += 1
         else:  # never recorded (or recorded as imported while its order is gone): fetch it whole and import it now
