@@ -14,9 +14,8 @@ streamed and compared in chunks of CHUNK orders. What Platen recorded of the ord
 (StoreOrder: bucket, reason, whether linked to its order) is read once, a small dict per order; a chunk then asks
 only about the few it does not answer: rows recorded with another placed time (by id) and Platen orders of the
 unlinked ones. Besides that dict, only the ids seen (to count an order listed twice once) and the missing ones
-are kept in memory.
-Only a missing order is fetched whole (fetch_order) and imported: no request or query per order otherwise.
-Reading the store is mostly waiting for it, so the listing runs ahead in a thread of its own (READ_AHEAD chunks,
+are kept in memory. Only a missing order is fetched whole (fetch_order) and imported: no request or query per
+order otherwise. Reading the store is mostly waiting for it, so the listing runs ahead in a thread of its own (READ_AHEAD chunks,
 its own connector; it touches no database) while this thread compares and imports.
 
 Runs: `start()` records a queued run (API, dashboard, the due sweep) and queues the job; the job calls `run()`.
@@ -32,8 +31,8 @@ import queue
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timedelta
 from contextlib import suppress
+from datetime import datetime, timedelta
 from itertools import islice
 
 from django.conf import settings
