@@ -31,7 +31,7 @@ import queue
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta
 from itertools import islice
 
@@ -192,10 +192,11 @@ def _run(record: ReconciliationRun) -> ReconciliationRun:
         try:
             with connections.connector_for(store) as lister, connections.connector_for(store) as fetcher:
                 refs = _in_window(lister.order_refs_since(record.window_start), record, set())
-                known = _recorded(StoreOrder.objects.filter(store=store, placed_at__gte=record.window_start,
-                                                            placed_at__lt=record.window_end))
-                for chunk in _read_ahead(_chunks(refs, CHUNK)):
-                    _compare(store, fetcher, chunk, known, tally)
+                with _read_ahead(_chunks(refs, CHUNK)) as chunks:  # the store is read meanwhile
+                    known = _recorded(StoreOrder.objects.filter(store=store, placed_at__gte=record.window_start,
+                                                                placed_at__lt=record.window_end))
+                    for chunk in chunks:
+                        _compare(store, fetcher, chunk, known, tally)
         except base.AuthFailed as exc:
             error = importing.auth_sentence(store, exc)
             connections.change_status(store, StoreStatus.AUTH_FAILED, SYNC, reason=error)
@@ -235,9 +236,10 @@ def _chunks(items: Iterator, size: int) -> Iterator[list]:
 _END = object()
 
 
-def _read_ahead(chunks: Iterator[list]) -> Iterator[list]:
-    """`chunks`, produced in a thread up to READ_AHEAD ahead of the consumer; its exception is raised here. When the
-    consumer stops early, the thread ends after the page it is reading."""
+@contextmanager
+def _read_ahead(chunks: Iterator[list]) -> Iterator[Iterator[list]]:
+    """`chunks`, produced from now on in a thread, up to READ_AHEAD ahead of the consumer; the thread's exception is
+    raised to the consumer. At the block's end the thread ends after the page it is reading."""
     ahead: queue.Queue = queue.Queue(maxsize=READ_AHEAD)
     stop = threading.Event()
 
@@ -251,13 +253,16 @@ def _read_ahead(chunks: Iterator[list]) -> Iterator[list]:
         except BaseException as exc:  # handed to the consumer, which raises it in the run's own thread
             ahead.put(exc)
 
-    thread = threading.Thread(target=produce, name="reconcile-listing", daemon=True)
-    thread.start()
-    try:
+    def consume() -> Iterator[list]:
         while (item := ahead.get()) is not _END:
             if isinstance(item, BaseException):
                 raise item
             yield item
+
+    thread = threading.Thread(target=produce, name="reconcile-listing", daemon=True)
+    thread.start()
+    try:
+        yield consume()
     finally:
         stop.set()
         while thread.is_alive():  # unblock a put waiting for room, until the thread has seen `stop`
