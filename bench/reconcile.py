@@ -1,7 +1,7 @@
 """Reconciliation benchmark: a store with --orders orders (100,000) compared with a Platen PostgreSQL database
 holding them, next to only listing the store's orders (the floor), in the same run.
 
-The store is tests/emulators/shopify.py (a real HTTP server on loopback, in this process) on an unmetered plan:
+The store is tests/emulators/shopify/ (a real HTTP server on loopback, in this process) on an unmetered plan:
 the benchmark measures what Platen adds to reading the store, not the platform's rate limit (bench/store_sync.py
 measures that). Its orders: --orders paid 2-line orders of the bulk poster placed CONNECTED_AT + 1 min on, SPACING
 apart, plus --missing-unpaid orders awaiting payment.
