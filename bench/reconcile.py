@@ -6,14 +6,16 @@ the benchmark measures what Platen adds to reading the store, not the platform's
 measures that). Its orders: --orders paid 2-line orders of the bulk poster placed CONNECTED_AT + 1 min on, SPACING
 apart, plus --missing-unpaid orders awaiting payment.
 
-The database (a fresh PostgreSQL database, set up in its own subprocess and analyzed, not measured) holds them as the pulls would
-have left them: all but --missing are imported (an Order and its StoreOrder), --skipped of those instead recorded as
-skipped (not paid) and --waiting as waiting (SKU not mapped); --missing paid orders and the unpaid ones are not in
-Platen at all. The SKUs and the shipping method are mapped, so the missing paid orders qualify and are healed.
+The database (a fresh PostgreSQL database, set up in its own subprocess and analyzed, not measured) holds them as
+the pulls would have left them: all but --missing are imported (an Order and its StoreOrder), --skipped of those
+instead recorded as skipped (not paid) and --waiting as waiting (SKU not mapped); --missing paid orders and the
+unpaid ones are not in Platen at all. The SKUs and the shipping method are mapped, so the missing paid orders
+qualify and are healed.
 
 Measured in one subprocess (so its peak RSS is the run's alone): first the floor, the connector's light listing
-order_refs_since() over the window, counting; then `reconcile(store, window, "bench")`, which lists the same orders, compares them in
-chunks and imports the missing ones. Goals: reconciliation <= 30 s, peak memory <= 300 MB, time <= 1.5 x the floor.
+order_refs_since() over the window, counting; then `reconcile(store, window, "bench")`, which lists the same
+orders, compares them in chunks and fetches and imports the missing ones. Goals: reconciliation <= 30 s, peak
+memory <= 300 MB, time <= 1.5 x the floor.
 
     .venv/bin/python bench/reconcile.py [--orders 100000] [--missing 100] [--missing-unpaid 20] [--skipped 2000] [--waiting 1000]
 """

@@ -8,8 +8,8 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from graphql import (
     FieldNode, FragmentSpreadNode, get_named_type, GraphQLError, GraphQLObjectType, InlineFragmentNode, is_leaf_type,
@@ -226,8 +226,8 @@ class _Connection:
 
     @property
     def pageInfo(self) -> dict:  # noqa: N802 (the GraphQL field)
-        ends = (_cursor(self._keys[self._chosen[0]]), _cursor(self._keys[self._chosen[-1]])) if self._chosen else (None, None)
-        return {**self._page, "startCursor": ends[0], "endCursor": ends[1]}
+        first, last = (_cursor(self._keys[self._chosen[i]]) for i in (0, -1)) if self._chosen else (None, None)
+        return {**self._page, "startCursor": first, "endCursor": last}
 
 
 def _listing(items: list, key: Callable) -> tuple[list, list]:
