@@ -2,7 +2,8 @@
 (they enqueue these jobs themselves).
 
 - `reconcile` (diagnostics.reconcile): one queued reconciliation run (services.reconciliation.run).
-- `reconcile_due` (diagnostics.reconcile-due): hourly, queues a run for every active store whose last run started
+- `reconcile_due` (diagnostics.reconcile-due): hourly, ends as failed the runs whose worker died (still queued or
+  running STALE_RUN after they started), then queues a run for every active store whose last run started
   PLATEN_RECONCILE_INTERVAL_HOURS ago or more (24 by default: daily).
 - `alerts_sweep` (diagnostics.alerts-sweep): every 10 minutes, opens and resolves alerts (services.alerts.sweep).
 """
@@ -25,6 +26,7 @@ def reconcile(run_id: str) -> None:
 def reconcile_due() -> None:
     from platen.diagnostics.services import reconciliation
 
+    reconciliation.end_stale()
     reconciliation.enqueue_due()
 
 

@@ -9,10 +9,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from platen.diagnostics import tasks
 from platen.diagnostics.models import ReconciliationRun
 from platen.diagnostics.services import reconciliation
 from platen.intake.models import IntakeRequest
-from platen.jobs import run_pending
+from platen.jobs import enqueue, run_pending
 from platen.orders.models import Order
 from platen.stores.models import SkuMapping, Store, StoreOrder
 from platen.stores.services import pulls
@@ -58,6 +59,8 @@ def test_a_run_puts_every_store_order_in_one_bucket_and_heals_the_missing_one(st
     unpaid = add(shop, poster.variants[0], financial_status="pending")
     waiting = add(shop, unmapped.variants[0])
     pulls.pull(store)  # Platen sees these three: imported, skipped (not paid), waiting (SKU not mapped)
+    # Recorded with another placed time than the store's (an edited order): still found, by its id.
+    StoreOrder.objects.filter(external_id=str(waiting.id)).update(placed_at=store.connected_at - timedelta(days=3))
     missing = add(shop, poster.variants[0], hours_ago=1)  # never reached Platen: no webhook, no pull since
     missing_unpaid = add(shop, poster.variants[0], hours_ago=1, financial_status="pending")
     older = shop.add_order(created_at=store.connected_at - timedelta(days=1))  # placed before the window ...
@@ -160,3 +163,20 @@ def test_another_accounts_store_has_no_reconciliation_pages(merchant_client, oth
     assert merchant_client.get(f"/stores/{theirs.pk}/reconciliations/").status_code == 404
     assert merchant_client.post(f"/stores/{theirs.pk}/reconcile/").status_code == 404
     assert not ReconciliationRun.objects.exists()
+
+
+def test_the_due_sweep_ends_a_run_whose_worker_died_after_stale_run(store):
+    long_ago = timezone.now() - reconciliation.STALE_RUN - timedelta(minutes=1)
+    dead = reconciliation.start(store, "api")  # queued; its worker died before finishing
+    ReconciliationRun.objects.filter(pk=dead.pk).update(status="running", started_at=long_ago)
+    recent = ReconciliationRun.objects.create(store=store, trigger="api", status="queued", window_start=long_ago,
+                                              window_end=timezone.now(), started_at=timezone.now())
+
+    enqueue(tasks.reconcile_due)  # the hourly sweep, as the scheduler queues it
+    run_pending()
+
+    dead.refresh_from_db()
+    assert dead.status == "failed" and dead.finished_at is not None
+    assert dead.error.startswith("This reconciliation stopped before it finished")
+    assert ReconciliationRun.objects.get(pk=recent.pk).status == "queued"  # not stale yet: still waited for
+    assert reconciliation.end_stale() == 0

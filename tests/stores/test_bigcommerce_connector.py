@@ -186,6 +186,16 @@ def test_the_pull_pages_oldest_change_first_and_ends_at_a_short_page(shop, bc):
     assert all("sort=date_modified%3Aasc" in path and "limit=50" in path for path in order_lists(shop))
 
 
+def test_order_refs_since_reads_only_the_order_list_250_a_page(shop, bc):
+    ids = [shop.add_order([{"sku": "A", "quantity": 1}], created=T0 + timedelta(minutes=n)) for n in range(260)]
+    shop.set_status(ids[0], 5, at=T0 + timedelta(days=1))  # changed last: listed last
+    refs = list(bc.order_refs_since(T0 + timedelta(minutes=1)))
+    assert [r.external_id for r in refs] == [str(i) for i in ids[1:]] + [str(ids[0])]
+    assert (refs[-1].number, refs[-1].placed_at) == (str(ids[0]), T0)
+    assert len(shop.requests) == len(order_lists(shop)) == 2  # no products or addresses request per order
+    assert all("limit=250" in path for path in order_lists(shop))
+
+
 def test_the_pull_ends_at_the_204_of_an_empty_page(shop, bc):
     for _ in range(50):  # a full page, all changed in the same second: page numbers step on within it
         shop.add_order([{"sku": "A", "quantity": 1}], created=T0)

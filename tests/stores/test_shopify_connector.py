@@ -213,6 +213,21 @@ def test_orders_since_asks_only_for_orders_changed_at_or_after_the_cursor(shop, 
     assert "updated_at:>=" in shop.last_query["variables"]["query"]
 
 
+def test_order_refs_since_lists_the_same_orders_a_page_of_250_at_one_point_each(shop, shopify):
+    made = shop.add_orders(260, start=T0, spacing=timedelta(minutes=1))
+    shop.update_order(made[3].id, financial_status="refunded")  # updated now: listed last
+    cursor = made[200].updated_at
+    refs = list(shopify.order_refs_since(cursor))
+    full = list(shopify.orders_since(cursor))
+    assert [(r.external_id, r.number, r.placed_at) for r in refs] == [(o.external_id, o.number, o.placed_at) for o in full]
+    assert [r.external_id for r in refs][-1] == str(made[3].id) and len(refs) == 61
+    before = len(shop.costs)
+    assert len(list(shopify.order_refs_since(None))) == 260
+    pages = shop.costs[before:]  # a full page at once: an order ref is one point
+    assert [(c["requestedQueryCost"], c["actualQueryCost"]) for c in pages] == [(2 + 250, 2 + 250), (2 + 250, 2 + 10)]
+    assert shop.last_query["query"].count("{") == 4  # no line items, addresses or shipping lines asked for
+
+
 def test_hand_changes_in_the_store_are_read(shop, shopify):
     held, fulfilled, cancelled, pending = (shop.add_order(created_at=T0 + timedelta(minutes=i)) for i in range(4))
     shop.hold(held.id)

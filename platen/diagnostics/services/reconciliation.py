@@ -9,20 +9,29 @@ Every store order placed in the window ends in exactly one bucket, as Platen had
   which the run keeps in `missing` (`why`). So `healed` is a part of `missing`, and the counts add up to
   `store_orders`.
 
-Scale: the connector's iterator is streamed and compared in chunks of CHUNK orders with two set lookups per chunk
-(StoreOrder rows and Platen orders by external id); only the ids seen (to count an order listed twice once) and
-the missing ones are kept in memory. No query per order except for missing orders, which are imported.
+Scale: the store is read through the connector's light listing (order_refs_since: id, number, placed time),
+streamed and compared in chunks of CHUNK orders. What Platen recorded of the orders placed in the window
+(StoreOrder: bucket, reason, whether linked to its order) is read once, a small dict per order; a chunk then asks
+only about the few it does not answer: rows recorded with another placed time (by id) and Platen orders of the
+unlinked ones. Besides that dict, only the ids seen (to count an order listed twice once) and the missing ones
+are kept in memory. Only a missing order is fetched whole (fetch_order) and imported: no request or query per
+order otherwise. Reading the store is mostly waiting for it, so the listing runs ahead in a thread of its own (READ_AHEAD chunks,
+its own connector; it touches no database) while this thread compares and imports.
 
 Runs: `start()` records a queued run (API, dashboard, the due sweep) and queues the job; the job calls `run()`.
-`reconcile()` does both at once for callers that want the answer now (tests, the bench, the CLI).
+`reconcile()` does both at once for callers that want the answer now (tests, the bench, the CLI). A run whose
+worker died would stay queued or running: the due sweep ends it as failed after STALE_RUN (`end_stale()`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import queue
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta
 from itertools import islice
 
@@ -43,13 +52,17 @@ from platen.stores.statuses import Bucket, SeenVia, StoreStatus
 log = logging.getLogger("platen.diagnostics.reconciliation")
 
 CHUNK = 1000
+READ_AHEAD = 5  # chunks the listing thread may be ahead of the comparison (memory: a few thousand refs)
 LOOKBACK = timedelta(days=7)  # the window a scheduled or on-demand run looks at (seeds: "compare once a week")
 # Orders placed this recently may still be on their way (webhook in flight, next pull not yet run): left for the
 # next run rather than counted missing.
 SETTLE = timedelta(minutes=15)
-STALE_RUN = timedelta(hours=2)  # a queued or running run older than this is not waited for by start()
+STALE_RUN = timedelta(hours=2)  # a queued or running run older than this is not waited for, and the sweep ends it
+STALE_SENTENCE = ("This reconciliation stopped before it finished (the work running it was interrupted); nothing "
+                  "was lost, and the next one runs as scheduled, or start one now.")
 MAX_LISTED = 500  # healed / missing entries kept on a run (the counts are always exact)
 SYNC = Actor.system("reconciliation")
+GONE = "The store deleted it while Platen was comparing; there is nothing to import."
 
 
 class Status:
@@ -98,6 +111,14 @@ def _start(store: Store, trigger: str, window: tuple[datetime, datetime] | None,
                                                window_end=end_at, started_at=now)
         tasks.enqueue_reconcile(run.pk)
     return run, True
+
+
+def end_stale(now: datetime | None = None) -> int:
+    """Mark failed every run still queued or running STALE_RUN after it started (its worker died); answer how many."""
+    now = now or timezone.now()
+    return ReconciliationRun.objects.filter(status__in=(Status.QUEUED, Status.RUNNING),
+                                            started_at__lt=now - STALE_RUN).update(
+        status=Status.FAILED, error=STALE_SENTENCE, finished_at=now)
 
 
 def enqueue_due(now: datetime | None = None) -> int:
@@ -169,9 +190,13 @@ def _run(record: ReconciliationRun) -> ReconciliationRun:
                  "until it is connected again.")
     else:
         try:
-            with connections.connector_for(store) as connector:
-                for chunk in _chunks(_in_window(connector.orders_since(record.window_start), record, set()), CHUNK):
-                    _compare(store, chunk, tally)
+            with connections.connector_for(store) as lister, connections.connector_for(store) as fetcher:
+                refs = _in_window(lister.order_refs_since(record.window_start), record, set())
+                with _read_ahead(_chunks(refs, CHUNK)) as chunks:  # the store is read meanwhile
+                    known = _recorded(StoreOrder.objects.filter(store=store, placed_at__gte=record.window_start,
+                                                                placed_at__lt=record.window_end))
+                    for chunk in chunks:
+                        _compare(store, fetcher, chunk, known, tally)
         except base.AuthFailed as exc:
             error = importing.auth_sentence(store, exc)
             connections.change_status(store, StoreStatus.AUTH_FAILED, SYNC, reason=error)
@@ -194,12 +219,13 @@ def _finish(record: ReconciliationRun, tally: _Tally, error: str) -> Reconciliat
     return record
 
 
-def _in_window(orders: Iterator[base.StoreOrder], record: ReconciliationRun, seen: set[str]) -> Iterator[base.StoreOrder]:
+def _in_window(refs: Iterator[base.StoreOrderRef], record: ReconciliationRun,
+               seen: set[str]) -> Iterator[base.StoreOrderRef]:
     """Orders placed in [window_start, window_end), each once (a platform may list an order changed mid-listing twice)."""
-    for data in orders:
-        if record.window_start <= data.placed_at < record.window_end and data.external_id not in seen:
-            seen.add(data.external_id)
-            yield data
+    for ref in refs:
+        if record.window_start <= ref.placed_at < record.window_end and ref.external_id not in seen:
+            seen.add(ref.external_id)
+            yield ref
 
 
 def _chunks(items: Iterator, size: int) -> Iterator[list]:
@@ -207,23 +233,80 @@ def _chunks(items: Iterator, size: int) -> Iterator[list]:
         yield chunk
 
 
-def _compare(store: Store, chunk: list[base.StoreOrder], tally: _Tally) -> None:
-    ids = [data.external_id for data in chunk]
-    orders = set(Order.objects.filter(account_id=store.account_id, channel=store.platform, source_key=str(store.pk),
-                                      external_id__in=ids).values_list("external_id", flat=True))
-    recorded = {external_id: (bucket, code) for external_id, bucket, code in
-                StoreOrder.objects.filter(store=store, external_id__in=ids).values_list("external_id", "bucket", "reason_code")}
+_END = object()
+
+
+@contextmanager
+def _read_ahead(chunks: Iterator[list]) -> Iterator[Iterator[list]]:
+    """`chunks`, produced from now on in a thread, up to READ_AHEAD ahead of the consumer; the thread's exception is
+    raised to the consumer. At the block's end the thread ends after the page it is reading."""
+    ahead: queue.Queue = queue.Queue(maxsize=READ_AHEAD)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                ahead.put(chunk)
+                if stop.is_set():
+                    return
+            ahead.put(_END)
+        except BaseException as exc:  # handed to the consumer, which raises it in the run's own thread
+            ahead.put(exc)
+
+    def consume() -> Iterator[list]:
+        while (item := ahead.get()) is not _END:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    thread = threading.Thread(target=produce, name="reconcile-listing", daemon=True)
+    thread.start()
+    try:
+        yield consume()
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a put waiting for room, until the thread has seen `stop`
+            with suppress(queue.Empty):
+                ahead.get(timeout=0.1)
+        thread.join()
+
+
+def _recorded(rows) -> dict[str, tuple[str, str, bool]]:
+    """{external id: (bucket, reason code, linked to its order)}. The link is cleared when the order is deleted, so a
+    linked row's order exists."""
+    fields = ("external_id", "bucket", "reason_code", "order_id")
+    return {external_id: (bucket, code, order_id is not None)
+            for external_id, bucket, code, order_id in rows.values_list(*fields).iterator(chunk_size=10 * CHUNK)}
+
+
+def _compare(store: Store, connector: base.Connector, chunk: list[base.StoreOrderRef],
+             known: dict[str, tuple[str, str, bool]], tally: _Tally) -> None:
+    """`known`: the window's rows, read once; a row recorded with another placed time is found by id here."""
+    ids = [ref.external_id for ref in chunk]
+    if unknown := [external_id for external_id in ids if external_id not in known]:
+        recorded = {**{i: known[i] for i in ids if i in known},
+                    **_recorded(StoreOrder.objects.filter(store=store, external_id__in=unknown))}
+    else:
+        recorded = known
+    orders = {i for i in ids if i in recorded and recorded[i][2]}
+    if unlinked := [i for i in ids if i not in orders]:  # usually a few (waiting, skipped, missing): ask for them
+        orders |= set(Order.objects.filter(account_id=store.account_id, channel=store.platform, source_key=str(store.pk),
+                                           external_id__in=unlinked).values_list("external_id", flat=True))
     tally.listed += len(chunk)
-    for data in chunk:
-        if data.external_id in orders:
+    for ref in chunk:
+        if ref.external_id in orders:
             tally.counts["imported"] += 1
-        elif data.external_id in recorded and recorded[data.external_id][0] != Bucket.IMPORTED:
-            bucket, code = recorded[data.external_id]
+        elif ref.external_id in recorded and recorded[ref.external_id][0] != Bucket.IMPORTED:
+            bucket, code, _ = recorded[ref.external_id]
             tally.counts[bucket] += 1
             tally.reasons[code or "unknown"] += 1
-        else:  # never recorded (or recorded as imported while its order is gone): import it now
+        else:  # never recorded (or recorded as imported while its order is gone): fetch it whole and import it now
             tally.counts["missing"] += 1
-            _heal(store, data, tally)
+            data = connector.fetch_order(ref.external_id)
+            if data is None:  # deleted in the store since it was listed
+                tally.missing.append(_entry(ref, why=GONE))
+            else:
+                _heal(store, data, tally)
 
 
 def _heal(store: Store, data: base.StoreOrder, tally: _Tally) -> None:
@@ -244,5 +327,5 @@ def _heal(store: Store, data: base.StoreOrder, tally: _Tally) -> None:
         tally.missing.append(_entry(data, why=row.reason, bucket=row.bucket, reasonCode=row.reason_code))
 
 
-def _entry(data: base.StoreOrder, **more) -> dict:
+def _entry(data: base.StoreOrder | base.StoreOrderRef, **more) -> dict:
     return {"externalId": data.external_id, "number": data.number, "placedAt": data.placed_at.isoformat(), **more}

@@ -114,6 +114,15 @@ class StoreOrder:
 
 
 @dataclass(frozen=True)
+class StoreOrderRef:
+    """What a light listing gives of an order: enough to find it in Platen; the order itself is fetch_order's."""
+
+    external_id: str
+    number: str
+    placed_at: datetime
+
+
+@dataclass(frozen=True)
 class StoreVariantData:
     external_id: str
     sku: str = ""
@@ -193,6 +202,11 @@ class Connector(ABC):
     def orders_since(self, updated_since: datetime | None) -> Iterator[StoreOrder]:
         """Every order updated at or after `updated_since` (all when None), oldest change first where the platform
         can sort so, following the platform's pagination."""
+
+    @abstractmethod
+    def order_refs_since(self, updated_since: datetime | None) -> Iterator[StoreOrderRef]:
+        """What orders_since lists, each order only as its StoreOrderRef: the cheapest listing the platform has
+        (no line items, addresses or sub-resources), for comparisons that fetch the few full orders they need."""
 
     @abstractmethod
     def fetch_order(self, external_id: str) -> StoreOrder | None:

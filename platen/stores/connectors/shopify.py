@@ -40,8 +40,8 @@ from datetime import UTC, datetime
 
 from platen.kit import safehttp
 from platen.stores.connectors.base import (
-    AuthFailed, Connector, ConnectorError, InvalidSignature, StoreAddress, StoreLine, StoreOrder, StoreProductData,
-    StoreVariantData, TrackingPush, WebhookEvent,
+    AuthFailed, Connector, ConnectorError, InvalidSignature, StoreAddress, StoreLine, StoreOrder, StoreOrderRef,
+    StoreProductData, StoreVariantData, TrackingPush, WebhookEvent,
 )
 
 log = logging.getLogger("platen.stores.shopify")
@@ -51,8 +51,9 @@ SINGLE_QUERY_MAX_COST = 1000  # Shopify's cap for any one query, on every plan
 MAX_PAGE = 250
 ORDER_LINES = 10  # line items read with each order; more come in a follow-up query
 PRODUCT_VARIANTS = 50  # variants read with each product; more come in a follow-up query
-# The first page of a listing, before its cost per item is known: well under the single-query cap.
-FIRST_PAGE = {"orders": 10, "products": 4}
+# The first page of a listing, before its cost per item is known: well under the single-query cap. An order ref
+# costs 1 point (an object of scalars), so a full page of them (252) fits every plan's bucket from the start.
+FIRST_PAGE = {"orders": 10, "products": 4, "order_refs": MAX_PAGE}
 THROTTLED_RETRIES = 8
 AUTH_SENTENCE = "Shopify refused Platen's access token: reconnect the store."
 
@@ -91,6 +92,13 @@ query PlatenOrders($first: Int!, $after: String, $query: String) {{
     nodes {{ {_ORDER_FIELDS} }}
   }}
 }}"""
+ORDER_REFS_QUERY = """
+query PlatenOrderRefs($first: Int!, $after: String, $query: String) {
+  orders(first: $first, after: $after, sortKey: UPDATED_AT, query: $query) {
+    pageInfo { hasNextPage endCursor }
+    nodes { id legacyResourceId name createdAt }
+  }
+}"""
 ORDER_QUERY = f"query PlatenOrder($id: ID!) {{ order(id: $id) {{ {_ORDER_FIELDS} }} }}"
 ORDER_LINES_QUERY = f"""
 query PlatenOrderLines($id: ID!, $after: String) {{
@@ -235,11 +243,13 @@ class Shopify(Connector):
     # --- Reading --------------------------------------------------------------------------------------
 
     def orders_since(self, updated_since: datetime | None) -> Iterator[StoreOrder]:
-        search = None
-        if updated_since is not None:
-            search = f"updated_at:>='{updated_since.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}'"
-        for node in self._pages("orders", ORDERS_QUERY, {"query": search}):
+        for node in self._pages("orders", ORDERS_QUERY, {"query": _updated_since(updated_since)}):
             yield self._complete(order_from_graphql(node), node)
+
+    def order_refs_since(self, updated_since: datetime | None) -> Iterator[StoreOrderRef]:
+        for node in self._pages("order_refs", ORDER_REFS_QUERY, {"query": _updated_since(updated_since)}):
+            yield StoreOrderRef(external_id=_text(node.get("legacyResourceId")) or legacy_id(node["id"]),
+                                number=_text(node.get("name")), placed_at=_time(node.get("createdAt")))
 
     def fetch_order(self, external_id: str) -> StoreOrder | None:
         node = self._query("order", ORDER_QUERY, {"id": order_gid(external_id)}).get("order")
@@ -446,6 +456,11 @@ def order_gid(external_id: str) -> str:
 def legacy_id(global_id: str | None) -> str:
     """gid://shopify/ProductVariant/123 -> "123" (the numeric id REST payloads and webhooks use)."""
     return str(global_id).rsplit("/", 1)[-1] if global_id else ""
+
+
+def _updated_since(at: datetime | None) -> str | None:
+    """The search term for orders changed at or after `at` (None: every order)."""
+    return None if at is None else f"updated_at:>='{at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}'"
 
 
 def _time(value: str | None) -> datetime | None:

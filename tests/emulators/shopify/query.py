@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from graphql import (
     FieldNode, FragmentSpreadNode, get_named_type, GraphQLError, GraphQLObjectType, InlineFragmentNode, is_leaf_type,
@@ -121,6 +122,7 @@ def parse_search(query: str | None) -> list[tuple[bool, str, str, str]]:
     return terms
 
 
+@lru_cache(maxsize=64)  # a search's time is read once per order it is matched against
 def _parse_time(value: str) -> datetime:
     text = value.strip()
     if len(text) == 10:
@@ -181,7 +183,7 @@ def _page_size(first, last) -> tuple[int, bool]:
 
 
 def connection(keys: list, items: list, *, first=None, after=None, last=None, before=None, reverse=False,
-               match: Callable[[object], bool] | None = None, view: Callable = lambda item: item) -> dict:
+               match: Callable[[object], bool] | None = None, view: Callable = lambda item: item) -> _Connection:
     """A page of `items` (sorted ascending by `keys`, JSON-able tuples) as a GraphQL connection."""
     size, backwards = _page_size(first, last)
     lo, hi = 0, len(items)
@@ -207,15 +209,25 @@ def connection(keys: list, items: list, *, first=None, after=None, last=None, be
             chosen.append(position)
     if backwards:
         chosen.reverse()
-    nodes = [view(items[p]) for p in chosen]
-    cursors = [_cursor(keys[p]) for p in chosen]
-    return {
-        "nodes": nodes,
-        "edges": [{"node": n, "cursor": c} for n, c in zip(nodes, cursors)],
-        "pageInfo": {"hasNextPage": more if not backwards else before is not None,
-                     "hasPreviousPage": more if backwards else after is not None,
-                     "startCursor": cursors[0] if cursors else None, "endCursor": cursors[-1] if cursors else None},
-    }
+    return _Connection(keys, chosen, [view(items[p]) for p in chosen],
+                       {"hasNextPage": more if not backwards else before is not None,
+                        "hasPreviousPage": more if backwards else after is not None})
+
+
+class _Connection:
+    """A page as GraphQL reads it (nodes, edges, pageInfo); a cursor is made only for what the query asks for."""
+
+    def __init__(self, keys: list, chosen: list[int], nodes: list, page: dict):
+        self._keys, self._chosen, self.nodes, self._page = keys, chosen, nodes, page
+
+    @property
+    def edges(self) -> list[dict]:
+        return [{"node": n, "cursor": _cursor(self._keys[p])} for n, p in zip(self.nodes, self._chosen)]
+
+    @property
+    def pageInfo(self) -> dict:  # noqa: N802 (the GraphQL field)
+        first, last = (_cursor(self._keys[self._chosen[i]]) for i in (0, -1)) if self._chosen else (None, None)
+        return {**self._page, "startCursor": first, "endCursor": last}
 
 
 def _listing(items: list, key: Callable) -> tuple[list, list]:

@@ -130,17 +130,28 @@ class FulfillmentView:
 
 
 class OrderView:
+    """Fields are read when the query asks for them (a listing of ids and names builds nothing else)."""
+
     def __init__(self, emulator: ShopifyEmulator, order: Order):
         self.e, self.o = emulator, order
-        self.id, self.legacyResourceId, self.name = gid("Order", order.id), str(order.id), order.name
-        self.email, self.phone, self.note = order.email or None, order.phone or None, order.note
-        self.createdAt = self.processedAt = _iso(order.created_at)
-        self.updatedAt, self.cancelledAt, self.closedAt = _iso(order.updated_at), _iso(order.cancelled_at), _iso(order.closed_at)
-        self.cancelReason = order.cancel_reason.upper() if order.cancel_reason else None
-        self.closed, self.test, self.currencyCode = order.closed_at is not None, False, order.currency
-        self.displayFinancialStatus = order.financial_status.upper()
-        self.displayFulfillmentStatus = order.display_fulfillment_status
-        self.customAttributes = [{"key": a["name"], "value": a.get("value")} for a in order.note_attributes]
+
+    id = property(lambda self: gid("Order", self.o.id))
+    legacyResourceId = property(lambda self: str(self.o.id))
+    name = property(lambda self: self.o.name)
+    email = property(lambda self: self.o.email or None)
+    phone = property(lambda self: self.o.phone or None)
+    note = property(lambda self: self.o.note)
+    createdAt = processedAt = property(lambda self: _iso(self.o.created_at))
+    updatedAt = property(lambda self: _iso(self.o.updated_at))
+    cancelledAt = property(lambda self: _iso(self.o.cancelled_at))
+    closedAt = property(lambda self: _iso(self.o.closed_at))
+    cancelReason = property(lambda self: self.o.cancel_reason.upper() if self.o.cancel_reason else None)
+    closed = property(lambda self: self.o.closed_at is not None)
+    test = False
+    currencyCode = property(lambda self: self.o.currency)
+    displayFinancialStatus = property(lambda self: self.o.financial_status.upper())
+    displayFulfillmentStatus = property(lambda self: self.o.display_fulfillment_status)
+    customAttributes = property(lambda self: [{"key": a["name"], "value": a.get("value")} for a in self.o.note_attributes])
 
     @property
     def totalPriceSet(self):
