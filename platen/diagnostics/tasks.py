@@ -6,6 +6,8 @@
   running STALE_RUN after they started), then queues a run for every active store whose last run started
   PLATEN_RECONCILE_INTERVAL_HOURS ago or more (24 by default: daily).
 - `alerts_sweep` (diagnostics.alerts-sweep): every 10 minutes, opens and resolves alerts (services.alerts.sweep).
+- `fold_rollups` (diagnostics.fold-rollups): every 10 minutes on PostgreSQL, folds the rows the triggers appended to
+  the analytics day rollups, so that a read never has a long backlog to fold (services.analytics_rollup.fold).
 """
 
 from __future__ import annotations
@@ -35,6 +37,16 @@ def alerts_sweep() -> None:
     from platen.diagnostics.services import alerts
 
     alerts.sweep()
+
+
+@periodic("diagnostics.fold-rollups", every=timedelta(minutes=10))
+def fold_rollups() -> None:
+    from django.db import connection
+
+    from platen.diagnostics.services import analytics_rollup
+
+    if connection.vendor == "postgresql":
+        analytics_rollup.fold()
 
 
 def enqueue_reconcile(run_id) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -128,14 +129,34 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+WIDTHS = (1366, 390)  # a laptop and a phone
+
+
+@contextmanager
+def new_page(browser, live_server, width: int = 1280, permissions: tuple[str, ...] = ()):
+    """A fresh browser context's page on the live server, `width` px wide (page.width says which)."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 900})
+    if permissions:
+        context.grant_permissions(list(permissions), origin=live_server.url)
     context.set_default_timeout(10_000)
     page = context.new_page()
+    page.width = width
     # The product loads nothing from the internet: fail on any request that leaves the live server.
     outside = []
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None)
     yield page
     context.close()
     assert outside == [], f"requests outside the server: {outside}"
+
+
+@pytest.fixture
+def page(browser, live_server):
+    with new_page(browser, live_server) as page:
+        yield page
+
+
+@pytest.fixture(params=WIDTHS, ids=lambda w: f"{w}px")
+def page_at_widths(request, browser, live_server):
+    """The page at a laptop's and at a phone's width: a test using it runs once for each."""
+    with new_page(browser, live_server, request.param) as page:
+        yield page

@@ -13,25 +13,16 @@ from platen.accounts.models import Account, ApiKey
 from platen.kit.hashedkeys import hash_key
 from platen.orders.models import Order
 from platen.orders.statuses import Fulfillment
+from tests.dashboard.conftest import WIDTHS, new_page
 from tests.dashboard.test_browser import log_in, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-WIDTHS = [1366, 390]
 
 
 @pytest.fixture(params=WIDTHS, ids=lambda w: f"{w}px")
 def page(request, browser, live_server):
-    width = request.param
-    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 900})
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.width = width
-    outside = []
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None)
-    yield page
-    context.close()
-    assert outside == [], f"requests outside the server: {outside}"
+    with new_page(browser, live_server, request.param, ("clipboard-read", "clipboard-write")) as page:
+        yield page
 
 
 def assert_no_horizontal_overflow(page: Page) -> None:

@@ -18,17 +18,9 @@ from tests.emulators.shopify import ShopifyEmulator
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(params=[1366, 390], ids=lambda w: f"{w}px")
-def page(request, browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": request.param, "height": 900})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.width = request.param
-    outside = []
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None)
-    yield page
-    context.close()
-    assert outside == [], f"requests outside the server: {outside}"
+@pytest.fixture
+def page(page_at_widths):
+    return page_at_widths
 
 
 @pytest.fixture

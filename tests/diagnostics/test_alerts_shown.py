@@ -49,7 +49,8 @@ def test_the_orders_page_and_the_store_page_show_the_sentence_what_to_do_and_the
     assert f'href="/stores/{shop.pk}/#reconnect" data-testid="alert-fix">Reconnect the store</a>' in orders
     assert 'href="/orders/?status=failed" data-testid="alert-fix">Open the failed orders</a>' in orders
     store_page = merchant_client.get(f"/stores/{shop.pk}/").content.decode()
-    assert store_page.count('data-testid="alert"') == 1 and 'data-kind="store_sync_alert"' in store_page
+    # The store page says it once, in its own section with the Reconnect form, not again as an alert.
+    assert store_page.count('data-testid="alert"') == 0 and 'data-testid="auth-failed"' in store_page
 
 
 def test_dismissing_hides_it_keeps_it_open_and_goes_back(merchant_client, shop, refused):

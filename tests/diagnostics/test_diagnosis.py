@@ -24,10 +24,9 @@ from platen.orders.models import Order
 from platen.stores.models import ShippingMethodMapping, SkuMapping, Store, StoreOrder, StoreVariant, StoreWebhook
 from platen.stores.services import connections, products, pulls
 from platen.stores.statuses import StoreStatus
-from tests.emulators.bigcommerce import BigCommerceEmulator
 from tests.emulators.shopify import ShopifyEmulator
 from tests.orders.factories import POSTER
-from tests.stores.import_support import bigcommerce_store, print_files, shopify_store
+from tests.stores.import_support import print_files, shopify_store
 
 from platen.diagnostics.services.diagnosis import diagnose
 
@@ -353,22 +352,6 @@ def test_a_notification_received_but_not_yet_processed_is_inside_the_delay(store
                          f"it should appear in Platen by {at(now + timedelta(minutes=15))}.")
     run_pending()
     assert diagnose(fresh(store), "#1001").code == "imported"
-
-
-def test_a_bigcommerce_order_by_the_number_the_merchant_sees(account, loopback_fetching):
-    with BigCommerceEmulator() as bc:
-        store = bigcommerce_store(account, bc)
-        oid = bc.add_order([{"sku": SKU, "quantity": 1}], status_id=7)  # Awaiting Payment
-        pulls.pull(store)
-        d = diagnose(fresh(store), str(oid))
-        row = StoreOrder.objects.get()
-        assert (d.bucket, d.code) == ("skipped", "not_paid")
-        assert d.message == (f"Order {oid} is not paid in BigCommerce (its status is '{row.store_status}'): Platen imports only "
-                             "paid orders, and imports this one when the store reports it paid.")
-        assert hrefs(d) == [("import_now", f"/v4/stores/{store.pk}/orders/{oid}:import")]
-        missing = diagnose(fresh(store), "4242")
-        assert (missing.code, missing.message) == ("not_found", f"BigCommerce has no order 4242 in the store {store}: check the "
-                                                               "number (as the store shows it, e.g. 250).")
 
 
 def test_imported_waiting_for_its_items_to_be_connected(store, shop):

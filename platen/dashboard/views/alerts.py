@@ -18,8 +18,11 @@ SHOWN = 5  # a banner, not a list: the rest are counted
 
 def banner(request, store=None) -> dict:
     """The template context of dashboard/alerts/_banner.html: the first few open alerts and how many more there are."""
-    rows = list(alerts.open_alerts(request.scope, store)[:SHOWN + 1])
-    more = alerts.open_alerts(request.scope, store).count() - SHOWN if len(rows) > SHOWN else 0
+    open_alerts = alerts.open_alerts(request.scope, store)
+    if store is not None:  # the store page says that its sign-in fails in its own section, with the Reconnect form
+        open_alerts = open_alerts.exclude(key__startswith="auth:")
+    rows = list(open_alerts[:SHOWN + 1])
+    more = open_alerts.count() - SHOWN if len(rows) > SHOWN else 0
     return {"alerts": [alerts.shown(a) for a in rows[:SHOWN]], "more": more, "show_account": request.user.is_operator,
             "back": request.get_full_path()}
 
