@@ -20,6 +20,8 @@ from tests import network_guard
 from tests.emulators.fileserver import serve_files
 from tests.orders import factories
 
+pytest_plugins = ["tests.browser"]  # the browser and its pages, for browser tests in any folder
+
 network_guard.install()  # loopback only, for the whole session (tests/network_guard.py)
 
 # Test accounts use the reserved .test domain, which email-validator refuses outside a test environment.

@@ -13,8 +13,11 @@ from tests.dashboard.conftest import PASSWORD, order_body
 pytestmark = pytest.mark.django_db
 
 
+SOME_ID = "3f2b8c1e-5d4a-4e6b-9a7c-0d1e2f3a4b5c"  # fixed: test ids must be the same in every xdist worker
+
+
 @pytest.mark.parametrize("path", [
-    "/orders/", f"/orders/{uuid.uuid4()}/", f"/orders/{uuid.uuid4()}/address/", "/requests/", f"/requests/{uuid.uuid4()}/",
+    "/orders/", f"/orders/{SOME_ID}/", f"/orders/{SOME_ID}/address/", "/requests/", f"/requests/{SOME_ID}/",
 ])
 def test_pages_need_a_login(client, path):
     response = client.get(path)

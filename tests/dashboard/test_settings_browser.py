@@ -13,7 +13,7 @@ from platen.accounts.models import Account, ApiKey
 from platen.kit.hashedkeys import hash_key
 from platen.orders.models import Order
 from platen.orders.statuses import Fulfillment
-from tests.dashboard.conftest import WIDTHS, new_page
+from tests.browser import WIDTHS, new_page
 from tests.dashboard.test_browser import log_in, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

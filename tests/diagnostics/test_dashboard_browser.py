@@ -21,7 +21,7 @@ from platen.orders.models import Order
 from platen.stores.models import ShippingMethodMapping, SkuMapping, Store
 from platen.stores.services import connections
 from platen.stores.statuses import StoreStatus
-from tests.dashboard.conftest import PASSWORD, browser, merchant, operator, page_at_widths  # noqa: F401 (fixtures)
+from tests.dashboard.conftest import PASSWORD, merchant, operator  # noqa: F401 (fixtures)
 from tests.dashboard.test_browser import log_in, shot
 from tests.dashboard.test_layout import OVERFLOWS
 from tests.emulators.shopify import ShopifyEmulator
