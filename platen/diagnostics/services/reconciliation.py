@@ -52,7 +52,7 @@ from platen.stores.statuses import Bucket, StoreStatus
 log = logging.getLogger("platen.diagnostics.reconciliation")
 
 CHUNK = 1000
-READ_AHEAD = 5  # chunks the listing thread may be ahead of the comparison (memory: a few thousand refs)
+READ_AHEAD = 20  # chunks the listing may be ahead of the comparison (memory: 20,000 refs, a few MB)
 LOOKBACK = timedelta(days=7)  # the window a scheduled or on-demand run looks at (seeds: "compare once a week")
 # Orders placed this recently may still be on their way (webhook in flight, next pull not yet run): left for the
 # next run rather than counted missing.
