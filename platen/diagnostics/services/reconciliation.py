@@ -37,6 +37,7 @@ from itertools import islice
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from platen.diagnostics.models import ReconciliationRun
@@ -273,9 +274,10 @@ def _read_ahead(chunks: Iterator[list]) -> Iterator[Iterator[list]]:
 def _recorded(rows) -> dict[str, tuple[str, str, bool]]:
     """{external id: (bucket, reason code, linked to its order)}. The link is cleared when the order is deleted, so a
     linked row's order exists."""
-    fields = ("external_id", "bucket", "reason_code", "order_id")
-    return {external_id: (bucket, code, order_id is not None)
-            for external_id, bucket, code, order_id in rows.values_list(*fields).iterator(chunk_size=10 * CHUNK)}
+    # The link as a boolean the database computes: reading 100,000 order ids as UUIDs took 4 times the CPU.
+    linked = ExpressionWrapper(Q(order__isnull=False), output_field=BooleanField())
+    rows = rows.annotate(linked=linked).values_list("external_id", "bucket", "reason_code", "linked")
+    return {external_id: (bucket, code, link) for external_id, bucket, code, link in rows.iterator(chunk_size=10 * CHUNK)}
 
 
 def _compare(store: Store, healer: healing.Healer, chunk: list[base.StoreOrderRef],
