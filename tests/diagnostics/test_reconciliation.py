@@ -4,9 +4,11 @@ order healed and reported, a skipped one left skipped with its reason, an auth f
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from platen.diagnostics import tasks
@@ -16,7 +18,7 @@ from platen.intake.models import IntakeRequest
 from platen.jobs import enqueue, run_pending
 from platen.orders.models import Order
 from platen.stores.models import SkuMapping, Store, StoreOrder
-from platen.stores.services import pulls
+from platen.stores.services import importing, pulls
 from platen.stores.statuses import Bucket, StoreStatus
 from tests.dashboard.conftest import merchant, merchant_client  # noqa: F401 (fixtures)
 from tests.emulators.shopify import ShopifyEmulator
@@ -92,6 +94,32 @@ def test_a_run_puts_every_store_order_in_one_bucket_and_heals_the_missing_one(st
     again = reconciliation.reconcile(store, *window(store), "schedule")  # a second run finds nothing missing
     assert again.counts == {"imported": 2, "waiting": 1, "skipped": 2, "missing": 0, "healed": 0}
     assert (again.healed, again.missing, Order.objects.count()) == ([], [], 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_on_postgresql_the_missing_orders_are_healed_by_threads_each_once(store, shop, poster,
+                                                                                                 monkeypatch):
+    missing = [add(shop, poster.variants[0], hours_ago=3 - n / 10) for n in range(6)]
+    unpaid = add(shop, poster.variants[0], hours_ago=1, financial_status="pending")
+    threads = []
+    import_order = importing.import_order
+
+    def spied(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return import_order(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "import_order", spied)
+    run = reconciliation.reconcile(store, *window(store), "api")
+
+    assert run.status == "done" and run.counts == {"imported": 0, "waiting": 0, "skipped": 0, "missing": 7, "healed": 6}
+    assert [h["externalId"] for h in run.healed] == [str(o.id) for o in missing]  # in the store's listing order
+    assert [m["externalId"] for m in run.missing] == [str(unpaid.id)] and run.reasons == {"not_paid": 1}
+    assert Order.objects.count() == 6 and IntakeRequest.objects.count() == 7
+    assert {o.external_id for o in Order.objects.all()} == {str(o.id) for o in missing}
+    on_postgresql = connection.vendor == "postgresql"
+    assert len(threads) == 7 and all(name.startswith("reconcile-heal-") == on_postgresql for name in threads)
+    again = reconciliation.reconcile(store, *window(store), "schedule")
+    assert again.counts == {"imported": 6, "waiting": 0, "skipped": 1, "missing": 0, "healed": 0}
 
 
 def test_an_auth_failure_during_a_run_fails_it_with_the_reason_and_stops_the_store(store, shop, poster):

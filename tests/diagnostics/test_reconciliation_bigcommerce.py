@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from platen.diagnostics.services import reconciliation
+from platen.diagnostics.services import reconciliation, reconciliation_healing
 from platen.orders.models import Order
 from platen.stores.connectors.bigcommerce import BigCommerce
 from platen.stores.models import SkuMapping, StoreOrder
@@ -95,5 +95,5 @@ def test_an_order_archived_between_the_listing_and_its_fetch_is_reported_not_imp
     run = reconciliation.reconcile(store, store.connected_at, timezone.now(), "api")
     assert run.status == "done" and run.counts["missing"] == 1 and run.counts["healed"] == 0
     assert run.missing == [{"externalId": str(gone), "number": str(gone), "placedAt": run.missing[0]["placedAt"],
-                            "why": reconciliation.GONE}]
+                            "why": reconciliation_healing.GONE}]
     assert not Order.objects.exists() and not StoreOrder.objects.exists()

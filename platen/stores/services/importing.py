@@ -130,8 +130,9 @@ def _import(store: Store, data: base.StoreOrder, seen_via: SeenVia, request: Int
         _complete(request, Outcome.DUPLICATE if row.order_id else Outcome.REJECTED, row.order, sentence)
         row.note = sentence  # what this arrival did (the row keeps the newer state's reason)
         return row
-    previous = row.snapshot
-    _remember(row, data, seen_via)
+    previous = {} if created else row.snapshot
+    if not created:  # a new row was inserted with all of it
+        _remember(row, data, seen_via)
     order = _existing_order(store, data, row)
     if order is not None:
         _follow(store, row, order, data, previous)
@@ -174,7 +175,7 @@ def _locked_row(store: Store, data: base.StoreOrder, seen_via: SeenVia) -> tuple
             row = StoreOrder.objects.create(
                 store=store, external_id=data.external_id, number=data.number[:100], placed_at=data.placed_at,
                 store_updated_at=data.updated_at, store_status=data.store_status[:200], bucket=Bucket.WAITING,
-                snapshot={}, seen_via=seen_via)
+                snapshot=data.as_dict(), seen_via=seen_via)
         return row, True
     except IntegrityError:  # the other path inserted it first: wait for its transaction, then go on from its row
         return rows.get(store=store, external_id=data.external_id), False
