@@ -20,7 +20,6 @@ from platen.stores.models import ShippingMethodMapping, SkuMapping, Store, Store
 from platen.stores.services import connections, products, pulls
 from platen.stores.statuses import StoreStatus
 from tests.diagnostics.test_diagnosis import assert_fixes_exist, at, fresh, hrefs
-from tests.emulators.bigcommerce import BigCommerceEmulator
 from tests.orders.factories import POSTER
 from tests.stores.import_support import bigcommerce_store, print_files
 
@@ -28,12 +27,6 @@ pytestmark = pytest.mark.django_db
 SKU = "PA3-MATTE"
 TESTS = Actor.system("tests")
 AWAITING_FULFILLMENT, INCOMPLETE, PENDING, AWAITING_PAYMENT, CANCELLED, AWAITING_SHIPMENT = 11, 0, 1, 7, 5, 9
-
-
-@pytest.fixture
-def bc():
-    with BigCommerceEmulator(quota=10_000) as emulator:
-        yield emulator
 
 
 @pytest.fixture

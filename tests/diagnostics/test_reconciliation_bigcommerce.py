@@ -15,19 +15,12 @@ from platen.stores.connectors.bigcommerce import BigCommerce
 from platen.stores.models import SkuMapping, StoreOrder
 from platen.stores.services import pulls
 from platen.stores.statuses import Bucket
-from tests.emulators.bigcommerce import BigCommerceEmulator
 from tests.orders.factories import POSTER
 from tests.stores.import_support import bigcommerce_store, map_shipping, print_files
 
 pytestmark = pytest.mark.django_db
 
 AWAITING_PAYMENT = 7
-
-
-@pytest.fixture
-def bc():
-    with BigCommerceEmulator(quota=10_000) as emulator:
-        yield emulator
 
 
 @pytest.fixture
