@@ -83,8 +83,8 @@ class StatusSpan(models.Model):
             models.Index(fields=["account", "entered_at"], name="span_account_entered"),
             models.Index(fields=["entered_at"], name="span_entered"),
             # the open stays (stuck orders), read from the index alone
-            models.Index(fields=["status", "entered_at"], include=["id", "account"], condition=models.Q(left_at__isnull=True),
-                         name="span_open_by_status"),
+            models.Index(fields=["status", "entered_at"], include=["id", "account", "channel", "store_id"],
+                         condition=models.Q(left_at__isnull=True), name="span_open_by_status"),
         ]
 
 
@@ -111,12 +111,14 @@ class OrderDay(models.Model):
 
 
 class StayDay(models.Model):
-    """How many finished stays in a status began on a UTC day, per account and per stay-length bucket (the lower
-    bound of its eighth of an octave of seconds: SQL function platen_stay_bucket, migration 0004): the status-times rollup, PostgreSQL only.
-    `account_id` is empty on the every-account rows operators read. Written like OrderDay, by a trigger on
-    diagnostics_statusspan."""
+    """How many finished stays in a status began on a UTC day, per account, channel, store and stay-length bucket
+    (the lower bound of its eighth of an octave of seconds: SQL function platen_stay_bucket, migration 0004): the
+    status-times rollup, PostgreSQL only. `account_id` is empty on the every-account rows operators read. Written
+    like OrderDay, by a trigger on diagnostics_statusspan (migration 0006 added the channel and the store)."""
 
     account_id = models.UUIDField(null=True, blank=True)
+    channel = models.CharField(max_length=20, default="")
+    store_id = models.UUIDField(null=True, blank=True)
     day = models.DateField()
     status = models.CharField(max_length=30)
     bucket = models.IntegerField()

@@ -137,6 +137,20 @@ def test_time_in_each_status(data, account):
     assert list(rows)[:3] == ["received", "passed", "created"]  # in the order of the flow
 
 
+def test_time_in_each_status_by_channel_and_store(data, account):
+    for by in (f(channel="shopify"), f(store_id=STORE)):
+        rows = {r["status"]: r for r in analytics.status_times(account, by)["rows"]}
+        # orders 3 and 4 only: received 1200 and 900 -> median 900, p90 1200; passed 3600 (order 3)
+        assert rows == {"received": {"status": "received", "stays": 2, "medianSeconds": 900, "p90Seconds": 1200},
+                        "passed": {"status": "passed", "stays": 1, "medianSeconds": 3600, "p90Seconds": 3600}}
+    rows = {r["status"]: r for r in analytics.status_times(None, f(channel="api"))["rows"]}
+    # every account's api orders: received 600 (1), 300 (2), 100000 (b1) -> median 600, p90 100000
+    assert rows["received"] == {"status": "received", "stays": 3, "medianSeconds": 600, "p90Seconds": 100000}
+    stuck = analytics.stuck(None, f(channel="api"), now=NOW)
+    assert stuck["normal"] == [{"status": "received", "p90Seconds": 100000}]
+    assert {r["channel"] for r in stuck["rows"]} <= {"api"}
+
+
 def test_stuck_orders(data, account):
     s = analytics.stuck(account, f(), now=NOW)
     assert s["normal"] == [{"status": "received", "p90Seconds": 1200}]  # the only status with >= 3 finished stays
@@ -249,6 +263,9 @@ FIGURES = {
     "volume by week": lambda scope: analytics.volume(scope, f(), "week"),
     "success": lambda scope: analytics.success(scope, f(), "week"),
     "status times": lambda scope: analytics.status_times(scope, f()),
+    "status times by channel": lambda scope: analytics.status_times(scope, f(channel="shopify")),
+    "status times by store": lambda scope: analytics.status_times(scope, f(store_id=STORE)),
+    "stuck by channel": lambda scope: analytics.stuck(scope, f(channel="api"), now=NOW),
 }
 
 

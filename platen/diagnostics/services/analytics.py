@@ -199,7 +199,7 @@ def by_facility(f: Filters) -> list[dict]:
 def status_times(account, f: Filters) -> dict:
     """Per status: how many finished stays began in the range, their median and p90 in seconds."""
     spans = _spans(account, f).filter(left_at__isnull=False)
-    if _stay_rollup(f):
+    if rollup.usable(f):
         rows = rollup.stay_percentiles(account, f)
     elif connection.vendor == "postgresql":
         rows = {r["status"]: (r["n"], *r["p"]) for r in spans.values("status").annotate(
@@ -219,7 +219,7 @@ def status_times(account, f: Filters) -> dict:
 def stuck(account, f: Filters, now: datetime | None = None, limit: int = STUCK_LIMIT) -> dict:
     """Orders in a status now for longer than its p90 over the range (module docstring), the longest first."""
     now = now or timezone.now()
-    if _stay_rollup(f):  # only the p90s: half the work of status_times
+    if rollup.usable(f):  # only the p90s: half the work of status_times
         p90s = rollup.stay_percentiles(account, f, (0.9,))
     else:
         p90s = {r["status"]: (r["stays"], r["p90Seconds"]) for r in status_times(account, f)["rows"]}
@@ -247,10 +247,6 @@ def stuck(account, f: Filters, now: datetime | None = None, limit: int = STUCK_L
                   "secondsInStatus": int((now - s.entered_at).total_seconds()), "p90Seconds": normal[s.status]}
                  for s in listed],
     }
-
-
-def _stay_rollup(f: Filters) -> bool:
-    return rollup.usable(f) and not (f.channel or f.store_id)  # the stay rollup keeps neither
 
 
 def _spans(account, f: Filters, begun: bool = True):

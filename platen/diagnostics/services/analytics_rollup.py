@@ -21,7 +21,7 @@ from django.db import connection, transaction
 ZERO = "'00000000-0000-0000-0000-000000000000'::uuid"
 FOLD_LOCK = 0x504C4154  # the advisory lock that lets one fold run at a time
 ORDER_KEY = "account_id, day, channel, store_id, status"
-STAY_KEY = "account_id, day, status, bucket"
+STAY_KEY = "account_id, channel, store_id, day, status, bucket"
 
 
 def usable(f) -> bool:
@@ -47,7 +47,7 @@ def fold() -> None:
             WITH appended AS (DELETE FROM diagnostics_stayday WHERE NOT folded RETURNING {STAY_KEY}, stays)
             INSERT INTO diagnostics_stayday ({STAY_KEY}, stays, folded)
             SELECT {STAY_KEY}, SUM(stays), true FROM appended GROUP BY {STAY_KEY}
-            ON CONFLICT (COALESCE(account_id, {ZERO}), day, status, bucket) WHERE folded
+            ON CONFLICT (COALESCE(account_id, {ZERO}), channel, COALESCE(store_id, {ZERO}), day, status, bucket) WHERE folded
             DO UPDATE SET stays = diagnostics_stayday.stays + EXCLUDED.stays""")
 
 
@@ -64,10 +64,11 @@ def rebuild() -> None:
         c.execute(f"""
             INSERT INTO diagnostics_stayday ({STAY_KEY}, stays, folded)
             SELECT {STAY_KEY}, COUNT(*), true
-            FROM (SELECT account_id, (entered_at AT TIME ZONE 'UTC')::date AS day, status,
+            FROM (SELECT account_id, channel, store_id, (entered_at AT TIME ZONE 'UTC')::date AS day, status,
                          platen_stay_bucket(seconds) AS bucket
                   FROM diagnostics_statusspan WHERE left_at IS NOT NULL) AS stay
-            GROUP BY GROUPING SETS ((account_id, day, status, bucket), (day, status, bucket))""")
+            GROUP BY GROUPING SETS ((account_id, channel, store_id, day, status, bucket),
+                                    (channel, store_id, day, status, bucket))""")
         c.execute("ANALYZE diagnostics_orderday, diagnostics_stayday")  # the planner knows nothing is left to fold
 
 
@@ -93,11 +94,10 @@ def order_total(account, f) -> int:
 def stay_percentiles(account, f, ps: tuple[float, ...] = (0.5, 0.9)) -> dict[str, tuple[int, ...]]:
     """Per status: how many finished stays began in the range, then their nearest-rank percentiles `ps` (seconds)."""
     fold()
-    scope = "account_id = %s" if account is not None else "account_id IS NULL"
+    where, params = _stay_scope(account, f)
     with connection.cursor() as c:
-        c.execute(f"SELECT status, bucket, SUM(stays) FROM diagnostics_stayday WHERE {scope} AND day >= %s AND day <= %s "
-                  f"GROUP BY status, bucket HAVING SUM(stays) <> 0",
-                  [*([account.pk] if account is not None else []), f.first_day, f.last_day])
+        c.execute(f"SELECT status, bucket, SUM(stays) FROM diagnostics_stayday WHERE {where} AND day >= %s AND day <= %s "
+                  f"GROUP BY status, bucket HAVING SUM(stays) <> 0", [*params, f.first_day, f.last_day])
         counts = defaultdict(list)
         for status, lower, n in c.fetchall():
             counts[status].append((lower, int(n)))
@@ -117,12 +117,13 @@ def _values_in_buckets(account, f, wanted: dict) -> dict:
     """The stay at a given rank inside its bucket, for every (status, percentile), in one round trip."""
     if not wanted:
         return {}
+    where, scope = _filters(account, f)
     parts, params = [], []
     for n, ((status, _), (lower, rank)) in enumerate(wanted.items()):
         parts.append(f"(SELECT {n}, seconds FROM diagnostics_statusspan WHERE left_at IS NOT NULL AND status = %s "
-                     f"AND platen_stay_bucket(seconds) = %s AND entered_at >= %s AND entered_at < %s"
-                     f"{' AND account_id = %s' if account is not None else ''} ORDER BY seconds OFFSET %s LIMIT 1)")
-        params += [status, lower, f.start, f.end, *([account.pk] if account is not None else []), rank - 1]
+                     f"AND platen_stay_bucket(seconds) = %s AND entered_at >= %s AND entered_at < %s AND {where} "
+                     f"ORDER BY seconds OFFSET %s LIMIT 1)")
+        params += [status, lower, f.start, f.end, *scope, rank - 1]
     with connection.cursor() as c:
         c.execute(" UNION ALL ".join(parts), params)
         found = dict(c.fetchall())
@@ -130,7 +131,19 @@ def _values_in_buckets(account, f, wanted: dict) -> dict:
 
 
 def _order_scope(account, f) -> tuple[str, list]:
-    where, params = ["day >= %s", "day <= %s"], [f.first_day, f.last_day]
+    where, params = _filters(account, f)
+    return f"day >= %s AND day <= %s AND {where}", [f.first_day, f.last_day, *params]
+
+
+def _stay_scope(account, f) -> tuple[str, list]:
+    """The stay rollup's rows of the scope: an account's, or the every-account rows (account_id empty) operators read."""
+    where, params = _filters(account, f)
+    return (where, params) if account is not None else (f"account_id IS NULL AND {where}", params)
+
+
+def _filters(account, f) -> tuple[str, list]:
+    """The account (when not every account), channel and store conditions, on a rollup or on the spans."""
+    where, params = [], []
     if account is not None:
         where.append("account_id = %s")
         params.append(account.pk)
@@ -140,4 +153,4 @@ def _order_scope(account, f) -> tuple[str, list]:
     if f.store_id:
         where.append("store_id = %s")
         params.append(f.store_id)
-    return " AND ".join(where), params
+    return " AND ".join(where) or "true", params
