@@ -2,8 +2,9 @@
 rows for a month instead of every order and every stay, so the figures do not grow with the orders.
 
 Triggers on orders_order and diagnostics_statusspan append a -1 row for a changed row's old key and a +1 row for its
-new key, in the writer's transaction; appending locks no row another writer waits for. Readers add every row up
-(exact whether or not folded) after `fold` has turned the appended rows into one row per key. Percentiles of the
+new key, in the writer's transaction; appending locks no row another writer waits for. Readers add every row up, so
+they are exact whether or not `fold` (the periodic job diagnostics.fold-rollups, every 10 minutes) has turned the
+appended rows into one row per key yet; a read never writes. Percentiles of the
 stays come in two steps: the bucket counts find the bucket the nearest-rank stay falls in and its rank there; one
 index range of the stays of that bucket (span_finished_bucket) gives the exact value.
 
@@ -31,7 +32,7 @@ def usable(f) -> bool:
 
 def fold() -> None:
     """Turn the appended rows into one folded row per key. Writers never touch folded rows, and one fold runs at a
-    time, so folding waits for nobody; a reader that finds another fold running reads the rows as they are."""
+    time, so folding waits for nobody."""
     with transaction.atomic(), connection.cursor() as c:
         c.execute("SELECT pg_try_advisory_xact_lock(%s)", [FOLD_LOCK])
         if not c.fetchone()[0]:
@@ -74,7 +75,6 @@ def rebuild() -> None:
 
 def order_counts(account, f, by: str) -> list[tuple]:
     """(day, channel, store_id, n) when `by` is "store", (day, status, n) when "status": the orders of the range."""
-    fold()
     keys = "day, channel, store_id" if by == "store" else "day, status"
     where, params = _order_scope(account, f)
     with connection.cursor() as c:
@@ -84,7 +84,6 @@ def order_counts(account, f, by: str) -> list[tuple]:
 
 
 def order_total(account, f) -> int:
-    fold()
     where, params = _order_scope(account, f)
     with connection.cursor() as c:
         c.execute(f"SELECT COALESCE(SUM(orders), 0) FROM diagnostics_orderday WHERE {where}", params)
@@ -93,7 +92,6 @@ def order_total(account, f) -> int:
 
 def stay_percentiles(account, f, ps: tuple[float, ...] = (0.5, 0.9)) -> dict[str, tuple[int, ...]]:
     """Per status: how many finished stays began in the range, then their nearest-rank percentiles `ps` (seconds)."""
-    fold()
     where, params = _stay_scope(account, f)
     with connection.cursor() as c:
         c.execute(f"SELECT status, bucket, SUM(stays) FROM diagnostics_stayday WHERE {where} AND day >= %s AND day <= %s "
