@@ -39,7 +39,7 @@ def analytics_page(request):
         "f": f, "interval": interval, "volume": volume, "success": success, "reasons": reasons, "times": times,
         "stuck": stuck, "query": query, "trend": _trend(volume), "csv": {k.replace("-", "_"): f"{k}.csv?{query}" for k in CSV_KINDS},
         "channels": [c.value for c in Channel], "stores": _stores(scope),
-        "facilities": _facilities() if scope is None else [],
+        "facilities": analytics.facility_choices() if scope is None else [],
         "by_facility": analytics.by_facility(f) if scope is None else [],
         "volume_chart": charts.columns(
             [(label(p["period"]), p["orders"]) for p in volume["points"]], title=f"Orders per {interval}",
@@ -94,16 +94,9 @@ def _query(request, f: analytics.Filters, interval: str) -> str:
 
 
 def _stores(scope) -> list[tuple[UUID, str]]:
-    from platen.stores.models import Store
+    from platen.stores.services import setup
 
-    stores = Store.objects.all() if scope is None else Store.objects.filter(account=scope)
-    return [(s.pk, s.name or s.domain) for s in stores.only("name", "domain").order_by("name", "domain")]
-
-
-def _facilities() -> list[tuple[UUID, str]]:
-    from platen.production.models import Facility
-
-    return list(Facility.objects.order_by("name").values_list("pk", "name"))
+    return [(s.pk, s.name or s.domain) for s in setup.stores(scope)]
 
 
 def _rate_words(success: dict) -> str:

@@ -85,15 +85,7 @@ def filters(first: date | None = None, last: date | None = None, *, channel: str
 def orders(account, f: Filters):
     """The orders the figures count: created in the range, not drafts, in scope, matching the filters."""
     qs = Order.objects.filter(created_at__gte=f.start, created_at__lt=f.end, order_type=OrderType.ORDER)
-    if account is not None:
-        qs = qs.filter(account=account)
-    if f.channel:
-        qs = qs.filter(channel=f.channel)
-    if f.store_id:
-        qs = qs.filter(store_id=f.store_id)
-    if f.facility_id:
-        qs = qs.filter(production_job__facility_id=f.facility_id)
-    return qs
+    return _scoped(qs, account, f, facility="production_job__facility_id")
 
 
 # ---- volume ---------------------------------------------------------------------------------------------------
@@ -253,6 +245,11 @@ def _spans(account, f: Filters, begun: bool = True):
     qs = StatusSpan.objects.all()
     if begun:
         qs = qs.filter(entered_at__gte=f.start, entered_at__lt=f.end)
+    return _scoped(qs, account, f, facility="order__production_job__facility_id")
+
+
+def _scoped(qs, account, f: Filters, facility: str):
+    """Orders or stays of the account (None: every account) matching the filters; `facility` is the lookup path."""
     if account is not None:
         qs = qs.filter(account=account)
     if f.channel:
@@ -260,7 +257,7 @@ def _spans(account, f: Filters, begun: bool = True):
     if f.store_id:
         qs = qs.filter(store_id=f.store_id)
     if f.facility_id:
-        qs = qs.filter(order__production_job__facility_id=f.facility_id)
+        qs = qs.filter(**{facility: f.facility_id})
     return qs
 
 
@@ -283,6 +280,13 @@ def nearest_rank(values: list[int], p: float) -> int:
 
 
 # ---- small pieces ---------------------------------------------------------------------------------------------
+
+
+def facility_choices() -> list[tuple[UUID, str]]:
+    """Every facility as (id, name), for the operators' facility filter."""
+    from platen.production.models import Facility
+
+    return list(Facility.objects.order_by("name").values_list("pk", "name"))
 
 
 def store_names(ids: list) -> dict:

@@ -31,6 +31,7 @@ log = logging.getLogger("platen.diagnostics.reconciliation")
 
 HEALERS = 3
 GONE = "The store deleted it while Platen was comparing; there is nothing to import."
+NOT_IMPORTED = "Platen could not import it this time; it tries again at the next reconciliation."
 _END = object()
 
 
@@ -103,10 +104,9 @@ def heal(store: Store, fetcher: base.Connector, ref: base.StoreOrderRef) -> tupl
                              store_id=store.pk)
     try:
         row = importing.import_order(store, data, SeenVia.PULL, request)
-    except Exception as exc:  # one order's failure is reported on the run, the others still go through
+    except Exception:  # one order's failure is reported on the run (the log has the cause), the others go through
         log.exception("missing store order not imported", extra={"store_id": store.pk, "store_order": data.number})
-        why = f"Platen could not import it ({exc.__class__.__name__}); it is tried again at the next reconciliation."
-        return "missing", entry(data, why=why), ""
+        return "missing", entry(data, why=NOT_IMPORTED), ""
     if row.bucket == Bucket.IMPORTED and row.order_id:
         return "healed", {**entry(data), "orderId": str(row.order_id)}, ""
     code = row.reason_code or "unknown"
